@@ -1,0 +1,131 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.org.models import Region
+from apps.tenancy.models import Membership, SyncModel
+
+
+class Customer(SyncModel):
+    class Segment(models.TextChoices):
+        RETAIL = "retail", _("Retail outlet")
+        DEALER = "dealer", _("Dealer / distributor")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        PUBLIC = "public", _("Public sector")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PROSPECT = "prospect", _("Prospect")
+        ACTIVE = "active", _("Active")
+        DORMANT = "dormant", _("Dormant")
+        LOST = "lost", _("Lost")
+
+    code = models.CharField(_("customer code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    owner = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="customers", verbose_name=_("account manager")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+        verbose_name=_("region"),
+    )
+    segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices, default=Segment.RETAIL)
+    is_key_account = models.BooleanField(_("key account"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    # Kept by the sales services: the KPI engine finds "new customers" by this, not by re-scanning lines.
+    first_order_date = models.DateField(_("first order"), null=True, blank=True, editable=False)
+    last_order_date = models.DateField(_("last order"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="customer_unique_code"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="customer_tenant_id_key"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "owner"]),
+            models.Index(fields=["tenant", "region"]),
+            models.Index(fields=["tenant", "first_order_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Contact(SyncModel):
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["tenant", "customer"])]
+        constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="contact_tenant_id_key")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Interaction(SyncModel):
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("Visit")
+        CALL = "call", _("Phone call")
+        EMAIL = "email", _("Email")
+        MEETING = "meeting", _("Meeting")
+        MESSAGE = "message", _("Message")
+        NOTE = "note", _("Note")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer")
+    )
+    rep = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VISIT)
+    occurred_at = models.DateTimeField(_("when"))
+    subject = models.CharField(_("subject"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "customer", "occurred_at"])]
+        constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="interaction_tenant_id_key")]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -1,0 +1,158 @@
+"""Sales facts the KPIs measure: products, orders with lines, and collections."""
+
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.customers.models import Customer
+from apps.tenancy.models import Membership, SyncModel, TenantModel
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ProductCategory(SyncModel):
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("product category")
+        verbose_name_plural = _("product categories")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "code"], name="category_unique_code"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="category_tenant_id_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(SyncModel):
+    sku = models.CharField(_("SKU"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    category = models.ForeignKey(
+        ProductCategory, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    unit = models.CharField(_("unit"), max_length=20, default="pcs")
+    list_price = models.DecimalField(_("list price"), validators=[MinValueValidator(0)], **MONEY)
+    unit_cost = models.DecimalField(_("unit cost"), validators=[MinValueValidator(0)], **MONEY)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "sku"], name="product_unique_sku"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="product_tenant_id_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} {self.name}"
+
+
+class Order(SyncModel):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("order number"), max_length=40)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+    )
+    rep = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account manager")
+    )
+    order_date = models.DateField(_("order date"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    # Derived from the lines by the sales services; stored so lists and KPIs need no join.
+    amount = models.DecimalField(_("amount"), default=Decimal("0"), editable=False, **MONEY)
+    cost = models.DecimalField(_("cost"), default=Decimal("0"), editable=False, **MONEY)
+    gross_margin = models.DecimalField(_("gross margin"), default=Decimal("0"), editable=False, **MONEY)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="order_unique_number"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="order_tenant_id_key"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "rep", "order_date"]),
+            models.Index(fields=["tenant", "customer", "order_date"]),
+            models.Index(fields=["tenant", "order_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(TenantModel):
+    """One product on an order. Carries the order's date, rep and customer so the KPI engine reads
+    a single fact table instead of joining orders for every grouped query."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    cost = models.DecimalField(_("cost"), **MONEY)
+    order_date = models.DateField()
+    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "order"]),
+            models.Index(fields=["tenant", "order_date", "rep"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="orderline_tenant_id_key")]
+
+    @property
+    def gross_margin(self) -> Decimal:
+        return self.amount - self.cost
+
+
+class Payment(SyncModel):
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CASH = "cash", _("Cash")
+        CHEQUE = "cheque", _("Cheque")
+        MOBILE = "mobile", _("Mobile payment")
+        OTHER = "other", _("Other")
+
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer")
+    )
+    rep = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="payments", verbose_name=_("account manager")
+    )
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="payments",
+        verbose_name=_("order"),
+    )
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.TRANSFER)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        indexes = [
+            models.Index(fields=["tenant", "rep", "received_on"]),
+            models.Index(fields=["tenant", "customer", "received_on"]),
+        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="payment_tenant_id_key")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.amount} {self.received_on}"

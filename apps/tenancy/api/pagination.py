@@ -1,0 +1,10 @@
+from rest_framework.pagination import CursorPagination
+
+
+class IdCursorPagination(CursorPagination):
+    """Newest first, on the primary key: stable under inserts and constant-cost on any page."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

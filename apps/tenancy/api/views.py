@@ -1,0 +1,159 @@
+"""Base API classes: every tenant endpoint runs inside the caller's tenant, with idempotent creates
+and incremental sync."""
+
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.response import Response
+
+from apps.tenancy.context import tenant_context
+from apps.tenancy.models import IdempotencyRecord, Membership
+from apps.tenancy.sync import encode_cursor, parse_since, sync_page
+
+IDEMPOTENCY_HEADER = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Replaying a POST with the same key returns the first response and creates nothing.",
+)
+SYNC_PARAMETER = OpenApiParameter(
+    "updated_since",
+    OpenApiTypes.INT,
+    description="Incremental sync: 0 for everything, then the `sync_token` of the previous sync.",
+)
+
+
+class TenantAPIMixin:
+    """Enters the tenant of the authenticated membership for the whole request."""
+
+    request_tenant_scope = None
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        membership = request.auth
+        if isinstance(membership, Membership):
+            request.membership = membership
+            request.tenant = membership.tenant
+            self.request_tenant_scope = tenant_context(membership.tenant)
+            self.request_tenant_scope.__enter__()
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self.request_tenant_scope is not None:
+            self.request_tenant_scope.__exit__(None, None, None)
+            self.request_tenant_scope = None
+        return response
+
+    @property
+    def membership(self) -> Membership:
+        return self.request.auth
+
+
+def _request_hash(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+class IdempotentCreateMixin:
+    """POST with an Idempotency-Key runs once per key; a replay gets the first answer back.
+
+    The key row is inserted first, in the creating transaction: a concurrent POST with the same key
+    waits on the unique index until the first commits, then replays its stored response.
+    """
+
+    def create(self, request, *args, **kwargs):
+        key = request.headers.get("Idempotency-Key")
+        if not key:
+            return super().create(request, *args, **kwargs)
+        if len(key) > 200:
+            return Response({"Idempotency-Key": [_("At most 200 characters.")]}, status=400)
+        digest = _request_hash(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        tenant=request.tenant,
+                        membership=request.auth,
+                        key=key,
+                        path=request.path[:300],
+                        request_hash=digest,
+                    )
+            except IntegrityError:
+                record = IdempotencyRecord.objects.get(
+                    tenant=request.tenant, membership=request.auth, key=key
+                )
+                if record.request_hash != digest:
+                    return Response(
+                        {"detail": _("This Idempotency-Key was already used with a different request.")},
+                        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+                    )
+                response = Response(record.response_body, status=record.status_code)
+                response["Idempotent-Replayed"] = "true"
+                return response
+            response = super().create(request, *args, **kwargs)
+            record.status_code = response.status_code
+            record.response_body = response.data
+            record.save(update_fields=["status_code", "response_body", "updated_at"])
+            return response
+
+
+class SyncListMixin:
+    """`?updated_since=<token>` turns a list into a sync feed ordered by commit, with a sync_token."""
+
+    def list(self, request, *args, **kwargs):
+        raw = request.query_params.get("updated_since")
+        if raw is None:
+            return super().list(request, *args, **kwargs)
+        since = parse_since(raw)
+        qs = self.filter_queryset(self.get_queryset())
+        size = self.paginator.get_page_size(request) if self.paginator else 100
+        rows, nxt, horizon = sync_page(
+            qs, since=since, cursor=request.query_params.get("sync_cursor"), size=size
+        )
+        next_url = None
+        if nxt:
+            query = request.query_params.copy()
+            query["sync_cursor"] = encode_cursor(nxt)
+            next_url = request.build_absolute_uri(request.path + "?" + query.urlencode())
+        return Response(
+            {
+                "results": self.get_serializer(rows, many=True).data,
+                "next": next_url,
+                "sync_token": None if nxt else horizon,
+            }
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SYNC_PARAMETER]),
+    create=extend_schema(parameters=[IDEMPOTENCY_HEADER]),
+)
+class TenantModelViewSet(TenantAPIMixin, IdempotentCreateMixin, SyncListMixin, viewsets.ModelViewSet):
+    """CRUD inside the tenant. Subclasses give get_queryset() from a selector and write through services."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+
+@extend_schema_view(list=extend_schema(parameters=[SYNC_PARAMETER]))
+class TenantReadOnlyViewSet(TenantAPIMixin, SyncListMixin, viewsets.ReadOnlyModelViewSet):
+    pass
+
+
+class TenantGenericViewSet(TenantAPIMixin, viewsets.GenericViewSet):
+    pass
+
+
+__all__ = [
+    "TenantAPIMixin",
+    "TenantModelViewSet",
+    "TenantReadOnlyViewSet",
+    "TenantGenericViewSet",
+    "IDEMPOTENCY_HEADER",
+    "mixins",
+]

@@ -1,0 +1,67 @@
+import re
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+from django.utils import translation
+
+from .context import tenant_context
+from .models import Membership, Tenant
+
+TENANT_PATH = re.compile(r"^/t/(?P<slug>[a-z0-9-]+)/")
+SESSION_TENANT = "tenant_id"
+
+
+class TenantMiddleware:
+    """Browser requests under /t/<slug>/ run inside that tenant, for members only.
+
+    A tenant the user is not a member of answers 404, exactly like one that does not exist, so
+    slugs cannot be probed. The tenant is remembered in the session for the browsable API.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = None
+        request.membership = None
+        match = TENANT_PATH.match(request.path_info)
+        if not match:
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = (
+            Membership.objects.select_related("tenant", "user", "team")
+            .filter(tenant__slug=match["slug"], tenant__is_active=True, user=request.user, is_active=True)
+            .first()
+        )
+        if membership is None:
+            raise Http404("No such organisation.")
+        request.tenant, request.membership = membership.tenant, membership
+        if request.session.get(SESSION_TENANT) != membership.tenant_id:
+            request.session[SESSION_TENANT] = membership.tenant_id
+        language = request.session.get("language") or membership.tenant.default_language
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        with tenant_context(membership.tenant):
+            return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """The user's chosen language (kept in the session at login) wins over the browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.session.get("language") if hasattr(request, "session") else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+def tenant_for_slug(slug: str) -> Tenant:
+    tenant = Tenant.objects.filter(slug=slug, is_active=True).first()
+    if tenant is None:
+        raise Http404("No such organisation.")
+    return tenant

@@ -1,0 +1,230 @@
+"""Tenants, memberships and the cross-cutting rows every tenant app shares (audit, tokens, sync)."""
+
+import hashlib
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
+
+
+class Tenant(models.Model):
+    """An organisation using the product. Global: every other business row points at one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=50,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", _("Lowercase letters, digits and dashes."))],
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    default_language = models.CharField(
+        _("default language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
+    )
+    report_deadline = models.TimeField(_("daily report deadline"), default="20:00")
+    plan_cutoff = models.TimeField(_("visit plan cut-off"), default="09:30")
+    checkin_radius_m = models.PositiveIntegerField(_("check-in radius (m)"), default=500)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    MANAGER = "manager", _("Sales manager")
+    REP = "rep", _("Account manager")
+    VIEWER = "viewer", _("Viewer")
+
+
+class TenantModel(models.Model):
+    """Base of every tenant-owned table: its own indexed tenant column and a scoped manager."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, verbose_name=_("organisation"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        abstract = True
+
+
+class SyncModel(TenantModel):
+    """A tenant table that REST clients sync incrementally.
+
+    `sync_xid` is written by a database trigger with the id of the writing transaction; the sync
+    endpoints deliver rows below the oldest transaction still running, so a row whose transaction
+    commits late is never skipped (see apps.tenancy.sync).
+    """
+
+    sync_xid = models.BigIntegerField(default=0, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Membership(models.Model):
+    """A user's seat in one tenant, with a role, a team and the person they report to."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(
+        "org.Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("team"),
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("reports to"),
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    employee_no = models.CharField(_("employee number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique_user_per_tenant"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="membership_tenant_id_key"),
+        ]
+        indexes = [models.Index(fields=["tenant", "role"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_full_name() or self.user.get_username()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == Role.MANAGER
+
+    @property
+    def can_write(self) -> bool:
+        return self.role != Role.VIEWER
+
+
+class UserProfile(models.Model):
+    """Per-user preferences that are not tenant-specific."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, blank=True)
+    last_tenant = models.ForeignKey(Tenant, on_delete=models.SET_NULL, null=True, blank=True)
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A REST token bound to one membership (so to one tenant and role). Only its hash is stored."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+
+    @classmethod
+    def issue(cls, *, membership: Membership, name: str = "") -> tuple["ApiToken", str]:
+        key = secrets.token_hex(20)
+        token = cls.objects.create(membership=membership, key_hash=_hash_key(key), prefix=key[:8], name=name)
+        return token, key
+
+    @classmethod
+    def lookup(cls, key: str) -> "ApiToken | None":
+        return (
+            cls.objects.select_related("membership__user", "membership__tenant")
+            .filter(key_hash=_hash_key(key))
+            .first()
+        )
+
+
+class AuditLog(TenantModel):
+    """Who changed what, when. Written by services through apps.tenancy.audit.audit_log."""
+
+    actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80)
+    object_id = models.BigIntegerField(null=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "object_type", "object_id"])]
+        ordering = ["-id"]
+
+
+class IdempotencyRecord(TenantModel):
+    """The first response to a POST carrying an Idempotency-Key, replayed for later identical POSTs."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+    key = models.CharField(max_length=200)
+    path = models.CharField(max_length=300)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    response_body = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "membership", "key"], name="idempotency_unique_key"),
+        ]
+
+
+class Tombstone(TenantModel):
+    """A deleted row of a synced table, written by a database trigger so cascades are seen too."""
+
+    model = models.CharField(max_length=60)
+    object_id = models.BigIntegerField()
+    sync_xid = models.BigIntegerField(default=0, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["tenant", "model", "sync_xid"])]

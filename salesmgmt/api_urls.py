@@ -1,0 +1,23 @@
+"""The REST API: one router, to which each app adds its viewsets (the isolation probe walks it)."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from apps.customers.api.urls import register as register_customers
+from apps.org.api.views import RegionViewSet, TeamViewSet
+from apps.sales.api.urls import register as register_sales
+from apps.tenancy.api.auth import ObtainTokenView
+from apps.tenancy.api.views_tenancy import DeletionViewSet, MemberViewSet
+
+router = DefaultRouter()
+router.register("members", MemberViewSet, basename="member")
+router.register("teams", TeamViewSet, basename="team")
+router.register("regions", RegionViewSet, basename="region")
+router.register("sync/deletions", DeletionViewSet, basename="deletion")
+register_customers(router)
+register_sales(router)
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),
+    path("", include(router.urls)),
+]
