@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.tenancy import views as tenancy_views
+from apps.tenancy.admin import tenant_admin_site
 
 tenant_patterns = [
     path("", tenancy_views.dashboard, name="dashboard"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("api/v1/", include(("salesmgmt.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("tenant-admin/", tenant_admin_site.urls),
     path("staff-admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

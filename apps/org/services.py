@@ -43,7 +43,7 @@ def closure_rebuild_all(*, tenant_id: int) -> None:
         closure_rebuild(tenant_id=tenant_id, tree=tree)
 
 
-def _refuse_cycle(model, node_id: int | None, new_parent_id: int | None, parent_field: str) -> None:
+def refuse_cycle(model, node_id: int | None, new_parent_id: int | None, parent_field: str) -> None:
     """A node may not move under itself or one of its descendants."""
     seen = set()
     current = new_parent_id
@@ -58,7 +58,7 @@ def _refuse_cycle(model, node_id: int | None, new_parent_id: int | None, parent_
 def team_save(*, tenant: Tenant, by: Membership | None, team: Team | None = None, **fields) -> Team:
     team = team or Team(tenant=tenant)
     parent = fields.get("parent", team.parent)
-    _refuse_cycle(Team, team.pk, parent.pk if parent else None, "parent")
+    refuse_cycle(Team, team.pk, parent.pk if parent else None, "parent")
     created = team.pk is None
     for name, value in fields.items():
         setattr(team, name, value)
@@ -73,7 +73,7 @@ def team_save(*, tenant: Tenant, by: Membership | None, team: Team | None = None
 def region_save(*, tenant: Tenant, by: Membership | None, region: Region | None = None, **fields) -> Region:
     region = region or Region(tenant=tenant)
     parent = fields.get("parent", region.parent)
-    _refuse_cycle(Region, region.pk, parent.pk if parent else None, "parent")
+    refuse_cycle(Region, region.pk, parent.pk if parent else None, "parent")
     created = region.pk is None
     for name, value in fields.items():
         setattr(region, name, value)

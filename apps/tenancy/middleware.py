@@ -8,6 +8,9 @@ from .context import tenant_context
 from .models import Membership, Tenant
 
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[a-z0-9-]+)/")
+# The tenant admin is Django's admin, whose URLs cannot carry a slug: it runs in the tenant the
+# user opened last (kept in the session), so it always shows exactly one tenant.
+SESSION_TENANT_PATH = re.compile(r"^/tenant-admin/")
 SESSION_TENANT = "tenant_id"
 
 
@@ -25,15 +28,18 @@ class TenantMiddleware:
         request.tenant = None
         request.membership = None
         match = TENANT_PATH.match(request.path_info)
-        if not match:
+        by_session = SESSION_TENANT_PATH.match(request.path_info)
+        if not (match or by_session):
             return self.get_response(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = (
-            Membership.objects.select_related("tenant", "user", "team")
-            .filter(tenant__slug=match["slug"], tenant__is_active=True, user=request.user, is_active=True)
-            .first()
+        memberships = Membership.objects.select_related("tenant", "user", "team").filter(
+            tenant__is_active=True, user=request.user, is_active=True
         )
+        if match:
+            membership = memberships.filter(tenant__slug=match["slug"]).first()
+        else:
+            membership = memberships.filter(tenant_id=request.session.get(SESSION_TENANT)).first()
         if membership is None:
             raise Http404("No such organisation.")
         request.tenant, request.membership = membership.tenant, membership
