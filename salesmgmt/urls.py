@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.sales import views as sales_views
 from apps.tenancy import views as tenancy_views
 from apps.tenancy.admin import tenant_admin_site
 
 tenant_patterns = [
-    path("", tenancy_views.dashboard, name="dashboard"),
+    path("", sales_views.dashboard, name="dashboard"),
+    path("team/", sales_views.team, name="team"),
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
 ]

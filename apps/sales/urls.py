@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "sales"
-urlpatterns: list = []
+urlpatterns = [
+    path("orders/", views.order_list_view, name="orders"),
+    path("orders/<int:order_id>/", views.order_detail_view, name="order-detail"),
+    path("payments/", views.payment_list_view, name="payments"),
+]

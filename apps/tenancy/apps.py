@@ -6,3 +6,6 @@ class TenancyConfig(AppConfig):
     name = "apps.tenancy"
     label = "tenancy"
     verbose_name = _("Organisations")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the login receiver)

@@ -1,13 +1,64 @@
+"""Pages of the shell: choosing an organisation, preferences, and the decorator every tenant page uses."""
+
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .forms import LanguageForm
+from .models import Membership, UserProfile
+from .signals import SESSION_LANGUAGE
+
+
+def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = None):
+    """Wrap a page under /t/<slug>/: member only, optional role check, rendered in the tenant's time zone.
+
+    The middleware has already resolved request.tenant and request.membership (404 for non-members);
+    this makes the view refuse to run without them, and drops the slug argument the view never needs.
+    A role outside `roles` gets 404 like an object it may not see, so pages cannot be probed.
+    """
+    allowed = set(roles) if roles else None
+
+    def decorate(func: Callable) -> Callable:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args, tenant_slug: str | None = None, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if getattr(request, "tenant", None) is None or request.membership is None:
+                raise Http404
+            if allowed is not None and request.membership.role not in allowed:
+                raise Http404
+            with timezone.override(request.tenant.tzinfo):
+                response = func(request, *args, **kwargs)
+                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                    response.render()
+            return response
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def _active_memberships(user) -> list[Membership]:
+    return list(
+        user.memberships.select_related("tenant")
+        .filter(is_active=True, tenant__is_active=True)
+        .order_by("tenant__name")
+    )
 
 
 @login_required
-def home(request):
+def home(request: HttpRequest) -> HttpResponse:
     """Send the user to the organisation they used last, or let them choose."""
-    memberships = list(
-        request.user.memberships.select_related("tenant").filter(is_active=True, tenant__is_active=True)
-    )
+    memberships = _active_memberships(request.user)
     if len(memberships) == 1:
         return redirect("dashboard", tenant_slug=memberships[0].tenant.slug)
     last = request.session.get("tenant_id")
@@ -18,5 +69,38 @@ def home(request):
 
 
 @login_required
-def dashboard(request, tenant_slug):
-    return render(request, "tenancy/dashboard.html", {})
+def choose_tenant(request: HttpRequest) -> HttpResponse:
+    """The tenant switcher: every organisation the user belongs to, always listed (no redirect)."""
+    return render(request, "tenancy/choose_tenant.html", {"choices": _active_memberships(request.user)})
+
+
+def _save_language(request: HttpRequest, language: str) -> None:
+    UserProfile.objects.update_or_create(user=request.user, defaults={"language": language})
+    request.session[SESSION_LANGUAGE] = language
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+@login_required
+def preferences(request: HttpRequest) -> HttpResponse:
+    profile = UserProfile.objects.filter(user=request.user).first()
+    initial = {"language": (profile and profile.language) or translation.get_language()}
+    form = LanguageForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        _save_language(request, form.cleaned_data["language"])
+        messages.success(request, _("Your preferences have been saved."))
+        return redirect("preferences")
+    return render(request, "tenancy/preferences.html", {"form": form})
+
+
+@login_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch in the page header: saved for the user, then back where they were."""
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    if form.is_valid():
+        _save_language(request, form.cleaned_data["language"])
+    return redirect(target)

@@ -1,0 +1,125 @@
+"""Customer pages: list with filters, detail with its timeline, create and edit. Reads go through the
+selectors (tenant + viewer restricted), writes through the services; views only parse and render."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from apps.tenancy.views import tenant_page
+
+from . import services
+from .forms import CustomerFilterForm, CustomerForm
+from .models import Customer
+from .selectors import customer_list, interaction_list
+
+PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
+RECENT = 10
+
+
+def _visible_customer(request: HttpRequest, customer_id: int) -> Customer:
+    """Another tenant's id, or a customer of someone the viewer may not see, is a 404 alike."""
+    return get_object_or_404(customer_list(tenant=request.tenant, viewer=request.membership), pk=customer_id)
+
+
+@tenant_page
+def customer_list_view(request: HttpRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.GET or None, tenant=request.tenant, viewer=request.membership)
+    qs = customer_list(tenant=request.tenant, viewer=request.membership, filters=form.filters())
+    page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "customers": page.object_list,
+        "filtered": bool(form.filters()),
+        "can_create": request.membership.can_write,
+    }
+    if request.htmx and request.htmx.target == "customer-results":
+        return render(request, "customers/_results.html", context)
+    return render(request, "customers/list.html", context)
+
+
+@tenant_page
+def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _visible_customer(request, customer_id)
+    timeline = (
+        interaction_list(tenant=request.tenant, viewer=request.membership, filters={"customer": customer.pk})
+        .select_related(None)
+        .select_related("rep__user", "contact")
+    )
+    timeline_page = Paginator(timeline, TIMELINE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "customer": customer,
+        "contacts": customer.contacts.order_by("-is_primary", "name"),
+        "timeline": timeline_page,
+        "page_obj": timeline_page,
+        # Reverse relations, so this app needs no import of sales (which depends on customers).
+        "orders": customer.orders.filter(tenant=request.tenant)
+        .select_related("rep__user")
+        .order_by("-order_date", "-id")[:RECENT],
+        "payments": customer.payments.filter(tenant=request.tenant)
+        .select_related("rep__user", "order")
+        .order_by("-received_on", "-id")[:RECENT],
+        "can_edit": request.membership.can_write,
+    }
+    if request.htmx and request.htmx.target == "timeline":
+        return render(request, "customers/_timeline.html", context)
+    return render(request, "customers/detail.html", context)
+
+
+def _save(request: HttpRequest, form: CustomerForm, write) -> Customer | None:
+    """Run the service; its rule violations come back as form errors on the re-rendered page."""
+    if not form.is_valid():
+        messages.error(request, _("The customer was not saved. Please correct the errors below."))
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc) or _("You may not make this change."))
+    messages.error(request, _("The customer was not saved. Please correct the errors below."))
+    return None
+
+
+@tenant_page
+def customer_create_view(request: HttpRequest) -> HttpResponse:
+    if not request.membership.can_write:
+        raise Http404
+    form = CustomerForm(request.POST or None, tenant=request.tenant, viewer=request.membership)
+    if request.method == "POST":
+        customer = _save(
+            request,
+            form,
+            lambda data: services.customer_create(tenant=request.tenant, by=request.membership, **data),
+        )
+        if customer is not None:
+            messages.success(request, _("Customer %(name)s was created.") % {"name": customer.name})
+            return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": None})
+
+
+@tenant_page
+def customer_edit_view(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = _visible_customer(request, customer_id)
+    if not request.membership.can_write:
+        raise Http404
+    # The form edits a copy: the service compares the stored row with the new data to audit the change.
+    form = CustomerForm(
+        request.POST or None, instance=copy.copy(customer), tenant=request.tenant, viewer=request.membership
+    )
+    if request.method == "POST":
+        saved = _save(
+            request,
+            form,
+            lambda data: services.customer_update(customer=customer, by=request.membership, **data),
+        )
+        if saved is not None:
+            messages.success(request, _("Customer %(name)s was saved.") % {"name": saved.name})
+            return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=saved.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer})

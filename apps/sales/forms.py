@@ -1,0 +1,71 @@
+"""Filter bars of the order and collection lists; their cleaned data is the selectors' `filters` dict."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from apps.customers.forms import MemberChoiceField
+from apps.customers.selectors import member_choices
+from apps.tenancy.models import Membership
+
+from .models import Order, Payment
+
+# Field declarations build empty querysets at import time, outside any tenant; __init__ sets the real,
+# tenant- and viewer-scoped ones.
+with scopes_disabled():
+
+    class _SalesFilterForm(forms.Form):
+        # The customer arrives as an id (from a customer's page): a select of every customer would not scale.
+        customer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+        rep = MemberChoiceField(
+            label=_("Account manager"), queryset=Membership.objects.none(), required=False
+        )
+        date_from = forms.DateField(
+            label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+        date_to = forms.DateField(
+            label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+
+        def __init__(self, *args, viewer: Membership, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["rep"].queryset = member_choices(viewer=viewer).order_by(
+                "display_name", "user__username"
+            )
+            self.fields["rep"].empty_label = _("All")
+            if viewer.role == "rep":
+                del self.fields["rep"]
+
+        def clean(self):
+            data = super().clean()
+            if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+                raise forms.ValidationError(_("The start date must not be after the end date."))
+            return data
+
+        def filters(self) -> dict:
+            if not self.is_valid():
+                return {}
+            out = {}
+            for key, value in self.cleaned_data.items():
+                if value in (None, ""):
+                    continue
+                out[key] = value.pk if hasattr(value, "pk") else value
+            return out
+
+    class OrderFilterForm(_SalesFilterForm):
+        number = forms.CharField(
+            label=_("Order number"), required=False, widget=forms.TextInput(attrs={"type": "search"})
+        )
+        status = forms.ChoiceField(label=_("Status"), required=False)
+        field_order = ["number", "customer", "rep", "status", "date_from", "date_to"]
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["status"].choices = [("", _("All")), *Order.Status.choices]
+
+    class PaymentFilterForm(_SalesFilterForm):
+        method = forms.ChoiceField(label=_("Method"), required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["method"].choices = [("", _("All")), *Payment.Method.choices]
