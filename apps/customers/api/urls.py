@@ -1,2 +1,8 @@
+from .views import ContactViewSet, CustomerViewSet, InteractionViewSet
+
+
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
+    router.register("customers", CustomerViewSet, basename="customer")
+    router.register("contacts", ContactViewSet, basename="contact")
+    router.register("interactions", InteractionViewSet, basename="interaction")

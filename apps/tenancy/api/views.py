@@ -68,9 +68,17 @@ class IdempotentCreateMixin:
     """
 
     def create(self, request, *args, **kwargs):
+        return self.run_idempotent(
+            request, lambda: super(IdempotentCreateMixin, self).create(request, *args, **kwargs)
+        )
+
+    def run_idempotent(self, request, handler):
+        """Run `handler()` (which returns a Response) at most once per Idempotency-Key.
+
+        Used by create() and by any other creating action (bulk endpoints)."""
         key = request.headers.get("Idempotency-Key")
         if not key:
-            return super().create(request, *args, **kwargs)
+            return handler()
         if len(key) > 200:
             return Response({"Idempotency-Key": [_("At most 200 characters.")]}, status=400)
         digest = _request_hash(request)
@@ -96,7 +104,7 @@ class IdempotentCreateMixin:
                 response = Response(record.response_body, status=record.status_code)
                 response["Idempotent-Replayed"] = "true"
                 return response
-            response = super().create(request, *args, **kwargs)
+            response = handler()
             record.status_code = response.status_code
             record.response_body = response.data
             record.save(update_fields=["status_code", "response_body", "updated_at"])

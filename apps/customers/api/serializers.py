@@ -1,0 +1,160 @@
+from rest_framework import serializers
+
+from apps.customers.models import Contact, Customer, Interaction
+from apps.customers.selectors import assignable_members, visible_contacts, visible_customers
+from apps.org.models import Region
+from apps.tenancy.api.fields import TenantRelatedField
+from apps.tenancy.models import Membership
+
+
+class WriteSerializer(serializers.ModelSerializer):
+    """An input serializer whose answer is rendered by its output serializer (`output_class`)."""
+
+    output_class: type[serializers.Serializer]
+
+    def to_representation(self, instance):
+        return self.output_class(instance, context=self.context).data
+
+
+def MemberField(**kwargs) -> TenantRelatedField:
+    """A member the caller may assign records to (rep: themself; manager: their subtree)."""
+    return TenantRelatedField(model=Membership, restrict=assignable_members, **kwargs)
+
+
+def CustomerField(**kwargs) -> TenantRelatedField:
+    """A customer the caller may see (a rep: their own); anything else is 'does not exist'."""
+    return TenantRelatedField(model=Customer, restrict=visible_customers, **kwargs)
+
+
+# ---- customers ------------------------------------------------------------------------------
+
+
+class CustomerOut(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "id",
+            "code",
+            "name",
+            "owner",
+            "owner_name",
+            "region",
+            "region_name",
+            "segment",
+            "is_key_account",
+            "status",
+            "address",
+            "phone",
+            "latitude",
+            "longitude",
+            "notes",
+            "first_order_date",
+            "last_order_date",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerIn(WriteSerializer):
+    output_class = CustomerOut
+    owner = MemberField(required=False, help_text="Defaults to the caller.")
+    region = TenantRelatedField(model=Region, required=False, allow_null=True)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "code",
+            "name",
+            "owner",
+            "region",
+            "segment",
+            "is_key_account",
+            "status",
+            "address",
+            "phone",
+            "latitude",
+            "longitude",
+            "notes",
+        ]
+        # Uniqueness of code per tenant is checked by the service (the tenant is not a field here).
+        validators: list = []
+
+
+# ---- contacts -------------------------------------------------------------------------------
+
+
+class ContactOut(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "name",
+            "title",
+            "phone",
+            "email",
+            "birthday",
+            "is_primary",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ContactIn(WriteSerializer):
+    output_class = ContactOut
+    customer = CustomerField()
+
+    class Meta:
+        model = Contact
+        fields = ["customer", "name", "title", "phone", "email", "birthday", "is_primary"]
+
+
+# ---- interactions ---------------------------------------------------------------------------
+
+
+class InteractionOut(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    rep_name = serializers.CharField(source="rep.name", read_only=True)
+    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None)
+
+    class Meta:
+        model = Interaction
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "rep",
+            "rep_name",
+            "contact",
+            "contact_name",
+            "kind",
+            "occurred_at",
+            "subject",
+            "notes",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InteractionIn(WriteSerializer):
+    output_class = InteractionOut
+    customer = CustomerField()
+    rep = MemberField(required=False, help_text="Defaults to the caller.")
+    contact = TenantRelatedField(model=Contact, restrict=visible_contacts, required=False, allow_null=True)
+
+    class Meta:
+        model = Interaction
+        fields = ["customer", "rep", "contact", "kind", "occurred_at", "subject", "notes"]

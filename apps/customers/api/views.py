@@ -1,0 +1,111 @@
+from drf_spectacular.utils import extend_schema, extend_schema_view
+
+from apps.customers import services
+from apps.customers.filters import ContactFilter, CustomerFilter, InteractionFilter
+from apps.customers.models import Contact, Customer, Interaction
+from apps.customers.selectors import contact_list, customer_list, interaction_list
+from apps.tenancy.api.views import TenantModelViewSet
+
+from .serializers import ContactIn, ContactOut, CustomerIn, CustomerOut, InteractionIn, InteractionOut
+
+
+class ServiceViewSet(TenantModelViewSet):
+    """CRUD whose reads come from a selector and whose writes go through services.
+
+    Subclasses set `serializer_class` (output), `input_serializer_class`, and implement
+    `create_object(data)`, `update_object(instance, data)`, `delete_object(instance)`.
+    """
+
+    input_serializer_class = None
+    write_actions = ("create", "update", "partial_update")
+
+    def get_serializer_class(self):
+        if self.action in self.write_actions:
+            return self.input_serializer_class
+        return self.serializer_class
+
+    def reload(self, obj):
+        """The written row as lists show it (with its related names), in one query."""
+        return self.get_queryset().filter(pk=obj.pk).first() or obj
+
+    def perform_create(self, serializer):
+        serializer.instance = self.reload(self.create_object(dict(serializer.validated_data)))
+
+    def perform_update(self, serializer):
+        obj = self.update_object(serializer.instance, dict(serializer.validated_data))
+        serializer.instance = self.reload(obj)
+
+    def perform_destroy(self, instance):
+        self.delete_object(instance)
+
+
+def service_schema(out, inp):
+    return extend_schema_view(
+        create=extend_schema(request=inp, responses={201: out}),
+        update=extend_schema(request=inp, responses=out),
+        partial_update=extend_schema(request=inp, responses=out),
+    )
+
+
+@service_schema(CustomerOut, CustomerIn)
+class CustomerViewSet(ServiceViewSet):
+    """Customers the caller may see: a rep their own, a manager their line's, an admin all."""
+
+    queryset = Customer.objects.none()
+    serializer_class = CustomerOut
+    input_serializer_class = CustomerIn
+    filterset_class = CustomerFilter
+
+    def get_queryset(self):
+        return customer_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return services.customer_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.customer_update(customer=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.customer_delete(customer=instance, by=self.membership)
+
+
+@service_schema(ContactOut, ContactIn)
+class ContactViewSet(ServiceViewSet):
+    queryset = Contact.objects.none()
+    serializer_class = ContactOut
+    input_serializer_class = ContactIn
+    filterset_class = ContactFilter
+
+    def get_queryset(self):
+        return contact_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return services.contact_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.contact_update(contact=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.contact_delete(contact=instance, by=self.membership)
+
+
+@service_schema(InteractionOut, InteractionIn)
+class InteractionViewSet(ServiceViewSet):
+    """The customer timeline: visits, calls, meetings, notes."""
+
+    queryset = Interaction.objects.none()
+    serializer_class = InteractionOut
+    input_serializer_class = InteractionIn
+    filterset_class = InteractionFilter
+
+    def get_queryset(self):
+        return interaction_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return services.interaction_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.interaction_update(interaction=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.interaction_delete(interaction=instance, by=self.membership)

@@ -1,0 +1,58 @@
+"""Reads of customers, contacts and interactions, always by tenant and restricted to the viewer."""
+
+from django.db.models import QuerySet
+
+from apps.org.selectors import restrict_to_viewer, visible_member_ids
+from apps.tenancy.models import Membership, Tenant
+
+from .filters import ContactFilter, CustomerFilter, InteractionFilter
+from .models import Contact, Customer, Interaction
+
+
+def apply_filters(filterset_class, qs: QuerySet, filters: dict | None) -> QuerySet:
+    if not filters:
+        return qs
+    fs = filterset_class(filters, queryset=qs)
+    if not fs.is_valid():  # a page with a bad filter shows everything it may, not an error
+        return qs
+    return fs.qs
+
+
+def assignable_members(qs: QuerySet[Membership], viewer: Membership) -> QuerySet[Membership]:
+    """Members the viewer may name as owner or rep of a record: a rep only themself, a manager
+    their reporting subtree, an admin anyone active in the tenant."""
+    qs = qs.filter(tenant_id=viewer.tenant_id, is_active=True)
+    ids = visible_member_ids(viewer)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def member_choices(*, viewer: Membership) -> QuerySet[Membership]:
+    return assignable_members(Membership.objects.select_related("user"), viewer)
+
+
+def visible_customers(qs: QuerySet[Customer], viewer: Membership) -> QuerySet[Customer]:
+    """Customers whose owner the viewer may see (for lists and for picking a customer on a write)."""
+    return restrict_to_viewer(qs.filter(tenant_id=viewer.tenant_id), viewer, "owner")
+
+
+def customer_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[Customer]:
+    qs = Customer.objects.filter(tenant=tenant).select_related("owner__user", "region")
+    return apply_filters(CustomerFilter, restrict_to_viewer(qs, viewer, "owner"), filters)
+
+
+def contact_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[Contact]:
+    qs = Contact.objects.filter(tenant=tenant).select_related("customer")
+    return apply_filters(ContactFilter, restrict_to_viewer(qs, viewer, "customer__owner"), filters)
+
+
+def visible_contacts(qs: QuerySet[Contact], viewer: Membership) -> QuerySet[Contact]:
+    return restrict_to_viewer(qs.filter(tenant_id=viewer.tenant_id), viewer, "customer__owner")
+
+
+def interaction_list(
+    *, tenant: Tenant, viewer: Membership, filters: dict | None = None
+) -> QuerySet[Interaction]:
+    qs = Interaction.objects.filter(tenant=tenant).select_related("customer", "rep__user", "contact")
+    return apply_filters(InteractionFilter, restrict_to_viewer(qs, viewer, "customer__owner"), filters)

@@ -1,0 +1,188 @@
+"""Writes to customers, contacts and interactions: ownership rules, audit, one transaction each."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from apps.org.selectors import can_see_member
+from apps.tenancy.audit import audit_log, diff
+from apps.tenancy.models import Membership, Tenant
+
+from .models import Contact, Customer, Interaction
+
+
+def ensure_can_write(by: Membership) -> None:
+    if not by.can_write:
+        raise PermissionDenied(_("Your role may not change records."))
+
+
+def ensure_assignable(*, by: Membership, member: Membership, field: str) -> None:
+    """A rep may only name themself, a manager someone in their reporting subtree, an admin anyone."""
+    if member.tenant_id != by.tenant_id or not member.is_active:
+        raise ValidationError({field: _("Unknown member.")})
+    if not can_see_member(by, member.pk):
+        raise PermissionDenied(_("You may not assign records to this member."))
+
+
+def ensure_same_tenant(tenant: Tenant, **objs: models.Model | None) -> None:
+    """Belt and braces under the scoped querysets: a related row of another tenant is a field error."""
+    for field, obj in objs.items():
+        if obj is not None and obj.tenant_id != tenant.pk:
+            raise ValidationError({field: _("Unknown record.")})
+
+
+def ensure_customer_writable(*, by: Membership, customer: Customer, field: str = "customer") -> None:
+    if customer.tenant_id != by.tenant_id:
+        raise ValidationError({field: _("Unknown record.")})
+    if not can_see_member(by, customer.owner_id):
+        raise PermissionDenied(_("You may not change records of this customer."))
+
+
+def apply_changes(instance: models.Model, data: dict[str, Any]) -> dict:
+    """Set `data` on the instance and save only what changed; returns the audit diff."""
+    changes = diff(instance, data)
+    for field, value in data.items():
+        setattr(instance, field, value)
+    fields = [f for f in data if f in changes]
+    instance.save(update_fields=[*fields, "updated_at"] if fields else ["updated_at"])
+    return changes
+
+
+def _ensure_code_free(*, tenant: Tenant, code: str, exclude_pk: int | None = None) -> None:
+    qs = Customer.objects.filter(tenant=tenant, code=code)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise ValidationError({"code": _("A customer with this code already exists.")})
+
+
+@transaction.atomic
+def customer_create(
+    *, tenant: Tenant, by: Membership, code: str, name: str, owner: Membership | None = None, **fields: Any
+) -> Customer:
+    """A new customer, owned by the caller unless a manager or admin names someone they supervise."""
+    ensure_can_write(by)
+    owner = owner or by
+    ensure_assignable(by=by, member=owner, field="owner")
+    ensure_same_tenant(tenant, region=fields.get("region"))
+    _ensure_code_free(tenant=tenant, code=code)
+    customer = Customer.objects.create(tenant=tenant, code=code, name=name, owner=owner, **fields)
+    audit_log(customer, "customers.customer.created", actor=by)
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, by: Membership, **data: Any) -> Customer:
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=customer, field="owner")
+    if "owner" in data:
+        ensure_assignable(by=by, member=data["owner"], field="owner")
+    ensure_same_tenant(customer.tenant, region=data.get("region"))
+    if "code" in data and data["code"] != customer.code:
+        _ensure_code_free(tenant=customer.tenant, code=data["code"], exclude_pk=customer.pk)
+    changes = apply_changes(customer, data)
+    audit_log(customer, "customers.customer.updated", actor=by, changes=changes)
+    return customer
+
+
+@transaction.atomic
+def customer_delete(*, customer: Customer, by: Membership) -> None:
+    """Deleting a customer with orders or payments raises ProtectedError (the API answers 409)."""
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=customer)
+    audit_log(customer, "customers.customer.deleted", actor=by)
+    customer.delete()
+
+
+def _unset_other_primaries(contact: Contact) -> None:
+    if contact.is_primary:
+        Contact.objects.filter(tenant_id=contact.tenant_id, customer_id=contact.customer_id).exclude(
+            pk=contact.pk
+        ).filter(is_primary=True).update(is_primary=False)
+
+
+@transaction.atomic
+def contact_create(
+    *, tenant: Tenant, by: Membership, customer: Customer, name: str, **fields: Any
+) -> Contact:
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=customer)
+    contact = Contact.objects.create(tenant=tenant, customer=customer, name=name, **fields)
+    _unset_other_primaries(contact)
+    audit_log(contact, "customers.contact.created", actor=by)
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, by: Membership, **data: Any) -> Contact:
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=contact.customer)
+    if "customer" in data:
+        ensure_customer_writable(by=by, customer=data["customer"])
+    changes = apply_changes(contact, data)
+    _unset_other_primaries(contact)
+    audit_log(contact, "customers.contact.updated", actor=by, changes=changes)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by: Membership) -> None:
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=contact.customer)
+    audit_log(contact, "customers.contact.deleted", actor=by)
+    contact.delete()
+
+
+def _ensure_contact_of(customer: Customer, contact: Contact | None) -> None:
+    if contact is not None and contact.customer_id != customer.pk:
+        raise ValidationError({"contact": _("This contact belongs to another customer.")})
+
+
+@transaction.atomic
+def interaction_create(
+    *,
+    tenant: Tenant,
+    by: Membership,
+    customer: Customer,
+    rep: Membership | None = None,
+    contact: Contact | None = None,
+    **fields: Any,
+) -> Interaction:
+    """Log a touchpoint on a customer's timeline; the caller is the rep unless they name a report."""
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=customer)
+    rep = rep or by
+    ensure_assignable(by=by, member=rep, field="rep")
+    ensure_same_tenant(tenant, contact=contact)
+    _ensure_contact_of(customer, contact)
+    interaction = Interaction.objects.create(
+        tenant=tenant, customer=customer, rep=rep, contact=contact, **fields
+    )
+    audit_log(interaction, "customers.interaction.created", actor=by)
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(*, interaction: Interaction, by: Membership, **data: Any) -> Interaction:
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=interaction.customer)
+    customer = data.get("customer", interaction.customer)
+    if "customer" in data:
+        ensure_customer_writable(by=by, customer=customer)
+    if "rep" in data:
+        ensure_assignable(by=by, member=data["rep"], field="rep")
+    contact = data["contact"] if "contact" in data else interaction.contact  # noqa: SIM401 (lazy)
+    _ensure_contact_of(customer, contact)
+    changes = apply_changes(interaction, data)
+    audit_log(interaction, "customers.interaction.updated", actor=by, changes=changes)
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction: Interaction, by: Membership) -> None:
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=interaction.customer)
+    audit_log(interaction, "customers.interaction.deleted", actor=by)
+    interaction.delete()
