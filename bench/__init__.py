@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` (make bench). Shared helpers live in bench.common."""
