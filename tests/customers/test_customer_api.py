@@ -139,7 +139,7 @@ def test_deleting_a_customer_with_orders_is_409(api_as, rep, own_customer):
 
 
 @pytest.mark.django_db(transaction=True)  # sync delivers only committed transactions
-def test_deleting_a_customer_leaves_a_tombstone_for_sync(api_as, rep, own_customer):
+def test_deleting_a_customer_leaves_a_tombstone_for_sync(api_as, rep, own_customer, committed_horizon):
     client = api_as(rep)
     assert client.delete(detail(own_customer.pk)).status_code == 204
     response = client.get(reverse("api:deletion-list"), {"updated_since": 0, "model": "customers.customer"})
@@ -186,7 +186,7 @@ def test_bad_filter_value_is_400(api_as, admin):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_sync_returns_rows_and_a_token_then_later_changes(api_as, rep, own_customer):
+def test_sync_returns_rows_and_a_token_then_later_changes(api_as, rep, own_customer, committed_horizon):
     client = api_as(rep)
     first = client.get(LIST, {"updated_since": 0})
     assert ids(first) == {own_customer.pk} and first.data["sync_token"]
