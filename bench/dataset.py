@@ -252,6 +252,8 @@ def _build(tenant: Tenant, size: BenchSize, today: dt.date, log) -> None:
             """,
             {"per": size.lines_per_order, "n": size.lines, "nprod": size.products},
         )
+        cur.execute("ANALYZE bench_order")
+        cur.execute("ANALYZE bench_line")
         log(f"  generated {size.orders:,} orders and {size.lines:,} lines: {time.perf_counter() - t0:.1f} s")
 
         t0 = time.perf_counter()
@@ -282,6 +284,9 @@ def _build(tenant: Tenant, size: BenchSize, today: dt.date, log) -> None:
             """,
             {"t": t},
         )
+        # Fresh statistics, or the planner takes these tables for empty in the statements below.
+        cur.execute("ANALYZE sales_order")
+        cur.execute("ANALYZE customers_customer")
         log(f"  inserted lines: {time.perf_counter() - t0:.1f} s")
         t0 = time.perf_counter()
         # Collections: most orders paid after 10-70 days, one in six in two parts, recent ones not yet.
