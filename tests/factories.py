@@ -11,7 +11,7 @@ from apps.customers.models import Contact, Customer, Interaction
 from apps.org.models import Region, Team
 from apps.org.services import closure_rebuild_all
 from apps.sales.models import Order, OrderLine, Payment, Product, ProductCategory
-from apps.tenancy.models import ApiToken, Membership, Role, Tenant
+from apps.tenancy.models import ApiToken, Membership, Role, Tenant, Tombstone
 
 
 class UnscopedFactory(factory.django.DjangoModelFactory):
@@ -170,3 +170,12 @@ class PaymentFactory(UnscopedFactory):
 def token_for(membership: Membership) -> str:
     _token, key = ApiToken.issue(membership=membership)
     return key
+
+
+class TombstoneFactory(UnscopedFactory):
+    class Meta:
+        model = Tombstone
+
+    tenant = factory.SubFactory(TenantFactory)
+    model = "customers.customer"
+    object_id = factory.Sequence(lambda n: n + 1)

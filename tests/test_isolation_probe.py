@@ -53,11 +53,14 @@ def _route_model(viewset) -> type[models.Model]:
 ROUTES = [(prefix, viewset, basename, _route_model(viewset)) for prefix, viewset, basename in router.registry]
 
 
+OWNER_FIELDS = ("owner", "rep")  # the person a record belongs to, by the project's naming
+
+
 def _membership_fields(model):
     return [
         f.name
         for f in model._meta.concrete_fields
-        if isinstance(f, models.ForeignKey) and f.related_model is Membership
+        if isinstance(f, models.ForeignKey) and f.related_model is Membership and f.name in OWNER_FIELDS
     ]
 
 

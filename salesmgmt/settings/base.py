@@ -153,6 +153,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "DEFAULT_GENERATOR_CLASS": "salesmgmt.schema.UnscopedSchemaGenerator",
+    "ENUM_NAME_OVERRIDES": {
+        "CustomerStatusEnum": "apps.customers.models.Customer.Status",
+        "OrderStatusEnum": "apps.sales.models.Order.Status",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)

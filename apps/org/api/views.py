@@ -8,6 +8,7 @@ class TeamViewSet(TenantReadOnlyViewSet):
     """The team tree; every member of the organisation may read it."""
 
     serializer_class = TeamOut
+    queryset = Team.objects.none()
     filterset_fields = ["parent"]
 
     def get_queryset(self):
@@ -16,6 +17,7 @@ class TeamViewSet(TenantReadOnlyViewSet):
 
 class RegionViewSet(TenantReadOnlyViewSet):
     serializer_class = RegionOut
+    queryset = Region.objects.none()
     filterset_fields = ["parent", "code"]
 
     def get_queryset(self):

@@ -47,6 +47,7 @@ class DeletionViewSet(TenantReadOnlyViewSet):
     """Rows deleted from synced tables (tombstones). Page with ?updated_since= like any sync feed."""
 
     serializer_class = TombstoneOut
+    queryset = Tombstone.objects.none()
     filterset_class = TombstoneFilter
 
     def get_queryset(self):
