@@ -157,18 +157,23 @@ def customer_order_dates_refresh(*, tenant_id: int, customer_ids: Iterable[int])
             UPDATE {customer} AS c
                SET first_order_date = s.first_date, last_order_date = s.last_date, updated_at = %s
               FROM (
-                SELECT c2.id, MIN(o.order_date) AS first_date, MAX(o.order_date) AS last_date
+                -- min/max as index probes on (tenant, customer, order_date): a customer with
+                -- thousands of orders costs the same as one with a single order
+                SELECT c2.id,
+                       (SELECT o.order_date FROM {order} o
+                         WHERE o.tenant_id = c2.tenant_id AND o.customer_id = c2.id AND o.status = %s
+                         ORDER BY o.order_date LIMIT 1) AS first_date,
+                       (SELECT o.order_date FROM {order} o
+                         WHERE o.tenant_id = c2.tenant_id AND o.customer_id = c2.id AND o.status = %s
+                         ORDER BY o.order_date DESC LIMIT 1) AS last_date
                   FROM {customer} c2
-                  LEFT JOIN {order} o
-                    ON o.tenant_id = c2.tenant_id AND o.customer_id = c2.id AND o.status = %s
                  WHERE c2.tenant_id = %s AND c2.id = ANY(%s)
-                 GROUP BY c2.id
               ) AS s
              WHERE c.tenant_id = %s AND c.id = s.id
                AND (c.first_order_date IS DISTINCT FROM s.first_date
                     OR c.last_order_date IS DISTINCT FROM s.last_date)
             """,
-            [timezone.now(), Order.Status.CONFIRMED, tenant_id, ids, tenant_id],
+            [timezone.now(), Order.Status.CONFIRMED, Order.Status.CONFIRMED, tenant_id, ids, tenant_id],
         )
         return cur.rowcount
 
