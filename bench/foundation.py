@@ -203,6 +203,12 @@ def _remove_ingested(tenant_id: int, prefix: str) -> int:
             """,
             [tenant_id, tenant_id],
         )
+    # The deleted rows sit at the end of the id indexes, where the planner probes for the column's
+    # range: without a vacuum every later plan steps over them (15 ms of planning instead of 3).
+    if connection.in_atomic_block:  # under a test's transaction: VACUUM cannot run, nor matter
+        return removed
+    with connection.cursor() as cur:
+        cur.execute("VACUUM (ANALYZE) sales_order, sales_orderline, customers_customer, tenancy_tombstone")
     return removed
 
 
