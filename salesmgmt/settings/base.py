@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.org",
     "apps.customers",
     "apps.sales",
+    "apps.targets",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,342 @@
+"""compute(): every requested metric for every (dimension key, period) in one grouped SQL statement
+per fact source (several metrics of a source share it through FILTER clauses), plus one per
+(source, filter set) for repeat-customer counts. The number of statements depends on the metrics
+asked for, never on the number of reps, teams, periods or targets.
+
+Periods are truncated in the tenant's time zone: date columns hold local calendar dates and are
+truncated as `date_trunc(grain, col::timestamp)`; timestamp columns as `col AT TIME ZONE tz`.
+Ratios are divided after aggregation, in pandas, from their numerator's and denominator's sums.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from apps.tenancy.models import Tenant
+
+from .fact_filters import filters_validate
+from .metrics import DIMENSIONS, GRAINS, FactSource, Metric, RatioMetric, RepeatMetric, registry
+
+INDEX = ["key", "period_start"]
+_STEP = {"week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
+
+
+def period_floor(day: dt.date, grain: str) -> dt.date:
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return dt.date(day.year, 1, 1)
+
+
+def period_shift(day: dt.date, grain: str, n: int) -> dt.date:
+    """The start of the period `n` periods after the one starting on `day`."""
+    if grain == "week":
+        return day + dt.timedelta(weeks=n)
+    months = {"month": 1, "quarter": 3, "year": 12}[grain] * n
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def period_starts(*, grain: str, start: dt.date, end: dt.date) -> list[dt.date]:
+    out, day = [], period_floor(start, grain)
+    while day <= end:
+        out.append(day)
+        day = period_shift(day, grain, 1)
+    return out
+
+
+@dataclass
+class _Leaf:
+    column: str  # the frame column this aggregate fills
+    metric: Metric | RepeatMetric
+    filters: dict
+
+
+@dataclass
+class _Sql:
+    """Joins, predicates and parameters of one statement; joins are added once, in a valid order."""
+
+    tenant_id: int
+    source: FactSource
+    joins: dict[str, str] = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.params["tenant"] = self.tenant_id
+
+    def need(self, what: str) -> None:
+        s = self.source
+        if what == "customer" and what not in self.joins:
+            self.joins[what] = (
+                f"JOIN customers_customer c ON c.tenant_id = %(tenant)s AND c.id = f.{s.customer_column}"
+            )
+        elif what == "product" and what not in self.joins:
+            self.joins[what] = (
+                f"JOIN sales_product p ON p.tenant_id = %(tenant)s AND p.id = f.{s.product_column}"
+            )
+        elif what == "team" and what not in self.joins:
+            self.joins[what] = (
+                f"JOIN tenancy_membership m ON m.tenant_id = %(tenant)s AND m.id = f.{s.rep_column} "
+                "JOIN org_teamclosure tcl ON tcl.tenant_id = %(tenant)s AND tcl.descendant_id = m.team_id"
+            )
+        elif what == "line" and what not in self.joins:
+            self.joins[what] = (
+                f"JOIN org_reportingclosure lcl ON lcl.tenant_id = %(tenant)s AND lcl.descendant_id = f.{s.rep_column}"
+            )
+        elif what == "region" and what not in self.joins:
+            self.need("customer")
+            self.joins[what] = (
+                "JOIN org_regionclosure rcl ON rcl.tenant_id = %(tenant)s AND rcl.descendant_id = c.region_id"
+            )
+
+    def key(self, by: str) -> str:
+        s = self.source
+        if by == "tenant":
+            return "f.tenant_id"
+        if by == "rep":
+            return f"f.{s.rep_column}"
+        if by == "customer":
+            return f"f.{s.customer_column}"
+        if by == "product":
+            return f"f.{s.product_column}"
+        self.need(by if by != "category" else "product")
+        return {"team": "tcl.ancestor_id", "line": "lcl.ancestor_id", "region": "rcl.ancestor_id"}.get(
+            by, "p.category_id"
+        )
+
+    def trunc(self, grain: str) -> str:
+        col = f"f.{self.source.date_column}"
+        if self.source.date_is_timestamp:
+            return f"date_trunc('{grain}', {col} AT TIME ZONE %(tz)s)::date"
+        return f"date_trunc('{grain}', {col}::timestamp)::date"
+
+    def date_range(self, start: dt.date, end: dt.date, tz) -> str:
+        col = f"f.{self.source.date_column}"
+        if self.source.date_is_timestamp:
+            self.params["from_ts"] = dt.datetime.combine(start, dt.time(), tzinfo=tz)
+            self.params["to_ts"] = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+            return f"{col} >= %(from_ts)s AND {col} < %(to_ts)s"
+        self.params["from_day"], self.params["to_day"] = start, end
+        return f"{col} BETWEEN %(from_day)s AND %(to_day)s"
+
+    def where_filters(self, filters: dict, prefix: str) -> list[str]:
+        """SQL predicates (bound parameters) for validated filters."""
+        s, out = self.source, []
+        for key, value in sorted(filters.items()):
+            name = f"{prefix}_{key}"
+            self.params[name] = value
+            if key == "rep_ids":
+                out.append(f"f.{s.rep_column} = ANY(%({name})s)")
+            elif key == "product_ids":
+                out.append(f"f.{s.product_column} = ANY(%({name})s)")
+            elif key == "category_ids":
+                self.need("product")
+                out.append(f"p.category_id = ANY(%({name})s)")
+            elif key == "region_ids":
+                self.need("customer")
+                out.append(
+                    "c.region_id IN (SELECT rf.descendant_id FROM org_regionclosure rf"
+                    f" WHERE rf.tenant_id = %(tenant)s AND rf.ancestor_id = ANY(%({name})s))"
+                )
+            elif key == "segment":
+                self.need("customer")
+                out.append(f"c.segment = %({name})s")
+            elif key == "key_account":
+                self.need("customer")
+                out.append(f"c.is_key_account = %({name})s")
+        return out
+
+    def from_clause(self) -> str:
+        return f"FROM {self.source.table} f " + " ".join(self.joins.values())
+
+
+def _aggregate_sql(metric: Metric, predicate: list[str]) -> str:
+    if metric.agg == "count":
+        call = "COUNT(*)"
+    elif metric.agg == "count_distinct":
+        call = f"COUNT(DISTINCT {metric.expr})"
+    else:
+        call = f"SUM({metric.expr})"
+    if predicate:
+        call += " FILTER (WHERE " + " AND ".join(f"({p})" for p in predicate) + ")"
+    return f"COALESCE({call}, 0)" if metric.agg == "sum" else call
+
+
+def _resolve(*, tenant: Tenant, codes: list[str]) -> dict[str, tuple]:
+    """code -> (metric, filters) for built-ins and this tenant's custom metrics (one query at most)."""
+    from .models import CustomMetric
+
+    out: dict[str, tuple] = {}
+    unknown = [c for c in codes if c not in registry]
+    customs = {}
+    if unknown:
+        customs = {m.code: m for m in CustomMetric.objects.filter(tenant=tenant, code__in=unknown)}
+    for code in codes:
+        if code in registry:
+            out[code] = (registry.get(code), {})
+        elif code in customs and customs[code].base in registry:
+            out[code] = (registry.get(customs[code].base), customs[code].filters or {})
+        else:
+            raise ValidationError({"metrics": _("Unknown metric: %(code)s") % {"code": code}})
+    return out
+
+
+def compute(
+    *,
+    tenant: Tenant,
+    metrics: list[str],
+    grain: str,
+    start: dt.date,
+    end: dt.date,
+    by: str = "rep",
+    filters: dict | None = None,
+) -> pd.DataFrame:
+    """Values of `metrics` per (key of dimension `by`, period start) for facts dated start..end
+    (inclusive, local dates). Index (key, period_start), one column per metric code; a key/period
+    with no facts is absent. Additive columns are 0 where another metric has facts, ratios NaN when
+    their denominator is 0. `filters` narrow every metric (see filters.FILTER_KEYS, plus rep_ids)."""
+    if grain not in GRAINS:
+        raise ValidationError({"grain": _("Unknown period grain: %(grain)s") % {"grain": grain}})
+    if by not in DIMENSIONS:
+        raise ValidationError({"by": _("Unknown dimension: %(by)s") % {"by": by}})
+    if end < start:
+        raise ValidationError({"end": _("The end is before the start.")})
+    metrics = list(dict.fromkeys(metrics))
+    resolved = _resolve(tenant=tenant, codes=metrics)
+    base_filters = filters_validate(tenant_id=tenant.pk, filters=filters or {}, source=None, allow_reps=True)
+
+    leaves: dict[str, _Leaf] = {}
+    outputs: dict[str, tuple] = {}  # requested code -> ("col", column) | ("ratio", num column, den column)
+
+    def leaf_column(metric, extra: dict, prefix: str) -> str:
+        column = metric.code if not extra else f"{prefix}:{metric.code}"
+        if column not in leaves:
+            source = registry.sources[metric.source]
+            if not source.supports(by):
+                raise ValidationError(
+                    {"by": _("%(metric)s cannot be sliced by %(by)s.") % {"metric": prefix, "by": by}}
+                )
+            checked = filters_validate(tenant_id=tenant.pk, filters=extra, source=source) if extra else {}
+            for key in base_filters:
+                if not _supports_filter(source, key):
+                    raise ValidationError(
+                        {
+                            "filters": _("%(metric)s cannot be filtered by %(key)s.")
+                            % {"metric": prefix, "key": key}
+                        }
+                    )
+            leaves[column] = _Leaf(column, metric, checked)
+        return column
+
+    for code, (metric, extra) in resolved.items():
+        if isinstance(metric, RatioMetric):
+            num = leaf_column(registry.get(metric.numerator), extra, code)
+            den = leaf_column(registry.get(metric.denominator), extra, code)
+            if (
+                registry.get(metric.numerator).kind == "ratio"
+                or registry.get(metric.denominator).kind == "ratio"
+            ):
+                raise ValidationError({"metrics": "nested ratios are not supported"})
+            outputs[code] = ("ratio", num, den)
+        else:
+            outputs[code] = ("col", leaf_column(metric, extra, code))
+
+    tz = tenant.tzinfo
+    frames = []
+    by_source: dict[str, list[_Leaf]] = {}
+    repeats: dict[tuple, list[_Leaf]] = {}
+    for leaf in leaves.values():
+        if isinstance(leaf.metric, RepeatMetric):
+            repeats.setdefault((leaf.metric.source, repr(sorted(leaf.filters.items()))), []).append(leaf)
+        else:
+            by_source.setdefault(leaf.metric.source, []).append(leaf)
+
+    for source_code, group in by_source.items():
+        q = _Sql(tenant.pk, registry.sources[source_code])
+        key = q.key(by)
+        where = ["f.tenant_id = %(tenant)s", q.date_range(start, end, tz)]
+        if q.source.where:
+            where.append(q.source.where)
+        where += q.where_filters(base_filters, "g")
+        selects = []
+        for i, leaf in enumerate(group):
+            for need in leaf.metric.needs:
+                q.need(need)
+            predicate = ([leaf.metric.where] if leaf.metric.where else []) + q.where_filters(
+                leaf.filters, f"m{i}"
+            )
+            selects.append(f"{_aggregate_sql(leaf.metric, predicate)} AS c{i}")
+        sql = (
+            f"SELECT {key} AS key, {q.trunc(grain)} AS period_start, {', '.join(selects)} "
+            f"{q.from_clause()} WHERE {' AND '.join(where)} GROUP BY 1, 2"
+        )
+        if q.source.date_is_timestamp:
+            q.params["tz"] = tenant.timezone
+        frames.append(_fetch(sql, q.params, [leaf.column for leaf in group]))
+
+    first = period_floor(start, grain)
+    for (source_code, _f), group in repeats.items():
+        q = _Sql(tenant.pk, registry.sources[source_code])
+        key = q.key(by)
+        where = ["f.tenant_id = %(tenant)s", q.date_range(period_shift(first, grain, -1), end, tz)]
+        if q.source.where:
+            where.append(q.source.where)
+        where += q.where_filters(base_filters, "g") + q.where_filters(group[0].filters, "m")
+        if q.source.date_is_timestamp:
+            q.params["tz"] = tenant.timezone
+        q.params["first"], q.params["last"] = first, end
+        nxt = f"(prev.p + interval '{_STEP[grain]}')::date"
+        sql = (
+            f"WITH a AS (SELECT DISTINCT {key} AS k, f.{q.source.customer_column} AS cust, {q.trunc(grain)} AS p "
+            f"{q.from_clause()} WHERE {' AND '.join(where)}) "
+            f"SELECT prev.k, {nxt}, COUNT(*), COUNT(cur.cust) "
+            f"FROM a prev LEFT JOIN a cur ON cur.k = prev.k AND cur.cust = prev.cust AND cur.p = {nxt} "
+            f"WHERE {nxt} BETWEEN %(first)s AND %(last)s GROUP BY 1, 2"
+        )
+        frame = _fetch(sql, q.params, ["prior", "retained"])
+        frames.append(
+            frame.rename(columns={leaf.metric.mode: leaf.column for leaf in group})[
+                [leaf.column for leaf in group]
+            ]
+        )
+
+    data = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=_empty_index())
+    data = data.reindex(columns=list(leaves)).fillna(0.0)
+    out = pd.DataFrame(index=data.index)
+    for code, spec in outputs.items():
+        if spec[0] == "col":
+            out[code] = data[spec[1]]
+        else:
+            out[code] = data[spec[1]] / data[spec[2]].replace(0.0, np.nan)
+    return out.sort_index()
+
+
+def _supports_filter(source: FactSource, key: str) -> bool:
+    from .fact_filters import COMPUTE_ONLY_KEYS, FILTER_KEYS, _source_has
+
+    return _source_has(source, (FILTER_KEYS | COMPUTE_ONLY_KEYS)[key][1])
+
+
+def _empty_index() -> pd.MultiIndex:
+    return pd.MultiIndex.from_arrays([[], []], names=INDEX)
+
+
+def _fetch(sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        rows = cur.fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=INDEX + columns)
+    frame[columns] = frame[columns].astype(float)
+    return (
+        frame.set_index(INDEX) if rows else pd.DataFrame(columns=columns, index=_empty_index(), dtype=float)
+    )

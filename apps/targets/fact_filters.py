@@ -1,0 +1,80 @@
+"""Fact filters shared by tenant-defined metrics and compute(filters=...): validated here, turned
+into SQL with bound parameters by the engine."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from apps.customers.models import Customer
+from apps.org.models import Region
+from apps.sales.models import Product, ProductCategory
+from apps.tenancy.models import Membership
+
+from .metrics import FactSource
+
+# key -> (model whose ids it lists or None, the source column it needs)
+FILTER_KEYS = {
+    "category_ids": (ProductCategory, "product"),
+    "product_ids": (Product, "product"),
+    "region_ids": (Region, "customer"),
+    "segment": (None, "customer"),
+    "key_account": (None, "customer"),
+}
+COMPUTE_ONLY_KEYS = {"rep_ids": (Membership, "rep")}
+
+
+def filters_validate(
+    *, tenant_id: int, filters: dict, source: FactSource | None, allow_reps: bool = False
+) -> dict:
+    """Check keys, types and that every id belongs to the tenant; returns the normalised filters."""
+    if filters is None:
+        return {}
+    if not isinstance(filters, dict):
+        raise ValidationError({"filters": _("Filters must be an object.")})
+    known = FILTER_KEYS | (COMPUTE_ONLY_KEYS if allow_reps else {})
+    errors: dict[str, str] = {}
+    clean: dict = {}
+    for key, value in filters.items():
+        if key not in known:
+            errors[key] = _("Unknown filter.")
+            continue
+        model, needs = known[key]
+        if source is not None and not _source_has(source, needs):
+            errors[key] = _("This metric's facts cannot be filtered by %(what)s.") % {"what": needs}
+            continue
+        if key == "segment":
+            if value not in Customer.Segment.values:
+                errors[key] = _("Unknown segment.")
+            else:
+                clean[key] = value
+        elif key == "key_account":
+            if not isinstance(value, bool):
+                errors[key] = _("Must be true or false.")
+            else:
+                clean[key] = value
+        else:
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            ):
+                errors[key] = _("Must be a non-empty list of ids.")
+                continue
+            ids = sorted(set(value))
+            manager = model.objects if model is not Membership else Membership.objects
+            found = set(manager.filter(tenant_id=tenant_id, pk__in=ids).values_list("pk", flat=True))
+            missing = [i for i in ids if i not in found]
+            if missing:
+                errors[key] = _("Unknown ids: %(ids)s") % {"ids": ", ".join(map(str, missing))}
+            else:
+                clean[key] = ids
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _source_has(source: FactSource, needs: str) -> bool:
+    return {
+        "product": source.product_column,
+        "customer": source.customer_column,
+        "rep": source.rep_column,
+    }[needs] is not None
