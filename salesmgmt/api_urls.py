@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from apps.customers.api.urls import register as register_customers
 from apps.org.api.views import RegionViewSet, TeamViewSet
 from apps.sales.api.urls import register as register_sales
+from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
 from apps.tenancy.api.views_tenancy import DeletionViewSet, MemberViewSet
 
@@ -16,6 +17,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("sync/deletions", DeletionViewSet, basename="deletion")
 register_customers(router)
 register_sales(router)
+register_targets(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),

@@ -40,7 +40,7 @@ def custom_metric_save(
     metric.filters = custom_metric_validate(
         tenant_id=tenant.pk, code=metric.code, base=metric.base, filters=metric.filters or {}
     )
-    metric.full_clean(exclude=["tenant", "filters"], validate_unique=False)
+    metric.clean_fields(exclude=["tenant", "filters"])
     if CustomMetric.objects.filter(tenant=tenant, code=metric.code).exclude(pk=metric.pk).exists():
         raise ValidationError({"code": _("A metric with this code already exists.")})
     metric.save()
