@@ -1,12 +1,15 @@
 """Browser tests: Playwright driving Debian's Chromium (no `playwright install` on this machine kind)."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-VENDOR = Path(__file__).resolve().parents[2] / "static" / "vendor" / "htmx.min.js"
+ROOT = Path(__file__).resolve().parents[2]
+VENDOR = ROOT / "static" / "vendor" / "htmx.min.js"
+PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -39,3 +42,14 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_messages():
+    """The Chinese test needs the .mo file (git-ignored build output, made by `make messages`)."""
+    mo = PO.with_suffix(".mo")
+    if mo.exists() and mo.stat().st_mtime >= PO.stat().st_mtime:
+        return
+    tmp = mo.with_name(f"django.{os.getpid()}.mo")  # xdist workers may compile at once: rename atomically
+    subprocess.run(["msgfmt", "-o", str(tmp), str(PO)], check=True)
+    os.replace(tmp, mo)

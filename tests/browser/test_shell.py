@@ -88,3 +88,18 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server, shop):
     page.click("[data-nav-toggle]")
     page.screenshot(path="/tmp/salesmgmt-phone-menu.png", full_page=True)
     context.close()
+
+
+def test_desktop_shows_the_navigation_inline(browser, live_server, shop, manager):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, username="mgr")
+    expect(page.locator("[data-nav-toggle]")).to_be_hidden()
+    expect(page.get_by_role("link", name="Team")).to_be_visible()
+    page.goto(f"{live_server.url}/t/acme/customers/")
+    page.screenshot(path="/tmp/salesmgmt-desktop-customers.png")
+    page.click("button[value=zh-hans]")
+    page.goto(f"{live_server.url}/t/acme/customers/{shop.pk}/")
+    expect(page.locator("#timeline h2")).to_have_text("互动记录")
+    page.screenshot(path="/tmp/salesmgmt-desktop-detail-zh.png")
+    context.close()
