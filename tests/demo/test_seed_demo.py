@@ -5,6 +5,7 @@ The seeding happens once per module (about 10 s); the tests then read what it le
 
 import datetime as dt
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -72,13 +73,15 @@ def snapshot() -> dict[str, tuple[int, str]]:
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
+    # Neither the unblock nor scopes_disabled() may stay open across the yield: tests of other modules
+    # could run meanwhile on this worker and would find the scope safety net switched off.
     with django_db_blocker.unblock(), scopes_disabled():
-        call_command("seed_demo", today=TODAY.isoformat(), stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", today=TODAY.isoformat(), stdout=StringIO())
         first = snapshot()
-        call_command("seed_demo", today=TODAY.isoformat(), stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("seed_demo", today=TODAY.isoformat(), stdout=StringIO())
         second = snapshot()
-        yield {"first": first, "second": second}
-        # Leave the worker's test database as other tests expect it.
+    yield {"first": first, "second": second}
+    with django_db_blocker.unblock(), scopes_disabled():  # leave the worker's test database as it was
         for tenant in Tenant.objects.filter(slug__in=[t.slug for t in DEMO_TENANTS]):
             demo_tenant_wipe(tenant_id=tenant.pk)
             users = list(Membership.objects.filter(tenant=tenant).values_list("user_id", flat=True))
