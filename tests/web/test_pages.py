@@ -206,3 +206,26 @@ def test_dashboard_counts_this_month(client_as, url, rep, rep_customer):
 def test_team_page_lists_the_managers_reps(client_as, url, manager, rep, peer, outsider_rep):
     text = client_as(manager).get(url("team")).text
     assert rep.name in text and peer.name in text and outsider_rep.name not in text
+
+
+def test_timeline_pages_and_refreshes_alone_with_htmx(client_as, url, rep, rep_customer):
+    InteractionFactory.create_batch(25, customer=rep_customer)
+    path = url("customers:detail", customer_id=rep_customer.pk)
+    first = client_as(rep).get(path)
+    assert first.context["timeline"].paginator.num_pages == 2
+    second = client_as(rep).get(path, {"page": 2}, headers={"HX-Request": "true", "HX-Target": "timeline"})
+    assert "<html" not in second.text and len(second.context["timeline"].object_list) == 5
+
+
+def test_order_and_payment_lists_refresh_alone_with_htmx(client_as, url, rep, rep_order):
+    for name, target in (("sales:orders", "order-results"), ("sales:payments", "payment-results")):
+        response = client_as(rep).get(url(name), headers={"HX-Request": "true", "HX-Target": target})
+        assert response.status_code == 200 and "<html" not in response.text, name
+
+
+def test_order_list_paginates_25_a_page(client_as, url, rep, rep_customer):
+    for _ in range(26):
+        OrderFactory(customer=rep_customer)
+    response = client_as(rep).get(url("sales:orders"), {"status": "confirmed"})
+    assert len(response.context["orders"]) == 25
+    assert "status=confirmed&amp;page=2" in response.text
