@@ -139,6 +139,8 @@ class _Sql:
                 out.append(f"f.{s.rep_column} = ANY(%({name})s)")
             elif key == "product_ids":
                 out.append(f"f.{s.product_column} = ANY(%({name})s)")
+            elif key == "customer_ids":
+                out.append(f"f.{s.customer_column} = ANY(%({name})s)")
             elif key == "category_ids":
                 self.need("product")
                 out.append(f"p.category_id = ANY(%({name})s)")

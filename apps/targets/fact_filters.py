@@ -18,6 +18,7 @@ FILTER_KEYS = {
     "region_ids": (Region, "customer"),
     "segment": (None, "customer"),
     "key_account": (None, "customer"),
+    "customer_ids": (Customer, "customer"),
 }
 COMPUTE_ONLY_KEYS = {"rep_ids": (Membership, "rep")}
 

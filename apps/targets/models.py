@@ -3,7 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.tenancy.models import SyncModel
+from apps.org.models import Team
+from apps.tenancy.models import Membership, SyncModel, TenantModel
 
 
 class CustomMetric(SyncModel):
@@ -36,3 +37,137 @@ class CustomMetric(SyncModel):
         from .services import custom_metric_validate
 
         custom_metric_validate(tenant_id=self.tenant_id, code=self.code, base=self.base, filters=self.filters)
+
+
+GRAIN_CHOICES = [
+    ("week", _("Week")),
+    ("month", _("Month")),
+    ("quarter", _("Quarter")),
+    ("year", _("Year")),
+]
+
+
+class Target(SyncModel):
+    """A SMART target: metric × owner (tenant, team or rep) × period × optional dimension × value.
+
+    Draft → proposed → approved (by the manager above) → locked at period start. Edits after lock are
+    versioned in TargetChange, with who and why.
+    """
+
+    class OwnerKind(models.TextChoices):
+        TENANT = "tenant", _("Organisation")
+        TEAM = "team", _("Team")
+        REP = "rep", _("Account manager")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        LOCKED = "locked", _("Locked")
+
+    class Dimension(models.TextChoices):
+        NONE = "", _("None")
+        CATEGORY = "category", _("Product category")
+        PRODUCT = "product", _("Product")
+        REGION = "region", _("Region")
+        CUSTOMER = "customer", _("Customer")
+
+    metric = models.CharField(_("metric"), max_length=60)
+    owner_kind = models.CharField(_("owner"), max_length=10, choices=OwnerKind.choices)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+    )
+    rep = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account manager"),
+    )
+    grain = models.CharField(_("period"), max_length=10, choices=GRAIN_CHOICES)
+    period_start = models.DateField(_("period start"))
+    dimension = models.CharField(
+        _("dimension"), max_length=10, choices=Dimension.choices, blank=True, default=""
+    )
+    category = models.ForeignKey(
+        "sales.ProductCategory", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    product = models.ForeignKey(
+        "sales.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4)
+    statement = models.TextField(_("specific statement"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("serves target"),
+    )
+    achievability_warning = models.CharField(_("achievability warning"), max_length=300, blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="target_tenant_id_key"),
+            models.CheckConstraint(
+                name="target_owner_matches_kind",
+                condition=(
+                    models.Q(owner_kind="tenant", team__isnull=True, rep__isnull=True)
+                    | models.Q(owner_kind="team", team__isnull=False, rep__isnull=True)
+                    | models.Q(owner_kind="rep", team__isnull=True, rep__isnull=False)
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "rep", "period_start"]),
+            models.Index(fields=["tenant", "team", "period_start"]),
+            models.Index(fields=["tenant", "parent"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.grain} {self.period_start}"
+
+    @property
+    def owner_id(self) -> int:
+        return {"tenant": self.tenant_id, "team": self.team_id, "rep": self.rep_id}[self.owner_kind]
+
+    @property
+    def dimension_id(self) -> int | None:
+        return getattr(self, f"{self.dimension}_id") if self.dimension else None
+
+
+class TargetChange(TenantModel):
+    """One versioned change to a locked target: what changed, who changed it and why."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField()
+    changed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["target", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "target", "version"], name="targetchange_unique_version"
+            )
+        ]

@@ -2,15 +2,17 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from apps.org.models import TeamClosure
 from apps.org.selectors import visible_member_ids
-from apps.tenancy.models import Membership, Tenant
+from apps.tenancy.models import Membership, Role, Tenant
 
 from .engine import compute
 from .metrics import DIMENSIONS, RatioMetric, registry
-from .models import CustomMetric
+from .models import CustomMetric, Target
 
 
 def custom_metric_list(*, tenant: Tenant) -> QuerySet[CustomMetric]:
@@ -77,3 +79,106 @@ def kpi_values(
 def is_additive(code: str) -> bool:
     metric = registry.get(code)
     return bool(metric) and not isinstance(metric, RatioMetric) and metric.additive
+
+
+# ---------------------------------------------------------------- targets
+
+
+def target_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[Target]:
+    """A rep sees their own targets; a manager their line's, their team subtree's and what they wrote;
+    an admin or viewer the whole tenant."""
+    qs = Target.objects.filter(tenant=tenant).select_related("rep__user", "team")
+    ids = visible_member_ids(viewer)
+    if ids is None:
+        return qs.order_by("id")
+    if viewer.role == Role.MANAGER:
+        teams = TeamClosure.objects.filter(tenant_id=tenant.pk, ancestor_id=viewer.team_id).values(
+            "descendant_id"
+        )
+        return qs.filter(Q(rep__in=ids) | Q(team__in=teams) | Q(created_by=viewer)).order_by("id")
+    return qs.filter(rep=viewer).order_by("id")
+
+
+PROGRESS_COLUMNS = [
+    "target",
+    "actual",
+    "attainment",
+    "expected",
+    "forecast",
+    "gap",
+    "elapsed",
+    "status",
+]
+
+
+def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
+    """Progress of many targets from one compute() per (metric, grain, owner kind, dimension row):
+    the number of queries does not grow with the number of targets, reps or teams.
+
+    actual to date; attainment = actual / value; expected = value × elapsed share (additive metrics;
+    a rate is expected at its value all along); forecast = run-rate to period end; gap = value − actual;
+    status on_track (actual ≥ expected), at_risk (forecast ≥ 90 % of value), off_track, or not_started.
+    """
+    from .targets import OWNER_DIMENSION, metric_is_additive, period_end, target_filters
+
+    if not targets:
+        return pd.DataFrame(columns=PROGRESS_COLUMNS).set_index("target")
+    tenant = targets[0].tenant
+    rows = pd.DataFrame.from_records(
+        [
+            {
+                "target": t.pk,
+                "metric": t.metric,
+                "grain": t.grain,
+                "owner_kind": t.owner_kind,
+                "dimension": t.dimension,
+                "dimension_id": t.dimension_id or 0,
+                "key": t.owner_id,
+                "period_start": t.period_start,
+                "period_end": period_end(t),
+                "value": float(t.value),
+            }
+            for t in targets
+        ]
+    )
+    by_target = {t.pk: t for t in targets}
+    actual = pd.Series(0.0, index=rows.index)
+    groups = rows.groupby(["metric", "grain", "owner_kind", "dimension", "dimension_id"], sort=False)
+    for (metric, grain, owner_kind, _dimension, _dimension_id), group in groups:
+        start = group["period_start"].min()
+        end = min(group["period_end"].max(), today)
+        if end < start:
+            continue
+        frame = compute(
+            tenant=tenant,
+            metrics=[metric],
+            grain=grain,
+            start=start,
+            end=end,
+            by=OWNER_DIMENSION[owner_kind],
+            filters=target_filters(by_target[group["target"].iloc[0]]),
+        )
+        if frame.empty:
+            continue
+        values = frame[metric]
+        actual.loc[group.index] = [
+            values.get((k, p), 0.0) for k, p in zip(group["key"], group["period_start"], strict=True)
+        ]
+    rows["actual"] = actual.fillna(0.0)
+    additive = {code: metric_is_additive(tenant=tenant, code=code) for code in rows["metric"].unique()}
+    rows["additive"] = rows["metric"].map(additive)
+    total_days = (pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days + 1
+    elapsed_days = ((pd.Timestamp(today) - pd.to_datetime(rows["period_start"])).dt.days + 1).clip(lower=0)
+    rows["elapsed"] = (elapsed_days / total_days).clip(upper=1.0)
+    rows["expected"] = rows["value"].where(~rows["additive"], rows["value"] * rows["elapsed"])
+    run_rate = rows["actual"] / rows["elapsed"].replace(0.0, np.nan)
+    rows["forecast"] = rows["actual"].where(~rows["additive"], run_rate)
+    rows["gap"] = rows["value"] - rows["actual"]
+    rows["attainment"] = rows["actual"] / rows["value"].replace(0.0, np.nan)
+    status = np.where(
+        rows["actual"] >= rows["expected"],
+        "on_track",
+        np.where(rows["forecast"] >= 0.9 * rows["value"], "at_risk", "off_track"),
+    )
+    rows["status"] = np.where(rows["elapsed"] <= 0, "not_started", status)
+    return rows.set_index("target")[PROGRESS_COLUMNS[1:]]

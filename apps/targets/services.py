@@ -54,3 +54,24 @@ def custom_metric_save(
 def custom_metric_delete(*, metric: CustomMetric, by: Membership | None) -> None:
     audit_log(metric, "targets.metric.deleted", actor=by)
     metric.delete()
+
+
+# Target writes live in targets.py (the bigger half of this app's services); one import path for callers.
+from .targets import (  # noqa: E402
+    target_create,
+    target_decompose,
+    target_transition,
+    target_update,
+    targets_lock_due,
+)
+
+__all__ = [
+    "custom_metric_delete",
+    "custom_metric_save",
+    "custom_metric_validate",
+    "target_create",
+    "target_decompose",
+    "target_transition",
+    "target_update",
+    "targets_lock_due",
+]

@@ -1,9 +1,12 @@
 """Factories for the targets app (the isolation probe finds routed models' factories here)."""
 
+import datetime as dt
+from decimal import Decimal
+
 import factory
 
-from apps.targets.models import CustomMetric
-from tests.factories import TenantFactory, UnscopedFactory
+from apps.targets.models import CustomMetric, Target
+from tests.factories import MembershipFactory, TenantFactory, UnscopedFactory
 
 
 class CustomMetricFactory(UnscopedFactory):
@@ -15,3 +18,17 @@ class CustomMetricFactory(UnscopedFactory):
     name = factory.Sequence(lambda n: f"Custom KPI {n}")
     base = "revenue"
     filters = factory.LazyFunction(dict)
+
+
+class TargetFactory(UnscopedFactory):
+    class Meta:
+        model = Target
+
+    tenant = factory.SubFactory(TenantFactory)
+    metric = "revenue"
+    owner_kind = Target.OwnerKind.REP
+    rep = factory.SubFactory(MembershipFactory, tenant=factory.SelfAttribute("..tenant"))
+    grain = "month"
+    period_start = dt.date(2026, 11, 1)
+    value = Decimal("1000")
+    statement = "Grow November revenue"
