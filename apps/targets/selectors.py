@@ -1,6 +1,7 @@
 """Reads of KPI definitions and values, restricted to what the viewer may see."""
 
 import datetime as dt
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -182,3 +183,35 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     )
     rows["status"] = np.where(rows["elapsed"] <= 0, "not_started", status)
     return rows.set_index("target")[PROGRESS_COLUMNS[1:]]
+
+
+def target_tree(*, root: Target, viewer: Membership) -> dict:
+    """The target and every descendant the viewer may see, nested, with the children's sum and the
+    mismatch for additive metrics. One query: descendants share the root's metric and lie in its period."""
+    from .api.serializers import TargetOut
+    from .targets import metric_is_additive, period_end
+
+    rows = list(
+        target_list(tenant=root.tenant, viewer=viewer).filter(
+            metric=root.metric, period_start__gte=root.period_start, period_start__lte=period_end(root)
+        )
+    )
+    children: dict[int, list[Target]] = {}
+    for t in rows:
+        children.setdefault(t.parent_id, []).append(t)
+    additive = metric_is_additive(tenant=root.tenant, code=root.metric)
+
+    def node(t: Target, depth: int = 0) -> dict:
+        kids = children.get(t.pk, []) if depth < 20 else []
+        total = sum((k.value for k in kids), Decimal("0")) if kids and additive else None
+        mismatch = (t.value - total) if total is not None and total != t.value else None
+        return {  # decimals as strings, like every other money/value field of the API
+            "id": t.pk,
+            "value": str(t.value),
+            "children_sum": None if total is None else str(total),
+            "mismatch": None if mismatch is None else str(mismatch),
+            "target": TargetOut(t).data,
+            "children": [node(k, depth + 1) for k in kids],
+        }
+
+    return node(root)

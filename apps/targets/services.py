@@ -60,6 +60,7 @@ def custom_metric_delete(*, metric: CustomMetric, by: Membership | None) -> None
 from .targets import (  # noqa: E402
     target_create,
     target_decompose,
+    target_delete,
     target_transition,
     target_update,
     targets_lock_due,
@@ -71,6 +72,7 @@ __all__ = [
     "custom_metric_validate",
     "target_create",
     "target_decompose",
+    "target_delete",
     "target_transition",
     "target_update",
     "targets_lock_due",

@@ -441,3 +441,15 @@ def target_decompose(
         fields.setdefault("statement", parent.statement)
         created.append(target_create(tenant=parent.tenant, by=by, **fields))
     return created
+
+
+@transaction.atomic
+def target_delete(*, target: Target, by: Membership) -> None:
+    """Only a draft without children goes away; anything further along is kept for the record."""
+    _check_owner_access(by=by, target=target)
+    if target.status != Target.Status.DRAFT:
+        raise ValidationError({"status": _("Only draft targets can be deleted.")})
+    if Target.objects.filter(tenant_id=target.tenant_id, parent=target).exists():
+        raise ValidationError({"children": _("Delete or move its children first.")})
+    audit_log(target, "targets.target.deleted", actor=by)
+    target.delete()

@@ -1,7 +1,15 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.targets.metrics import DIMENSIONS, GRAINS
-from apps.targets.models import CustomMetric
+from apps.customers.models import Customer
+from apps.org.models import Region, Team
+from apps.org.selectors import restrict_to_viewer
+from apps.sales.models import Product, ProductCategory
+from apps.targets.metrics import DIMENSIONS
+from apps.targets.models import GRAIN_CHOICES, CustomMetric, Target, TargetChange
+from apps.tenancy.api.fields import TenantRelatedField
+from apps.tenancy.models import Membership
 
 
 class CustomMetricIn(serializers.ModelSerializer):
@@ -50,7 +58,7 @@ class IdList(serializers.CharField):
 
 class ValuesQuery(serializers.Serializer):
     metrics = serializers.CharField(help_text="Comma-separated metric codes (built-in or custom).")
-    grain = serializers.ChoiceField(choices=GRAINS, default="month")
+    grain = serializers.ChoiceField(choices=GRAIN_CHOICES, default="month")
     start = serializers.DateField()
     end = serializers.DateField()
     by = serializers.ChoiceField(choices=DIMENSIONS, default="rep")
@@ -85,3 +93,141 @@ class ValuesOut(serializers.Serializer):
     by = serializers.CharField()
     metrics = serializers.ListField(child=serializers.CharField())
     rows = ValueRow(many=True)
+
+
+# ---- targets --------------------------------------------------------------------------------
+
+
+def _visible_members(qs, membership):
+    return restrict_to_viewer(qs, membership, "id")
+
+
+def _visible_targets(qs, membership):
+    from apps.targets.selectors import target_list
+
+    return target_list(tenant=membership.tenant, viewer=membership)
+
+
+TARGET_FIELDS = [
+    "metric",
+    "owner_kind",
+    "team",
+    "rep",
+    "grain",
+    "period_start",
+    "dimension",
+    "category",
+    "product",
+    "region",
+    "customer",
+    "value",
+    "statement",
+    "parent",
+    "justification",
+]
+
+
+class TargetOut(serializers.ModelSerializer):
+    class Meta:
+        model = Target
+        fields = [
+            "id",
+            *TARGET_FIELDS,
+            "achievability_warning",
+            "status",
+            "version",
+            "created_by",
+            "approved_by",
+            "created_at",
+            "updated_at",
+            "sync_xid",
+        ]
+        read_only_fields = fields
+
+
+class TargetIn(serializers.ModelSerializer):
+    team = TenantRelatedField(model=Team, required=False, allow_null=True)
+    rep = TenantRelatedField(model=Membership, restrict=_visible_members, required=False, allow_null=True)
+    category = TenantRelatedField(model=ProductCategory, required=False, allow_null=True)
+    product = TenantRelatedField(model=Product, required=False, allow_null=True)
+    region = TenantRelatedField(model=Region, required=False, allow_null=True)
+    customer = TenantRelatedField(model=Customer, required=False, allow_null=True)
+    parent = TenantRelatedField(model=Target, restrict=_visible_targets, required=False, allow_null=True)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text="Why a locked target changes."
+    )
+
+    class Meta:
+        model = Target
+        fields = [*TARGET_FIELDS, "reason"]
+
+    def to_representation(self, instance):
+        return TargetOut(instance, context=self.context).data
+
+
+class TransitionIn(serializers.Serializer):
+    justification = serializers.CharField(required=False, allow_blank=True)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdField(TenantRelatedField):
+    """A tenant row by id in a serializer without a model (the schema cannot derive its type)."""
+
+
+class DecomposeChild(serializers.Serializer):
+    rep = IdField(model=Membership, restrict=_visible_members, required=False)
+    team = IdField(model=Team, required=False)
+    category = IdField(model=ProductCategory, required=False)
+    product = IdField(model=Product, required=False)
+    region = IdField(model=Region, required=False)
+    customer = IdField(model=Customer, required=False)
+    grain = serializers.ChoiceField(choices=GRAIN_CHOICES, required=False)
+    period_start = serializers.DateField(required=False)
+    statement = serializers.CharField(required=False, allow_blank=True)
+
+
+class DecomposeIn(serializers.Serializer):
+    allocation = serializers.ChoiceField(
+        choices=["equal", "history", "seasonal", "manual"],
+        default="equal",
+        help_text="equal split, by last year's share, by a monthly seasonal profile, or by hand (values).",
+    )
+    children = DecomposeChild(many=True)
+    profile = serializers.ListField(child=serializers.FloatField(min_value=0), required=False)
+    values = serializers.ListField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=4), required=False
+    )
+
+
+class TargetChangeOut(serializers.ModelSerializer):
+    class Meta:
+        model = TargetChange
+        fields = ["version", "changed_by", "reason", "changes", "created_at"]
+
+
+class TreeOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=16, decimal_places=4)
+    children_sum = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    mismatch = serializers.DecimalField(max_digits=16, decimal_places=4, allow_null=True)
+    target = TargetOut()
+    children = serializers.ListField(child=serializers.DictField(), help_text="Nodes of the same shape.")
+
+
+class ProgressRow(serializers.Serializer):
+    target = serializers.IntegerField()
+    metric = serializers.CharField()
+    value = serializers.FloatField()
+    actual = serializers.FloatField()
+    attainment = serializers.FloatField(allow_null=True)
+    expected = serializers.FloatField()
+    forecast = serializers.FloatField(allow_null=True)
+    gap = serializers.FloatField()
+    elapsed = serializers.FloatField()
+    status = serializers.CharField()
+
+
+class ProgressQuery(serializers.Serializer):
+    today = serializers.DateField(
+        required=False, help_text="Progress as of this day (default: today, local)."
+    )

@@ -1,15 +1,32 @@
 import math
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.customers.api.views import ServiceViewSet, service_schema
 from apps.targets import selectors, services
-from apps.targets.models import CustomMetric
+from apps.targets.filters import TargetFilter
+from apps.targets.models import CustomMetric, Target
 from apps.tenancy.models import Role
 
-from .serializers import CustomMetricIn, CustomMetricOut, MetricOut, ValuesOut, ValuesQuery
+from .serializers import (
+    CustomMetricIn,
+    CustomMetricOut,
+    DecomposeIn,
+    MetricOut,
+    ProgressQuery,
+    ProgressRow,
+    TargetChangeOut,
+    TargetIn,
+    TargetOut,
+    TransitionIn,
+    TreeOut,
+    ValuesOut,
+    ValuesQuery,
+)
 
 FILTER_PARAMS = ("rep_ids", "category_ids", "product_ids", "region_ids", "segment", "key_account")
 
@@ -75,3 +92,122 @@ class CustomMetricViewSet(ServiceViewSet):
         return Response(
             ValuesOut({"grain": q["grain"], "by": q["by"], "metrics": list(frame.columns), "rows": rows}).data
         )
+
+
+def _progress_rows(targets, frame) -> list[dict]:
+    def num(v):
+        return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+    rows = []
+    for t in targets:
+        p = frame.loc[t.pk]
+        rows.append(
+            {
+                "target": t.pk,
+                "metric": t.metric,
+                "value": float(t.value),
+                **{k: num(p[k]) for k in ("actual", "attainment", "expected", "forecast", "gap", "elapsed")},
+                "status": p["status"],
+            }
+        )
+    return rows
+
+
+@service_schema(TargetOut, TargetIn)
+class TargetViewSet(ServiceViewSet):
+    """SMART targets: a rep sees their own, a manager their line's and team subtree's, an admin all.
+
+    Transitions are POSTs on the target (propose, return, approve, reopen, lock); `decompose` splits it
+    into draft children; `tree` shows it with its descendants and whether additive children sum up;
+    `progress` gives actual, attainment, expected, forecast, gap and status for the filtered list.
+    """
+
+    queryset = Target.objects.none()
+    serializer_class = TargetOut
+    input_serializer_class = TargetIn
+    filterset_class = TargetFilter
+
+    def get_queryset(self):
+        return selectors.target_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        data.pop("reason", None)
+        return services.target_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        reason = data.pop("reason", "")
+        return services.target_update(target=instance, by=self.membership, reason=reason, **data)
+
+    def delete_object(self, instance):
+        services.target_delete(target=instance, by=self.membership)
+
+    def _transition(self, request, action_name):
+        body = TransitionIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        target = services.target_transition(
+            target=self.get_object(),
+            by=self.membership,
+            action=action_name,
+            justification=body.validated_data.get("justification", ""),
+        )
+        return Response(TargetOut(target).data)
+
+    @extend_schema(request=TransitionIn, responses=TargetOut)
+    @action(detail=True, methods=["post"])
+    def propose(self, request, pk=None):
+        return self._transition(request, "propose")
+
+    @extend_schema(request=TransitionIn, responses=TargetOut)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_draft(self, request, pk=None):
+        return self._transition(request, "return")
+
+    @extend_schema(request=TransitionIn, responses=TargetOut)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._transition(request, "approve")
+
+    @extend_schema(request=TransitionIn, responses=TargetOut)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, "reopen")
+
+    @extend_schema(request=TransitionIn, responses=TargetOut)
+    @action(detail=True, methods=["post"])
+    def lock(self, request, pk=None):
+        return self._transition(request, "lock")
+
+    @extend_schema(request=DecomposeIn, responses={201: TargetOut(many=True)})
+    @action(detail=True, methods=["post"])
+    def decompose(self, request, pk=None):
+        parent = self.get_object()
+        body = DecomposeIn(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data["method"] = data.pop("allocation")
+        children = services.target_decompose(parent=parent, by=self.membership, **data)
+        return Response(TargetOut(children, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=TreeOut)
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def tree(self, request, pk=None):
+        root = self.get_object()
+        return Response(selectors.target_tree(root=root, viewer=self.membership))
+
+    @extend_schema(responses=TargetChangeOut(many=True))
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def changes(self, request, pk=None):
+        target = self.get_object()
+        return Response(TargetChangeOut(target.changes.all(), many=True).data)
+
+    @extend_schema(parameters=[ProgressQuery], responses=ProgressRow(many=True))
+    @action(detail=False, pagination_class=None)
+    def progress(self, request):
+        query = ProgressQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = query.validated_data.get("today") or timezone.localdate(timezone=request.tenant.tzinfo)
+        targets = list(self.filter_queryset(self.get_queryset())[: self.MAX_PROGRESS])
+        frame = selectors.target_progress(targets=targets, today=today)
+        return Response(ProgressRow(_progress_rows(targets, frame), many=True).data)
+
+    MAX_PROGRESS = 5000

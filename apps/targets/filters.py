@@ -1,0 +1,33 @@
+"""FilterSets for targets (API lists and progress)."""
+
+from django_filters import rest_framework as filters
+from django_scopes import scopes_disabled
+
+from .models import GRAIN_CHOICES, Target
+
+with scopes_disabled():
+
+    class TargetFilter(filters.FilterSet):
+        metric = filters.CharFilter()
+        owner_kind = filters.ChoiceFilter(choices=Target.OwnerKind.choices)
+        grain = filters.ChoiceFilter(choices=GRAIN_CHOICES)
+        status = filters.ChoiceFilter(choices=Target.Status.choices)
+        rep = filters.NumberFilter(field_name="rep_id")
+        team = filters.NumberFilter(field_name="team_id")
+        parent = filters.NumberFilter(field_name="parent_id")
+        period_from = filters.DateFilter(field_name="period_start", lookup_expr="gte")
+        period_to = filters.DateFilter(field_name="period_start", lookup_expr="lte")
+
+        class Meta:
+            model = Target
+            fields = [
+                "metric",
+                "owner_kind",
+                "grain",
+                "status",
+                "rep",
+                "team",
+                "parent",
+                "period_from",
+                "period_to",
+            ]
