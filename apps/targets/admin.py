@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from apps.tenancy.admin import TenantModelAdmin, tenant_admin_site
+from apps.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, tenant_admin_site
 
-from .models import CustomMetric
+from .models import CustomMetric, Target
 
 
 @admin.register(CustomMetric, site=tenant_admin_site)
@@ -22,3 +22,22 @@ class CustomMetricAdmin(TenantModelAdmin):
                 super()._post_clean()
 
         return TenantForm
+
+
+@admin.register(Target, site=tenant_admin_site)
+class TargetAdmin(ReadOnlyTenantAdmin):
+    """Read-only: targets change through their workflow (services), never by a bare admin save."""
+
+    list_display = (
+        "metric",
+        "owner_kind",
+        "rep",
+        "team",
+        "grain",
+        "period_start",
+        "value",
+        "status",
+        "version",
+    )
+    list_filter = ("status", "grain", "owner_kind", "metric")
+    list_select_related = ("rep__user", "team")

@@ -128,6 +128,8 @@ class MetricRegistry:
             for part in (metric.numerator, metric.denominator):
                 if part not in self.metrics:
                     raise ValueError(f"{metric.code}: register {part!r} before the ratio using it")
+                if isinstance(self.metrics[part], RatioMetric):
+                    raise ValueError(f"{metric.code}: a ratio divides two aggregates, not another ratio")
         elif metric.source not in self.sources:
             raise ValueError(f"{metric.code}: unknown fact source {metric.source!r}")
         self.metrics[metric.code] = metric

@@ -263,3 +263,35 @@ def test_progress_query_count_does_not_grow_with_targets(scoped):
     with CaptureQueriesContext(connection) as many:
         target_progress(targets=targets, today=dt.date(2026, 11, 15))
     assert len(many.captured_queries) == len(few.captured_queries) <= 2
+
+
+def test_the_lock_task_locks_started_periods_once(scoped):
+    from apps.targets.tasks import targets_lock_due as task
+
+    started = TargetFactory(
+        tenant=scoped.tenant,
+        rep=scoped.rep_a,
+        status=Target.Status.APPROVED,
+        period_start=dt.date(2020, 1, 1),
+    )
+    later = TargetFactory(
+        tenant=scoped.tenant,
+        rep=scoped.rep_a,
+        status=Target.Status.APPROVED,
+        period_start=dt.date(2999, 1, 1),
+    )
+    assert task(scoped.tenant.pk) == 1
+    assert task(scoped.tenant.pk) == 0
+    started.refresh_from_db()
+    later.refresh_from_db()
+    assert (started.status, later.status) == (Target.Status.LOCKED, Target.Status.APPROVED)
+
+
+def test_a_ratio_of_ratios_is_refused_at_registration():
+    from apps.targets.metrics import RatioMetric, registry
+
+    with pytest.raises(ValueError):
+        registry.register(
+            RatioMetric(code="bad", name="Bad", numerator="key_account_share", denominator="revenue")
+        )
+    assert "bad" not in registry

@@ -66,6 +66,7 @@ class ValuesQuery(serializers.Serializer):
     category_ids = IdList(required=False)
     product_ids = IdList(required=False)
     region_ids = IdList(required=False, help_text="Regions, each with its subtree.")
+    customer_ids = IdList(required=False)
     segment = serializers.CharField(required=False)
     key_account = serializers.BooleanField(required=False, allow_null=True, default=None)
 

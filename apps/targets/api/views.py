@@ -28,7 +28,15 @@ from .serializers import (
     ValuesQuery,
 )
 
-FILTER_PARAMS = ("rep_ids", "category_ids", "product_ids", "region_ids", "segment", "key_account")
+FILTER_PARAMS = (
+    "rep_ids",
+    "category_ids",
+    "product_ids",
+    "region_ids",
+    "customer_ids",
+    "segment",
+    "key_account",
+)
 
 
 @service_schema(CustomMetricOut, CustomMetricIn)

@@ -1,0 +1,19 @@
+"""Celery entry points for targets: one service call each, ids in, safe to run twice."""
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from apps.tenancy.context import tenant_context
+
+from . import services
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, time_limit=300
+)
+def targets_lock_due(tenant_id: int) -> int:
+    """Lock the approved targets whose period has started in the tenant's own calendar. Idempotent:
+    a second run finds nothing approved and due."""
+    with tenant_context(tenant_id) as tenant:
+        return services.targets_lock_due(tenant=tenant, today=timezone.localdate(timezone=tenant.tzinfo))
