@@ -1,9 +1,12 @@
 """REST for targets: roles, transitions, decomposition tree, progress, bad input."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from apps.targets.models import Target
+from tests.factories import MembershipFactory
 
 from .factories import TargetFactory
 
@@ -146,3 +149,21 @@ def test_only_drafts_are_deleted(book, api_as):
     client = api_as(book.rep_a)
     assert client.delete(f"{URL}{proposed.pk}/").status_code == 400
     assert client.delete(f"{URL}{draft.pk}/").status_code == 204
+
+
+def test_progress_endpoint_query_count_is_pinned_whatever_the_number_of_targets(book, admin, api_as):
+    client = api_as(admin)
+    TargetFactory(tenant=book.tenant, rep=book.rep_a)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(URL + "progress/", {"today": "2026-11-15"}).status_code == 200
+    for _ in range(25):
+        rep = MembershipFactory(tenant=book.tenant, reports_to=book.manager)
+        TargetFactory(tenant=book.tenant, rep=rep)
+        TargetFactory(tenant=book.tenant, rep=rep, metric="collections")
+    with CaptureQueriesContext(connection) as many:
+        rows = client.get(URL + "progress/", {"today": "2026-11-15"}).json()
+    assert len(rows) == 51
+    # token (+ its last-used stamp on a first call), the target list, one grouped query per
+    # (metric, grain, owner kind): collections adds one, fifty more targets add none
+    assert len(many.captured_queries) <= len(few.captured_queries) + 1
+    assert len(many.captured_queries) <= 6
