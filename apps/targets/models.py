@@ -39,6 +39,26 @@ class CustomMetric(SyncModel):
         custom_metric_validate(tenant_id=self.tenant_id, code=self.code, base=self.base, filters=self.filters)
 
 
+class SeasonalProfile(SyncModel):
+    """A tenant's monthly distribution (twelve non-negative weights, January first), used to split a
+    target into sub-periods and to say how much of a target is expected by a given day."""
+
+    name = models.CharField(_("name"), max_length=120)
+    weights = models.JSONField(_("monthly weights"))
+
+    class Meta:
+        verbose_name = _("seasonal profile")
+        verbose_name_plural = _("seasonal profiles")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="seasonalprofile_unique_name"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="seasonalprofile_tenant_id_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 GRAIN_CHOICES = [
     ("week", _("Week")),
     ("month", _("Month")),
@@ -111,6 +131,15 @@ class Target(SyncModel):
         blank=True,
         related_name="children",
         verbose_name=_("serves target"),
+    )
+    seasonal_profile = models.ForeignKey(
+        SeasonalProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seasonal profile"),
+        help_text=_("Expected-by-now follows this profile instead of a straight line."),
     )
     achievability_warning = models.CharField(_("achievability warning"), max_length=300, blank=True)
     justification = models.TextField(_("justification"), blank=True)

@@ -13,7 +13,7 @@ from apps.tenancy.models import Membership, Role, Tenant
 
 from .engine import compute
 from .metrics import DIMENSIONS, RatioMetric, registry
-from .models import CustomMetric, Target
+from .models import CustomMetric, SeasonalProfile, Target
 
 
 def custom_metric_list(*, tenant: Tenant) -> QuerySet[CustomMetric]:
@@ -120,7 +120,7 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     a rate is expected at its value all along); forecast = run-rate to period end; gap = value − actual;
     status on_track (actual ≥ expected), at_risk (forecast ≥ 90 % of value), off_track, or not_started.
     """
-    from .targets import OWNER_DIMENSION, metric_is_additive, period_end, target_filters
+    from .targets import OWNER_DIMENSION, metric_is_additive, period_end, profile_share, target_filters
 
     if not targets:
         return pd.DataFrame(columns=PROGRESS_COLUMNS).set_index("target")
@@ -171,7 +171,20 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     total_days = (pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days + 1
     elapsed_days = ((pd.Timestamp(today) - pd.to_datetime(rows["period_start"])).dt.days + 1).clip(lower=0)
     rows["elapsed"] = (elapsed_days / total_days).clip(upper=1.0)
-    rows["expected"] = rows["value"].where(~rows["additive"], rows["value"] * rows["elapsed"])
+    # Expected-by-now: linear, or the share of the target's seasonal profile already past.
+    share = rows["elapsed"].copy()
+    profile_ids = {t.seasonal_profile_id for t in targets if t.seasonal_profile_id}
+    profiles = (
+        dict(SeasonalProfile.objects.filter(tenant=tenant, pk__in=profile_ids).values_list("pk", "weights"))
+        if profile_ids
+        else {}
+    )
+    for i, t in enumerate(targets):
+        if t.seasonal_profile_id:
+            share.iloc[i] = profile_share(
+                profiles[t.seasonal_profile_id], t.period_start, period_end(t), today
+            )
+    rows["expected"] = rows["value"].where(~rows["additive"], rows["value"] * share)
     run_rate = rows["actual"] / rows["elapsed"].replace(0.0, np.nan)
     rows["forecast"] = rows["actual"].where(~rows["additive"], run_rate)
     rows["gap"] = rows["value"] - rows["actual"]
@@ -215,3 +228,7 @@ def target_tree(*, root: Target, viewer: Membership) -> dict:
         }
 
     return node(root)
+
+
+def seasonal_profile_list(*, tenant: Tenant) -> QuerySet[SeasonalProfile]:
+    return SeasonalProfile.objects.filter(tenant=tenant).order_by("name")

@@ -58,6 +58,8 @@ def custom_metric_delete(*, metric: CustomMetric, by: Membership | None) -> None
 
 # Target writes live in targets.py (the bigger half of this app's services); one import path for callers.
 from .targets import (  # noqa: E402
+    seasonal_profile_delete,
+    seasonal_profile_save,
     target_create,
     target_decompose,
     target_delete,
@@ -67,6 +69,8 @@ from .targets import (  # noqa: E402
 )
 
 __all__ = [
+    "seasonal_profile_delete",
+    "seasonal_profile_save",
     "custom_metric_delete",
     "custom_metric_save",
     "custom_metric_validate",

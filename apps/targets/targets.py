@@ -20,7 +20,7 @@ from apps.tenancy.models import Membership, Role, Tenant
 
 from .engine import compute, period_floor, period_shift
 from .metrics import RatioMetric, registry
-from .models import CustomMetric, Target, TargetChange
+from .models import CustomMetric, SeasonalProfile, Target, TargetChange
 
 OWNER_DIMENSION = {"tenant": "tenant", "team": "team", "rep": "rep"}
 DIMENSION_FILTER = {
@@ -32,6 +32,67 @@ DIMENSION_FILTER = {
 PERIODS_PER_YEAR = {"week": 52, "month": 12, "quarter": 4, "year": 1}
 EDITABLE = (Target.Status.DRAFT, Target.Status.PROPOSED)
 CENT = Decimal("0.01")
+
+
+def weights_validate(weights) -> list[float]:
+    if (
+        not isinstance(weights, list)
+        or len(weights) != 12
+        or not all(isinstance(w, int | float) and not isinstance(w, bool) and w >= 0 for w in weights)
+        or sum(weights) <= 0
+    ):
+        raise ValidationError({"weights": _("A seasonal profile has twelve non-negative monthly weights.")})
+    return [float(w) for w in weights]
+
+
+def profile_share(weights: list[float], start: dt.date, end: dt.date, today: dt.date) -> float:
+    """The share of a period's seasonal weight that lies on or before `today` (days weigh their
+    month's weight spread evenly over the month)."""
+    total = done = 0.0
+    month = start.replace(day=1)
+    while month <= end:
+        next_month = period_shift(month, "month", 1)
+        days_in_month = (next_month - month).days
+        lo, hi = max(month, start), min(next_month - dt.timedelta(days=1), end)
+        per_day = weights[month.month - 1] / days_in_month
+        total += per_day * ((hi - lo).days + 1)
+        if today >= lo:
+            done += per_day * ((min(hi, today) - lo).days + 1)
+        month = next_month
+    return done / total if total else 0.0
+
+
+@transaction.atomic
+def seasonal_profile_save(
+    *, tenant: Tenant, by: Membership, profile: SeasonalProfile | None = None, **fields
+) -> SeasonalProfile:
+    if by.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators define seasonal profiles."))
+    profile = profile or SeasonalProfile(tenant=tenant)
+    created = profile.pk is None
+    changes = {} if created else diff(profile, fields)
+    for name, value in fields.items():
+        setattr(profile, name, value)
+    profile.weights = weights_validate(profile.weights)
+    profile.clean_fields(exclude=["tenant", "weights"])
+    if SeasonalProfile.objects.filter(tenant=tenant, name=profile.name).exclude(pk=profile.pk).exists():
+        raise ValidationError({"name": _("A profile with this name already exists.")})
+    profile.save()
+    audit_log(
+        profile,
+        "targets.profile.created" if created else "targets.profile.updated",
+        actor=by,
+        changes=changes,
+    )
+    return profile
+
+
+@transaction.atomic
+def seasonal_profile_delete(*, profile: SeasonalProfile, by: Membership) -> None:
+    if by.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators define seasonal profiles."))
+    audit_log(profile, "targets.profile.deleted", actor=by)
+    profile.delete()
 
 
 def period_end(target: Target) -> dt.date:
@@ -187,6 +248,7 @@ TARGET_FIELDS = (
     "statement",
     "parent",
     "justification",
+    "seasonal_profile",
 )
 
 
@@ -369,6 +431,7 @@ def target_decompose(
     children: list[dict],
     method: str = "equal",
     profile: list[float] | None = None,
+    seasonal_profile: SeasonalProfile | None = None,
     values: list[Decimal] | None = None,
 ) -> list[Target]:
     """Split a parent into draft children, each given as target fields (rep/team, sub-period, or a
@@ -396,6 +459,8 @@ def target_decompose(
     elif method == "history":
         amounts = _split(parent.value, historical_weights(parent=parent, children=children))
     elif method == "seasonal":
+        if seasonal_profile is not None:
+            profile = seasonal_profile.weights
         if not profile or len(profile) != 12 or any(p < 0 for p in profile):
             raise ValidationError(
                 {"profile": _("A seasonal profile has twelve non-negative monthly weights.")}

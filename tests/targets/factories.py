@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from apps.targets.models import CustomMetric, Target
+from apps.targets.models import CustomMetric, SeasonalProfile, Target
 from tests.factories import MembershipFactory, TenantFactory, UnscopedFactory
 
 
@@ -32,3 +32,12 @@ class TargetFactory(UnscopedFactory):
     period_start = dt.date(2026, 11, 1)
     value = Decimal("1000")
     statement = "Grow November revenue"
+
+
+class SeasonalProfileFactory(UnscopedFactory):
+    class Meta:
+        model = SeasonalProfile
+
+    tenant = factory.SubFactory(TenantFactory)
+    name = factory.Sequence(lambda n: f"Profile {n}")
+    weights = factory.LazyFunction(lambda: [1.0] * 12)

@@ -167,3 +167,14 @@ def test_progress_endpoint_query_count_is_pinned_whatever_the_number_of_targets(
     # (metric, grain, owner kind): collections adds one, fifty more targets add none
     assert len(many.captured_queries) <= len(few.captured_queries) + 1
     assert len(many.captured_queries) <= 6
+
+
+def test_seasonal_profiles_over_rest(book, admin, api_as):
+    url = "/api/v1/seasonal-profiles/"
+    assert api_as(admin).post(url, {"name": "Short", "weights": [1] * 11}, format="json").status_code == 400
+    assert (
+        api_as(book.rep_a).post(url, {"name": "Flat", "weights": [1] * 12}, format="json").status_code == 403
+    )
+    created = api_as(admin).post(url, {"name": "Flat", "weights": [1] * 12}, format="json")
+    assert created.status_code == 201 and created.json()["weights"] == [1.0] * 12
+    assert [p["name"] for p in api_as(book.rep_a).get(url).json()["results"]] == ["Flat"]

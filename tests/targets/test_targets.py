@@ -295,3 +295,48 @@ def test_a_ratio_of_ratios_is_refused_at_registration():
             RatioMetric(code="bad", name="Bad", numerator="key_account_share", denominator="revenue")
         )
     assert "bad" not in registry
+
+
+SEASON = [1] * 9 + [2, 1, 1]  # October weighs double
+
+
+def test_profile_share_weighs_each_day_by_its_months_weight():
+    from apps.targets.targets import profile_share
+
+    q4 = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+    assert profile_share([1] * 12, *q4, dt.date(2026, 11, 15)) == pytest.approx(1.5 / 3)
+    assert profile_share(SEASON, *q4, dt.date(2026, 11, 15)) == pytest.approx(2.5 / 4)
+    assert profile_share(SEASON, *q4, dt.date(2026, 9, 30)) == 0
+    assert profile_share(SEASON, *q4, dt.date(2027, 1, 5)) == 1
+
+
+def test_expected_by_now_follows_the_targets_seasonal_profile(scoped):
+    from apps.targets.targets import seasonal_profile_save
+
+    admin = scoped.manager.reports_to
+    season = seasonal_profile_save(tenant=scoped.tenant, by=admin, name="Q4 peak", weights=SEASON)
+    linear = tenant_target(scoped, value=Decimal("4000"))
+    seasonal = tenant_target(scoped, value=Decimal("4000"), seasonal_profile=season)
+    p = target_progress(targets=[linear, seasonal], today=dt.date(2026, 11, 15))
+    # actual 1900 (Oct) + 500 (Nov to the 15th) = 2400
+    assert p.loc[linear.pk, ["actual", "expected", "status"]].tolist() == [2400, 2000, "on_track"]
+    assert p.loc[seasonal.pk, ["actual", "expected", "status"]].tolist() == [2400, 2500, "at_risk"]
+    children = target_decompose(
+        parent=seasonal,
+        by=admin,
+        method="seasonal",
+        seasonal_profile=season,
+        children=months(OCT, NOV, dt.date(2026, 12, 1)),
+    )
+    assert [c.value for c in children] == [Decimal("2000.00"), Decimal("1000.00"), Decimal("1000.00")]
+
+
+def test_seasonal_profiles_need_twelve_non_negative_weights_and_an_admin(scoped):
+    from apps.targets.targets import seasonal_profile_save
+
+    admin = scoped.manager.reports_to
+    for weights in ([1] * 11, [1] * 11 + [-1], [0] * 12, "flat"):
+        with pytest.raises(ValidationError):
+            seasonal_profile_save(tenant=scoped.tenant, by=admin, name="Bad", weights=weights)
+    with pytest.raises(PermissionDenied):
+        seasonal_profile_save(tenant=scoped.tenant, by=scoped.manager, name="Flat", weights=[1] * 12)

@@ -7,7 +7,7 @@ from apps.org.models import Region, Team
 from apps.org.selectors import restrict_to_viewer
 from apps.sales.models import Product, ProductCategory
 from apps.targets.metrics import DIMENSIONS
-from apps.targets.models import GRAIN_CHOICES, CustomMetric, Target, TargetChange
+from apps.targets.models import GRAIN_CHOICES, CustomMetric, SeasonalProfile, Target, TargetChange
 from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
 
@@ -125,6 +125,7 @@ TARGET_FIELDS = [
     "statement",
     "parent",
     "justification",
+    "seasonal_profile",
 ]
 
 
@@ -154,6 +155,7 @@ class TargetIn(serializers.ModelSerializer):
     region = TenantRelatedField(model=Region, required=False, allow_null=True)
     customer = TenantRelatedField(model=Customer, required=False, allow_null=True)
     parent = TenantRelatedField(model=Target, restrict=_visible_targets, required=False, allow_null=True)
+    seasonal_profile = TenantRelatedField(model=SeasonalProfile, required=False, allow_null=True)
     reason = serializers.CharField(
         required=False, allow_blank=True, write_only=True, help_text="Why a locked target changes."
     )
@@ -195,6 +197,7 @@ class DecomposeIn(serializers.Serializer):
     )
     children = DecomposeChild(many=True)
     profile = serializers.ListField(child=serializers.FloatField(min_value=0), required=False)
+    seasonal_profile = IdField(model=SeasonalProfile, required=False)
     values = serializers.ListField(
         child=serializers.DecimalField(max_digits=16, decimal_places=4), required=False
     )
@@ -232,3 +235,24 @@ class ProgressQuery(serializers.Serializer):
     today = serializers.DateField(
         required=False, help_text="Progress as of this day (default: today, local)."
     )
+
+
+class SeasonalProfileIn(serializers.ModelSerializer):
+    weights = serializers.ListField(child=serializers.FloatField(min_value=0), min_length=12, max_length=12)
+
+    class Meta:
+        model = SeasonalProfile
+        fields = ["name", "weights"]
+        validators: list = []  # name uniqueness per tenant is checked by the service
+
+    def to_representation(self, instance):
+        return SeasonalProfileOut(instance, context=self.context).data
+
+
+class SeasonalProfileOut(serializers.ModelSerializer):
+    weights = serializers.ListField(child=serializers.FloatField())
+
+    class Meta:
+        model = SeasonalProfile
+        fields = ["id", "name", "weights", "created_at", "updated_at", "sync_xid"]
+        read_only_fields = fields

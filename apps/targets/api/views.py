@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from apps.customers.api.views import ServiceViewSet, service_schema
 from apps.targets import selectors, services
 from apps.targets.filters import TargetFilter
-from apps.targets.models import CustomMetric, Target
+from apps.targets.models import CustomMetric, SeasonalProfile, Target
 from apps.tenancy.models import Role
 
 from .serializers import (
@@ -19,6 +19,8 @@ from .serializers import (
     MetricOut,
     ProgressQuery,
     ProgressRow,
+    SeasonalProfileIn,
+    SeasonalProfileOut,
     TargetChangeOut,
     TargetIn,
     TargetOut,
@@ -219,3 +221,27 @@ class TargetViewSet(ServiceViewSet):
         return Response(ProgressRow(_progress_rows(targets, frame), many=True).data)
 
     MAX_PROGRESS = 5000
+
+
+@service_schema(SeasonalProfileOut, SeasonalProfileIn)
+class SeasonalProfileViewSet(ServiceViewSet):
+    """Monthly distributions for splitting targets and for expected-by-now: all read, admins write."""
+
+    queryset = SeasonalProfile.objects.none()
+    serializer_class = SeasonalProfileOut
+    input_serializer_class = SeasonalProfileIn
+    write_roles = (Role.ADMIN,)
+
+    def get_queryset(self):
+        return selectors.seasonal_profile_list(tenant=self.request.tenant)
+
+    def create_object(self, data):
+        return services.seasonal_profile_save(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.seasonal_profile_save(
+            tenant=self.request.tenant, by=self.membership, profile=instance, **data
+        )
+
+    def delete_object(self, instance):
+        services.seasonal_profile_delete(profile=instance, by=self.membership)
