@@ -113,7 +113,8 @@ PROGRESS_COLUMNS = [
 
 
 def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
-    """Progress of many targets from one compute() per (metric, grain, owner kind, dimension row):
+    """Progress of many targets from one compute() per (grain, owner kind, dimension row), that is one
+    grouped query per fact source:
     the number of queries does not grow with the number of targets, reps or teams.
 
     actual to date; attainment = actual / value; expected = value × elapsed share (additive metrics;
@@ -144,15 +145,17 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     )
     by_target = {t.pk: t for t in targets}
     actual = pd.Series(0.0, index=rows.index)
-    groups = rows.groupby(["metric", "grain", "owner_kind", "dimension", "dimension_id"], sort=False)
-    for (metric, grain, owner_kind, _dimension, _dimension_id), group in groups:
+    # All metrics of a (grain, owner kind, dimension row) go to one compute(), which reads each fact
+    # source once for all of them; targets are then joined to its long frame in one merge.
+    groups = rows.groupby(["grain", "owner_kind", "dimension", "dimension_id"], sort=False)
+    for (grain, owner_kind, _dimension, _dimension_id), group in groups:
         start = group["period_start"].min()
         end = min(group["period_end"].max(), today)
         if end < start:
             continue
         frame = compute(
             tenant=tenant,
-            metrics=[metric],
+            metrics=list(group["metric"].unique()),
             grain=grain,
             start=start,
             end=end,
@@ -161,10 +164,13 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
         )
         if frame.empty:
             continue
-        values = frame[metric]
-        actual.loc[group.index] = [
-            values.get((k, p), 0.0) for k, p in zip(group["key"], group["period_start"], strict=True)
-        ]
+        long = frame.reset_index().melt(
+            id_vars=["key", "period_start"], var_name="metric", value_name="actual"
+        )
+        joined = group[["key", "period_start", "metric"]].merge(
+            long, how="left", on=["key", "period_start", "metric"]
+        )
+        actual.loc[group.index] = joined["actual"].to_numpy()
     rows["actual"] = actual.fillna(0.0)
     additive = {code: metric_is_additive(tenant=tenant, code=code) for code in rows["metric"].unique()}
     rows["additive"] = rows["metric"].map(additive)
