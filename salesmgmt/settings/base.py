@@ -138,6 +138,9 @@ REST_FRAMEWORK = {
         "apps.tenancy.authentication.TenantSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["apps.tenancy.permissions.IsTenantMember"],
+    # JSON only: Swagger UI at /api/docs/ is the interactive view (the browsable renderer would
+    # build its forms after the request has left its tenant).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "apps.tenancy.api.pagination.IdCursorPagination",
     "PAGE_SIZE": 50,

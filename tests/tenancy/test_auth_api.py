@@ -65,3 +65,13 @@ def test_teams_are_scoped_to_the_token_tenant(api_as, rep, team, rival):
     TeamFactory(tenant=rival.tenant, name="Theirs")
     names = [t["name"] for t in api_as(rep).get(reverse("api:team-list")).data["results"]]
     assert names == ["East"]
+
+
+def test_an_api_request_leaves_no_tenant_behind(api_as, rep):
+    from django_scopes import get_scope
+
+    from apps.tenancy.context import current_tenant
+
+    assert api_as(rep).get(reverse("api:member-list")).status_code == 200
+    assert current_tenant() is None
+    assert "tenant" not in get_scope()

@@ -43,12 +43,15 @@ class TenantAPIMixin:
             self.request_tenant_scope.__enter__()
         super().initial(request, *args, **kwargs)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        if self.request_tenant_scope is not None:
-            self.request_tenant_scope.__exit__(None, None, None)
-            self.request_tenant_scope = None
-        return response
+    def dispatch(self, request, *args, **kwargs):
+        # Leave the tenant however the view ends, an unhandled error included: a scope left behind
+        # would be the starting point of the next request served by this thread.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            if self.request_tenant_scope is not None:
+                self.request_tenant_scope.__exit__(None, None, None)
+                self.request_tenant_scope = None
 
     @property
     def membership(self) -> Membership:
