@@ -87,10 +87,20 @@ class CustomerIn(WriteSerializer):
 # ---- contacts -------------------------------------------------------------------------------
 
 
-class ContactOut(serializers.ModelSerializer):
+class CustomerLabelOut(serializers.ModelSerializer):
+    """Out-serializers of rows that belong to a customer carry its code and name for display."""
+
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
 
+
+class CustomerRepLabelOut(CustomerLabelOut):
+    """...and, where a rep is named, the rep's display name."""
+
+    rep_name = serializers.CharField(source="rep.name", read_only=True)
+
+
+class ContactOut(CustomerLabelOut):
     class Meta:
         model = Contact
         fields = [
@@ -122,10 +132,7 @@ class ContactIn(WriteSerializer):
 # ---- interactions ---------------------------------------------------------------------------
 
 
-class InteractionOut(serializers.ModelSerializer):
-    customer_code = serializers.CharField(source="customer.code", read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    rep_name = serializers.CharField(source="rep.name", read_only=True)
+class InteractionOut(CustomerRepLabelOut):
     contact_name = serializers.CharField(source="contact.name", read_only=True, default=None)
 
     class Meta:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.customers.api.serializers import CustomerField, MemberField, WriteSerializer
+from apps.customers.api.serializers import CustomerField, CustomerRepLabelOut, MemberField, WriteSerializer
 from apps.sales.models import MONEY, Order, OrderLine, Payment, Product, ProductCategory
 from apps.sales.selectors import visible_orders
 from apps.tenancy.api.fields import TenantRelatedField
@@ -75,10 +75,7 @@ class OrderLineOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrderOut(serializers.ModelSerializer):
-    customer_code = serializers.CharField(source="customer.code", read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    rep_name = serializers.CharField(source="rep.name", read_only=True)
+class OrderOut(CustomerRepLabelOut):
     lines = OrderLineOut(many=True, read_only=True)
 
     class Meta:
@@ -181,10 +178,7 @@ class BulkOut(serializers.Serializer):
 # ---- payments -------------------------------------------------------------------------------
 
 
-class PaymentOut(serializers.ModelSerializer):
-    customer_code = serializers.CharField(source="customer.code", read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True)
-    rep_name = serializers.CharField(source="rep.name", read_only=True)
+class PaymentOut(CustomerRepLabelOut):
     order_number = serializers.CharField(source="order.number", read_only=True, default=None)
 
     class Meta:
