@@ -1,0 +1,35 @@
+"""The targets bench works end to end at a tiny size (in the test database): targets, progress, hand SQL."""
+
+import argparse
+
+import pytest
+from django_scopes import scopes_disabled
+
+from apps.targets.models import Target
+from bench import targets as targets_bench
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+TINY = {"reps": 5, "customers": 50, "lines": 2000, "days": 730}
+
+
+def test_targets_bench_runs_matches_hand_sql_and_reports_every_figure():
+    args = argparse.Namespace(**TINY, slug="bench-smoke", rebuild=False, targets_repeat=1)
+    with scopes_disabled():
+        rows = targets_bench.run(args, log=lambda *_: None)
+        by_name = {row.name: row for row in rows}
+        assert by_name["dataset"].values["targets"] == 5 * 12 * 8
+        assert by_name["dataset"].values["reused"] == "no"
+        progress = by_name["progress target_progress()"]
+        assert progress.values["targets"] == 480 and progress.values["queries"] > 0
+        assert by_name["hand-written SQL"].values["s"] > 0
+        assert by_name["engine / hand SQL"].values["ratio"] > 0
+        # A tenth of the targets costs the same number of queries as all of them.
+        assert by_name["queries 10% subset vs all"].ok
+        check = by_name["engine actuals = hand SQL"]
+        assert check.ok and check.values["additive_mismatches"] == 0 and check.values["nonzero"] > 0
+        assert check.values["other_mismatches"] == 0
+        # A second run reuses the targets instead of creating them again.
+        again = targets_bench.run(args, log=lambda *_: None)
+        assert {row.name: row for row in again}["dataset"].values["reused"] == "yes"
+        assert Target.objects.filter(statement=targets_bench.MARK).count() == 480
