@@ -12,6 +12,7 @@ tenant_patterns = [
     path("team/", sales_views.team, name="team"),
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
+    path("targets/", include("apps.targets.urls")),
 ]
 
 urlpatterns = [
