@@ -381,6 +381,7 @@ ZH = {
     "Target value": "目标值",
     "Actual": "实际完成",
     "Attainment": "完成率",
+    "Attainment %": "完成率 %",
     "Expected by now": "应完成进度",
     "Forecast": "预测",
     "Gap": "差距",

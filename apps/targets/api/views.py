@@ -1,15 +1,18 @@
 import math
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.customers.api.views import ServiceViewSet, service_schema
 from apps.targets import selectors, services
+from apps.targets.exports import progress_frame
 from apps.targets.filters import TargetFilter
 from apps.targets.models import CustomMetric, SeasonalProfile, Target
+from apps.tenancy.exports import FORMATS, frame_to_response
 from apps.tenancy.models import Role
 
 from .serializers import (
@@ -102,6 +105,11 @@ class CustomMetricViewSet(ServiceViewSet):
         return Response(
             ValuesOut({"grain": q["grain"], "by": q["by"], "metrics": list(frame.columns), "rows": rows}).data
         )
+
+
+class ProgressExportQuery(ProgressQuery):
+    # `format` is DRF's renderer override (URL_FORMAT_OVERRIDE): a file type goes in `fmt` instead.
+    fmt = serializers.ChoiceField(choices=FORMATS, help_text="xlsx or csv.")
 
 
 def _progress_rows(targets, frame) -> list[dict]:
@@ -213,12 +221,36 @@ class TargetViewSet(ServiceViewSet):
     @extend_schema(parameters=[ProgressQuery], responses=ProgressRow(many=True))
     @action(detail=False, pagination_class=None)
     def progress(self, request):
-        query = ProgressQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        today = query.validated_data.get("today") or timezone.localdate(timezone=request.tenant.tzinfo)
-        targets = list(self.filter_queryset(self.get_queryset())[: self.MAX_PROGRESS])
-        frame = selectors.target_progress(targets=targets, today=today)
+        targets, frame, _ = self._progress(request, ProgressQuery)
         return Response(ProgressRow(_progress_rows(targets, frame), many=True).data)
+
+    def _progress(self, request, query_class, queryset=None):
+        """The visible, filtered targets and their progress frame, for `progress` and its export."""
+        query = query_class(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        q = query.validated_data
+        today = q.get("today") or timezone.localdate(timezone=request.tenant.tzinfo)
+        qs = self.filter_queryset(self.get_queryset() if queryset is None else queryset)
+        targets = list(qs[: self.MAX_PROGRESS])
+        return targets, selectors.target_progress(targets=targets, today=today), q
+
+    @extend_schema(
+        parameters=[ProgressExportQuery], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}
+    )
+    @action(detail=False, pagination_class=None, url_path="progress/export", url_name="progress-export")
+    def progress_export(self, request):
+        """The progress table as an XLSX or CSV attachment (`?fmt=xlsx|csv`), same filters as `progress`."""
+        queryset = self.get_queryset().select_related("category", "product", "region", "customer")
+        targets, frame, q = self._progress(request, ProgressExportQuery, queryset)
+        names = {m["code"]: m["name"] for m in selectors.metric_catalogue(tenant=request.tenant)}
+        df, number_formats = progress_frame(targets, frame, tenant=request.tenant, metric_names=names)
+        today = timezone.localdate(timezone=request.tenant.tzinfo)
+        return frame_to_response(
+            df,
+            filename=f"{request.tenant.slug}-target-progress-{today.isoformat()}",
+            fmt=q["fmt"],
+            number_formats=number_formats,
+        )
 
     MAX_PROGRESS = 5000
 
