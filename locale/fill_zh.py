@@ -395,6 +395,14 @@ ZH = {
     "At risk": "有风险",
     "Off track": "落后",
     "Not started": "未开始",
+    # ---- team dashboard
+    "Team dashboard": "团队看板",
+    "Revenue targets from %(start)s to %(end)s": "销售额目标：%(start)s 至 %(end)s",
+    "Attainment by rep": "各销售代表完成率",
+    "No revenue targets for your line in this period.": "本周期内您的下属暂无销售额目标。",
+    "Attainment by team": "各团队完成率",
+    "No team targets in this period.": "本周期内暂无团队目标。",
+    "Revenue trend": "销售额趋势",
 }
 
 # "Account manager" as a role (Role.REP) has the same msgid as the field label: both are 客户经理.

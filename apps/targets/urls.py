@@ -6,4 +6,5 @@ app_name = "targets"
 
 urlpatterns = [
     path("", views.my_targets, name="mine"),
+    path("team/", views.team_dashboard, name="team"),
 ]
