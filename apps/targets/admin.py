@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from apps.tenancy.admin import ReadOnlyTenantAdmin, TenantModelAdmin, tenant_admin_site
 
-from .models import CustomMetric, Target
+from .models import Appraisal, AppraisalCycle, CustomMetric, Target
 
 
 @admin.register(CustomMetric, site=tenant_admin_site)
@@ -41,3 +41,18 @@ class TargetAdmin(ReadOnlyTenantAdmin):
     )
     list_filter = ("status", "grain", "owner_kind", "metric")
     list_select_related = ("rep__user", "team")
+
+
+@admin.register(AppraisalCycle, site=tenant_admin_site)
+class AppraisalCycleAdmin(ReadOnlyTenantAdmin):
+    list_display = ("name", "cadence", "period_start", "period_end", "status")
+    list_filter = ("cadence", "status")
+
+
+@admin.register(Appraisal, site=tenant_admin_site)
+class AppraisalAdmin(ReadOnlyTenantAdmin):
+    """Read-only: appraisals change through their workflow (services) only."""
+
+    list_display = ("cycle", "rep", "manager", "status", "rating", "acknowledged_at")
+    list_filter = ("status",)
+    list_select_related = ("cycle", "rep__user", "manager__user")

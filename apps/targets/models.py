@@ -200,3 +200,124 @@ class TargetChange(TenantModel):
                 fields=["tenant", "target", "version"], name="targetchange_unique_version"
             )
         ]
+
+
+class AppraisalCycle(TenantModel):
+    """A tenant's appraisal period (monthly, quarterly or annual); appraisals are made per rep in it."""
+
+    class Cadence(models.TextChoices):
+        MONTHLY = "monthly", _("Monthly")
+        QUARTERLY = "quarterly", _("Quarterly")
+        ANNUAL = "annual", _("Annual")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=120)
+    cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = _("appraisal cycle")
+        verbose_name_plural = _("appraisal cycles")
+        ordering = ["-period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="appraisalcycle_unique_name"),
+            models.CheckConstraint(
+                name="appraisalcycle_period_order",
+                condition=models.Q(period_end__gte=models.F("period_start")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appraisal(TenantModel):
+    """One rep's appraisal in a cycle: weighted KPI lines, the manager's rating and feedback,
+    improvement actions, and the rep's acknowledgement. Draft → submitted → acknowledged → closed;
+    once acknowledged nothing in it changes."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        CLOSED = "closed", _("Closed")
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.PROTECT, related_name="appraisals")
+    rep = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+    )
+    manager = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("manager")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    feedback = models.TextField(_("feedback"), blank=True)
+    rep_comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal")
+        verbose_name_plural = _("appraisals")
+        ordering = ["cycle", "rep"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "cycle", "rep"], name="appraisal_unique_rep"),
+            models.CheckConstraint(
+                name="appraisal_rating_1_5",
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id}/{self.rep_id}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in (self.Status.ACKNOWLEDGED, self.Status.CLOSED)
+
+
+class AppraisalLine(TenantModel):
+    """A weighted KPI line of an appraisal; actual, attainment and score come from target progress."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="lines")
+    metric = models.CharField(_("metric"), max_length=60)
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("target")
+    )
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
+    actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=4, null=True, blank=True)
+    attainment = models.DecimalField(_("attainment"), max_digits=10, decimal_places=4, null=True, blank=True)
+    score = models.DecimalField(_("score"), max_digits=10, decimal_places=4, null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["appraisal", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="appraisalline_weight_range", condition=models.Q(weight__gte=0, weight__lte=100)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.weight}"
+
+
+class ImprovementAction(TenantModel):
+    """An improvement action agreed in an appraisal, with an owner and a due date."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField(_("description"))
+    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    due_date = models.DateField(_("due date"))
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        ordering = ["appraisal", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]

@@ -7,7 +7,17 @@ from apps.org.models import Region, Team
 from apps.org.selectors import restrict_to_viewer
 from apps.sales.models import Product, ProductCategory
 from apps.targets.metrics import DIMENSIONS
-from apps.targets.models import GRAIN_CHOICES, CustomMetric, SeasonalProfile, Target, TargetChange
+from apps.targets.models import (
+    GRAIN_CHOICES,
+    Appraisal,
+    AppraisalCycle,
+    AppraisalLine,
+    CustomMetric,
+    ImprovementAction,
+    SeasonalProfile,
+    Target,
+    TargetChange,
+)
 from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
 
@@ -256,3 +266,89 @@ class SeasonalProfileOut(serializers.ModelSerializer):
         model = SeasonalProfile
         fields = ["id", "name", "weights", "created_at", "updated_at", "sync_xid"]
         read_only_fields = fields
+
+
+# ---------------------------------------------------------------- appraisals
+
+
+class AppraisalCycleIn(serializers.ModelSerializer):
+    class Meta:
+        model = AppraisalCycle
+        fields = ["name", "cadence", "period_start", "period_end", "status"]
+        validators: list = []  # name uniqueness per tenant is enforced by the table
+
+    def to_representation(self, instance):
+        return AppraisalCycleOut(instance, context=self.context).data
+
+
+class AppraisalCycleOut(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True, help_text="open or closed")
+
+    class Meta:
+        model = AppraisalCycle
+        fields = ["id", "name", "cadence", "period_start", "period_end", "status", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class AppraisalLineOut(serializers.ModelSerializer):
+    class Meta:
+        model = AppraisalLine
+        fields = ["id", "metric", "target", "weight", "actual", "attainment", "score", "note"]
+        read_only_fields = fields
+
+
+class ImprovementActionOut(serializers.ModelSerializer):
+    class Meta:
+        model = ImprovementAction
+        fields = ["id", "description", "owner", "due_date", "done"]
+        read_only_fields = fields
+
+
+class AppraisalOut(serializers.ModelSerializer):
+    lines = AppraisalLineOut(many=True, read_only=True)
+    actions = ImprovementActionOut(many=True, read_only=True)
+    status = serializers.CharField(read_only=True, help_text="draft, submitted, acknowledged or closed")
+
+    class Meta:
+        model = Appraisal
+        fields = [
+            "id",
+            "cycle",
+            "rep",
+            "manager",
+            "status",
+            "rating",
+            "feedback",
+            "rep_comment",
+            "submitted_at",
+            "acknowledged_at",
+            "lines",
+            "actions",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class AppraisalGenerateIn(serializers.Serializer):
+    cycle = IdField(model=AppraisalCycle)
+
+
+class AppraisalLineIn(serializers.Serializer):
+    metric = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    target = IdField(model=Target, required=False, allow_null=True)
+    weight = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppraisalSetLinesIn(serializers.Serializer):
+    lines = AppraisalLineIn(many=True)
+
+
+class AppraisalSubmitIn(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    feedback = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AppraisalAcknowledgeIn(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")

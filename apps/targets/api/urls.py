@@ -1,4 +1,10 @@
-from .views import CustomMetricViewSet, SeasonalProfileViewSet, TargetViewSet
+from .views import (
+    AppraisalCycleViewSet,
+    AppraisalViewSet,
+    CustomMetricViewSet,
+    SeasonalProfileViewSet,
+    TargetViewSet,
+)
 
 
 def register(router) -> None:
@@ -6,3 +12,5 @@ def register(router) -> None:
     router.register("custom-metrics", CustomMetricViewSet, basename="custom-metric")
     router.register("targets", TargetViewSet, basename="target")
     router.register("seasonal-profiles", SeasonalProfileViewSet, basename="seasonal-profile")
+    router.register("appraisal-cycles", AppraisalCycleViewSet, basename="appraisalcycle")
+    router.register("appraisals", AppraisalViewSet, basename="appraisal")

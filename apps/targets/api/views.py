@@ -8,14 +8,23 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.customers.api.views import ServiceViewSet, service_schema
-from apps.targets import selectors, services
+from apps.org.selectors import restrict_to_viewer
+from apps.targets import appraisals, selectors, services
 from apps.targets.exports import progress_frame
 from apps.targets.filters import TargetFilter
-from apps.targets.models import CustomMetric, SeasonalProfile, Target
+from apps.targets.models import Appraisal, AppraisalCycle, CustomMetric, SeasonalProfile, Target
+from apps.tenancy.api.views import TenantReadOnlyViewSet
 from apps.tenancy.exports import FORMATS, frame_to_response
 from apps.tenancy.models import Role
 
 from .serializers import (
+    AppraisalAcknowledgeIn,
+    AppraisalCycleIn,
+    AppraisalCycleOut,
+    AppraisalGenerateIn,
+    AppraisalOut,
+    AppraisalSetLinesIn,
+    AppraisalSubmitIn,
     CustomMetricIn,
     CustomMetricOut,
     DecomposeIn,
@@ -277,3 +286,89 @@ class SeasonalProfileViewSet(ServiceViewSet):
 
     def delete_object(self, instance):
         services.seasonal_profile_delete(profile=instance, by=self.membership)
+
+
+@service_schema(AppraisalCycleOut, AppraisalCycleIn)
+class AppraisalCycleViewSet(ServiceViewSet):
+    """Appraisal cycles (monthly, quarterly, annual): every member reads them, admins define them."""
+
+    queryset = AppraisalCycle.objects.none()
+    serializer_class = AppraisalCycleOut
+    input_serializer_class = AppraisalCycleIn
+    write_roles = (Role.ADMIN,)
+
+    def get_queryset(self):
+        return AppraisalCycle.objects.filter(tenant=self.request.tenant).order_by("-period_start", "id")
+
+    def create_object(self, data):
+        return appraisals.appraisal_cycle_save(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return appraisals.appraisal_cycle_save(
+            tenant=self.request.tenant, by=self.membership, cycle=instance, **data
+        )
+
+    def delete_object(self, instance):
+        appraisals.appraisal_cycle_delete(cycle=instance, by=self.membership)
+
+
+class AppraisalViewSet(TenantReadOnlyViewSet):
+    """Appraisals: a rep sees their own, a manager their line's, an admin all.
+
+    `generate` makes a draft for every rep in the caller's line in a cycle; `set-lines` replaces a
+    draft's weighted KPI lines (weights sum to 100); `submit` (the manager above), `acknowledge`
+    (the rep, with a comment) and `close` move it on. Acknowledged and closed appraisals never change.
+    """
+
+    queryset = Appraisal.objects.none()
+    serializer_class = AppraisalOut
+
+    def get_queryset(self):
+        qs = Appraisal.objects.filter(tenant=self.request.tenant).prefetch_related("lines", "actions")
+        return restrict_to_viewer(qs, self.membership, "rep").order_by("-cycle__period_start", "rep_id", "id")
+
+    def _out(self, appraisal):
+        return Response(AppraisalOut(self.get_queryset().get(pk=appraisal.pk)).data)
+
+    @extend_schema(request=AppraisalGenerateIn, responses={201: AppraisalOut(many=True)})
+    @action(detail=False, methods=["post"])
+    def generate(self, request):
+        body = AppraisalGenerateIn(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        made = appraisals.appraisal_create_for_cycle(cycle=body.validated_data["cycle"], by=self.membership)
+        rows = self.get_queryset().filter(pk__in=[a.pk for a in made])
+        return Response(AppraisalOut(rows, many=True).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AppraisalSetLinesIn, responses=AppraisalOut)
+    @action(detail=True, methods=["post"], url_path="set-lines", url_name="set-lines")
+    def set_lines(self, request, pk=None):
+        appraisal = self.get_object()
+        body = AppraisalSetLinesIn(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        lines = [dict(line) for line in body.validated_data["lines"]]
+        return self._out(appraisals.appraisal_set_lines(appraisal=appraisal, by=self.membership, lines=lines))
+
+    @extend_schema(request=AppraisalSubmitIn, responses=AppraisalOut)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        appraisal = self.get_object()
+        body = AppraisalSubmitIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._out(
+            appraisals.appraisal_submit(appraisal=appraisal, by=self.membership, **body.validated_data)
+        )
+
+    @extend_schema(request=AppraisalAcknowledgeIn, responses=AppraisalOut)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        appraisal = self.get_object()
+        body = AppraisalAcknowledgeIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._out(
+            appraisals.appraisal_acknowledge(appraisal=appraisal, by=self.membership, **body.validated_data)
+        )
+
+    @extend_schema(request=None, responses=AppraisalOut)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._out(appraisals.appraisal_close(appraisal=self.get_object(), by=self.membership))

@@ -1,0 +1,273 @@
+"""Appraisals (考核): a rep's weighted KPI lines scored from target progress, the manager's rating
+and feedback, and the rep's acknowledgement. Draft → submitted → acknowledged → closed; once
+acknowledged an appraisal never changes again, so past appraisals read as they were signed."""
+
+import datetime as dt
+import math
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.org.models import ReportingClosure
+from apps.org.selectors import supervises
+from apps.tenancy.audit import audit_log
+from apps.tenancy.models import Membership, Role, Tenant
+
+from .models import Appraisal, AppraisalCycle, AppraisalLine, Target
+from .targets import _metric_exists
+
+SCORE_CAP = 1.5  # attainment above 150 % scores as 150 %, so one line cannot carry the appraisal
+HUNDRED = Decimal("100")
+
+
+def _dec(value, places: str = "0.0001") -> Decimal | None:
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        return None
+    return Decimal(str(value)).quantize(Decimal(places))
+
+
+def _score(weight: Decimal, attainment: Decimal | None) -> Decimal | None:
+    if attainment is None:
+        return None
+    return (weight * min(attainment, Decimal(str(SCORE_CAP)))).quantize(Decimal("0.0001"))
+
+
+def _today(tenant: Tenant, cycle: AppraisalCycle) -> dt.date:
+    return min(timezone.localdate(timezone=tenant.tzinfo), cycle.period_end)
+
+
+def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -> dict[int, tuple]:
+    """{target id: (actual, attainment)} from the set-based target_progress (one pass for all)."""
+    from .selectors import target_progress
+
+    if not targets:
+        return {}
+    frame = target_progress(targets=targets, today=_today(tenant, cycle))
+    return {
+        int(pk): (_dec(row["actual"]), _dec(row["attainment"]))
+        for pk, row in frame[["actual", "attainment"]].iterrows()
+    }
+
+
+def _equal_weights(n: int) -> list[Decimal]:
+    """n weights in hundredths summing to exactly 100, the remainder on the first."""
+    if n == 0:
+        return []
+    share = (HUNDRED / n).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    weights = [share] * n
+    weights[0] += HUNDRED - share * n
+    return weights
+
+
+def _line_reps(*, tenant: Tenant, by: Membership):
+    reps = Membership.objects.filter(tenant=tenant, is_active=True, role=Role.REP)
+    if by.role == Role.ADMIN:
+        return reps
+    if by.role != Role.MANAGER:
+        raise PermissionDenied(_("Only a manager or an admin may start appraisals."))
+    below = ReportingClosure.objects.filter(tenant=tenant, ancestor_id=by.pk, depth__gt=0).values(
+        "descendant_id"
+    )
+    return reps.filter(pk__in=below)
+
+
+@transaction.atomic
+def appraisal_create_for_cycle(*, cycle: AppraisalCycle, by: Membership) -> list[Appraisal]:
+    """A draft appraisal for every rep in the caller's line who has none in the cycle yet, its lines
+    pre-filled from the rep's targets in the cycle period (equal weights) with their progress.
+
+    A fixed number of queries whatever the number of reps: reps, existing appraisals, targets, the
+    grouped progress queries, and one insert each for appraisals and lines.
+    """
+    tenant = cycle.tenant
+    if cycle.status != AppraisalCycle.Status.OPEN:
+        raise ValidationError({"cycle": _("The appraisal cycle is closed.")})
+    reps = list(_line_reps(tenant=tenant, by=by).order_by("id").values_list("id", flat=True))
+    existing = set(
+        Appraisal.objects.filter(tenant=tenant, cycle=cycle, rep_id__in=reps).values_list("rep_id", flat=True)
+    )
+    reps = [r for r in reps if r not in existing]
+    if not reps:
+        return []
+    targets = list(
+        Target.objects.filter(
+            tenant=tenant,
+            owner_kind=Target.OwnerKind.REP,
+            rep_id__in=reps,
+            period_start__gte=cycle.period_start,
+            period_start__lte=cycle.period_end,
+        )
+        .select_related("tenant")
+        .order_by("rep_id", "period_start", "metric", "id")
+    )
+    progress = _progress(targets, tenant=tenant, cycle=cycle)
+    appraisals = Appraisal.objects.bulk_create(
+        [Appraisal(tenant=tenant, cycle=cycle, rep_id=rep, manager=by) for rep in reps]
+    )
+    by_rep = {a.rep_id: a for a in appraisals}
+    targets_of: dict[int, list[Target]] = {}
+    for t in targets:
+        targets_of.setdefault(t.rep_id, []).append(t)
+    lines = []
+    for rep, own in targets_of.items():
+        for target, weight in zip(own, _equal_weights(len(own)), strict=True):
+            actual, attainment = progress.get(target.pk, (None, None))
+            lines.append(
+                AppraisalLine(
+                    tenant=tenant,
+                    appraisal=by_rep[rep],
+                    metric=target.metric,
+                    target=target,
+                    weight=weight,
+                    actual=actual,
+                    attainment=attainment,
+                    score=_score(weight, attainment),
+                )
+            )
+    AppraisalLine.objects.bulk_create(lines)
+    audit_log(cycle, "targets.appraisal.created_for_cycle", actor=by, changes={"appraisals": len(appraisals)})
+    return appraisals
+
+
+def _locked(appraisal: Appraisal) -> Appraisal:
+    return Appraisal.objects.select_for_update().get(tenant_id=appraisal.tenant_id, pk=appraisal.pk)
+
+
+def _require(appraisal: Appraisal, status: str, action: str) -> None:
+    if appraisal.status != status:
+        raise ValidationError(
+            {
+                "status": _("Cannot %(action)s an appraisal that is %(status)s.")
+                % {"action": action, "status": appraisal.status}
+            }
+        )
+
+
+def _require_manager(appraisal: Appraisal, by: Membership) -> None:
+    if not supervises(by, appraisal.rep_id):
+        raise PermissionDenied(_("Only the manager above the account manager may do this."))
+
+
+@transaction.atomic
+def appraisal_set_lines(*, appraisal: Appraisal, by: Membership, lines: list[dict]) -> Appraisal:
+    """Replace a draft's KPI lines. Each line: metric, optional target (one of the rep's), weight,
+    note. Weights must sum to 100; actual, attainment and score are computed from progress."""
+    appraisal = _locked(appraisal)
+    _require(appraisal, Appraisal.Status.DRAFT, "edit")
+    _require_manager(appraisal, by)
+    if not lines:
+        raise ValidationError({"lines": _("An appraisal needs at least one KPI line.")})
+    total = sum((Decimal(str(line["weight"])) for line in lines), Decimal("0"))
+    if total != HUNDRED:
+        raise ValidationError({"lines": _("The weights sum to %(total)s, not 100.") % {"total": total}})
+    targets = [line["target"] for line in lines if line.get("target") is not None]
+    for line in lines:
+        target = line.get("target")
+        if target is not None:
+            if target.tenant_id != appraisal.tenant_id or target.rep_id != appraisal.rep_id:
+                raise ValidationError({"lines": _("A line's target must be one of the account manager's.")})
+            line["metric"] = line.get("metric") or target.metric
+        if not line.get("metric") or not _metric_exists(appraisal.tenant, line["metric"]):
+            raise ValidationError({"lines": _("Unknown metric %(code)s.") % {"code": line.get("metric")}})
+    progress = _progress(targets, tenant=appraisal.tenant, cycle=appraisal.cycle)
+    appraisal.lines.all().delete()
+    rows = []
+    for line in lines:
+        weight = Decimal(str(line["weight"]))
+        target = line.get("target")
+        actual, attainment = progress.get(target.pk, (None, None)) if target else (None, None)
+        rows.append(
+            AppraisalLine(
+                tenant_id=appraisal.tenant_id,
+                appraisal=appraisal,
+                metric=line["metric"],
+                target=target,
+                weight=weight,
+                actual=actual,
+                attainment=attainment,
+                score=_score(weight, attainment),
+                note=line.get("note", ""),
+            )
+        )
+    AppraisalLine.objects.bulk_create(rows)
+    appraisal.save(update_fields=["updated_at"])
+    audit_log(appraisal, "targets.appraisal.lines_set", actor=by, changes={"lines": len(rows)})
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_submit(*, appraisal: Appraisal, by: Membership, rating: int, feedback: str = "") -> Appraisal:
+    """The manager above the rep rates the draft (1–5) and hands it to the rep."""
+    appraisal = _locked(appraisal)
+    _require(appraisal, Appraisal.Status.DRAFT, "submit")
+    _require_manager(appraisal, by)
+    if not 1 <= int(rating) <= 5:
+        raise ValidationError({"rating": _("The rating is from 1 to 5.")})
+    weights = list(appraisal.lines.values_list("weight", flat=True))
+    if sum(weights, Decimal("0")) != HUNDRED:
+        raise ValidationError({"lines": _("The weights must sum to 100 before submitting.")})
+    appraisal.status, appraisal.rating, appraisal.feedback = Appraisal.Status.SUBMITTED, rating, feedback
+    appraisal.manager, appraisal.submitted_at = by, timezone.now()
+    appraisal.save()
+    audit_log(appraisal, "targets.appraisal.submitted", actor=by, changes={"status": ["draft", "submitted"]})
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_acknowledge(*, appraisal: Appraisal, by: Membership, comment: str = "") -> Appraisal:
+    """The rep reads the submitted appraisal and signs it, with a comment; it is frozen from here on."""
+    appraisal = _locked(appraisal)
+    _require(appraisal, Appraisal.Status.SUBMITTED, "acknowledge")
+    if by.pk != appraisal.rep_id:
+        raise PermissionDenied(_("Only the appraised account manager may acknowledge."))
+    appraisal.status, appraisal.rep_comment = Appraisal.Status.ACKNOWLEDGED, comment
+    appraisal.acknowledged_at = timezone.now()
+    appraisal.save()
+    audit_log(
+        appraisal,
+        "targets.appraisal.acknowledged",
+        actor=by,
+        changes={"status": ["submitted", "acknowledged"]},
+    )
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_close(*, appraisal: Appraisal, by: Membership) -> Appraisal:
+    """The manager closes an acknowledged appraisal."""
+    appraisal = _locked(appraisal)
+    _require(appraisal, Appraisal.Status.ACKNOWLEDGED, "close")
+    _require_manager(appraisal, by)
+    appraisal.status = Appraisal.Status.CLOSED
+    appraisal.save(update_fields=["status", "updated_at"])
+    audit_log(appraisal, "targets.appraisal.closed", actor=by, changes={"status": ["acknowledged", "closed"]})
+    return appraisal
+
+
+@transaction.atomic
+def appraisal_cycle_save(
+    *, tenant: Tenant, by: Membership, cycle: AppraisalCycle | None = None, **data
+) -> AppraisalCycle:
+    """Create or edit a cycle (admins)."""
+    if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+        raise ValidationError({"period_end": _("The period ends before it starts.")})
+    if cycle is None:
+        cycle = AppraisalCycle.objects.create(tenant=tenant, **data)
+        audit_log(cycle, "targets.appraisal_cycle.created", actor=by)
+        return cycle
+    for field, value in data.items():
+        setattr(cycle, field, value)
+    cycle.save()
+    audit_log(cycle, "targets.appraisal_cycle.updated", actor=by)
+    return cycle
+
+
+@transaction.atomic
+def appraisal_cycle_delete(*, cycle: AppraisalCycle, by: Membership) -> None:
+    if cycle.appraisals.exists():
+        raise ValidationError({"cycle": _("A cycle with appraisals cannot be deleted; close it instead.")})
+    audit_log(cycle, "targets.appraisal_cycle.deleted", actor=by)
+    cycle.delete()
