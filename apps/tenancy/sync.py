@@ -21,6 +21,9 @@ def current_horizon() -> int:
         return cur.fetchone()[0]
 
 
+BIGINT_MAX = 2**63 - 1
+
+
 def encode_cursor(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
 
@@ -28,7 +31,10 @@ def encode_cursor(data: dict) -> str:
 def decode_cursor(raw: str) -> dict:
     try:
         data = json.loads(base64.urlsafe_b64decode(raw.encode()))
-        return {"h": int(data["h"]), "x": int(data["x"]), "i": int(data["i"])}
+        state = {"h": int(data["h"]), "x": int(data["x"]), "i": int(data["i"])}
+        if not all(0 <= v <= BIGINT_MAX for v in state.values()):
+            raise ValueError
+        return state
     except (ValueError, KeyError, TypeError, json.JSONDecodeError, UnicodeError):
         raise serializers.ValidationError({"sync_cursor": ["Invalid sync cursor."]})
 
@@ -40,8 +46,8 @@ def parse_since(raw: str) -> int:
         raise serializers.ValidationError(
             {"updated_since": ["A sync token: 0 for a full sync, or the sync_token of the previous sync."]}
         )
-    if value < 0:
-        raise serializers.ValidationError({"updated_since": ["Must be 0 or more."]})
+    if not 0 <= value <= BIGINT_MAX:
+        raise serializers.ValidationError({"updated_since": ["Must be between 0 and 2^63-1."]})
     return value
 
 

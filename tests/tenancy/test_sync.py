@@ -1,5 +1,7 @@
 """Incremental sync pages on commit order: a row whose transaction commits late is still delivered."""
 
+import base64
+import json
 import time
 
 import psycopg
@@ -89,4 +91,9 @@ def test_a_bad_sync_token_is_400(api_as):
     assert response.status_code == 400
     assert "updated_since" in response.json()
     response = api_as(member).get("/api/v1/teams/?updated_since=0&sync_cursor=%%%")
+    assert response.status_code == 400
+    response = api_as(member).get("/api/v1/teams/?updated_since=99999999999999999999999")
+    assert response.status_code == 400
+    huge = base64.urlsafe_b64encode(json.dumps({"h": 10**30, "x": 1, "i": 1}).encode()).decode()
+    response = api_as(member).get(f"/api/v1/teams/?updated_since=0&sync_cursor={huge}")
     assert response.status_code == 400
