@@ -9,6 +9,7 @@ from apps.sales.api.urls import register as register_sales
 from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
 from apps.tenancy.api.views_tenancy import DeletionViewSet, MemberViewSet
+from apps.visits.api.urls import register as register_visits
 
 router = DefaultRouter()
 router.register("members", MemberViewSet, basename="member")
@@ -18,6 +19,7 @@ router.register("sync/deletions", DeletionViewSet, basename="deletion")
 register_customers(router)
 register_sales(router)
 register_targets(router)
+register_visits(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),

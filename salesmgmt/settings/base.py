@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "apps.customers",
     "apps.sales",
     "apps.targets",
+    "apps.visits",
 ]
 
 MIDDLEWARE = [
