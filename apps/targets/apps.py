@@ -13,3 +13,8 @@ class TargetsConfig(AppConfig):
         from .builtin import register_builtins
 
         register_builtins()
+
+        from apps.tenancy.scheduling import daily, register_tenant_job
+
+        # Lock approved targets once a local day, just after the tenant's midnight.
+        register_tenant_job("targets_lock", "apps.targets.tasks.targets_lock_due", daily())

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_log
-from .models import ApiToken, AuditLog, Membership, Role, Tenant, TenantModel
+from .models import ApiToken, AuditLog, Membership, Role, Tenant, TenantJobRun, TenantModel
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -112,6 +112,13 @@ class AuditLogTenantAdmin(ReadOnlyTenantAdmin):
     list_filter = ("action", "object_type")
     search_fields = ("object_repr", "action")
     list_select_related = ("actor__user",)
+
+
+@admin.register(TenantJobRun, site=tenant_admin_site)
+class TenantJobRunTenantAdmin(ReadOnlyTenantAdmin):
+    list_display = ("job", "period", "enqueued_at", "started_at", "finished_at", "attempts", "last_error")
+    list_filter = ("job",)
+    search_fields = ("job", "period")
 
 
 # Staff admin: global rows only; tenant rows are never browsed across tenants.

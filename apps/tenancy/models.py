@@ -228,3 +228,38 @@ class Tombstone(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["tenant", "model", "sync_xid"])]
+
+
+class TenantJobRun(TenantModel):
+    """One run of a per-tenant scheduled job for one period ("2026-11-23", "2026-W47").
+
+    The unique key is what makes the schedule exactly-once per (tenant, job, period): the dispatcher
+    inserts the row and enqueues only when the insert was new, so two dispatchers, a dispatcher
+    restarted after downtime, or a DST jump never produce a second run. Runs that were enqueued but
+    never finished (the broker was down, the worker died) are enqueued again after a while; the jobs
+    themselves are idempotent, so a repeat costs time, never correctness.
+    """
+
+    job = models.CharField(max_length=60)
+    period = models.CharField(max_length=20)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job run")
+        verbose_name_plural = _("scheduled job runs")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "job", "period"], name="tenantjobrun_unique_period"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["enqueued_at"], name="tenantjobrun_unfinished", condition=models.Q(finished_at=None)
+            )
+        ]
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"

@@ -177,6 +177,14 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# One UTC dispatcher drives every per-tenant schedule (apps.tenancy.scheduling); beat copies this
+# entry into its database table at start.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-tenant-jobs": {
+        "task": "apps.tenancy.tasks.dispatch_tenant_jobs",
+        "schedule": env.int("TENANT_JOB_DISPATCH_SECONDS", default=300),
+    },
+}
 
 LOGGING = {
     "version": 1,
