@@ -440,6 +440,9 @@ ZH = {
     "rating": "评分",
     "score": "得分",
     "weight": "权重",
+    # ---- scheduled jobs
+    "scheduled job run": "定时任务运行记录",
+    "scheduled job runs": "定时任务运行记录",
 }
 
 # "Account manager" as a role (Role.REP) has the same msgid as the field label: both are 客户经理.
