@@ -443,6 +443,16 @@ ZH = {
     # ---- scheduled jobs
     "scheduled job run": "定时任务运行记录",
     "scheduled job runs": "定时任务运行记录",
+    # ---- appraisal pages, improvement actions and PDF
+    "The appraisal is %(status)s: its improvement actions can no longer change.": "考核状态为“%(status)s”：其改进措施不能再修改。",
+    "The owner must be an active member you can see.": "负责人必须是您可查看的在职成员。",
+    "The due date is in the past.": "截止日期已过。",
+    "The due date is at most a year after the cycle ends (%(latest)s).": "截止日期最晚为考核周期结束后一年（%(latest)s）。",
+    "Describe the action.": "请填写改进措施内容。",
+    "An action stays with the appraisal it was agreed in.": "改进措施不能转到其他考核。",
+    "Only the action's owner or the manager above may mark it done.": "只有措施负责人或上级经理可以将其标记为完成。",
+    "The appraisal is closed: its actions no longer change.": "考核已结束：其改进措施不能再修改。",
+    "This list is not a sync feed.": "该列表不支持增量同步。",
 }
 
 # "Account manager" as a role (Role.REP) has the same msgid as the field label: both are 客户经理.

@@ -8,15 +8,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.org.models import ReportingClosure
-from apps.org.selectors import supervises
-from apps.tenancy.audit import audit_log
+from apps.org.selectors import can_see_member, restrict_to_viewer, supervises, visible_member_ids
+from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import Membership, Role, Tenant
 
-from .models import Appraisal, AppraisalCycle, AppraisalLine, Target
+from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
 from .targets import _metric_exists
 
 SCORE_CAP = 1.5  # attainment above 150 % scores as 150 %, so one line cannot carry the appraisal
@@ -271,3 +272,140 @@ def appraisal_cycle_delete(*, cycle: AppraisalCycle, by: Membership) -> None:
         raise ValidationError({"cycle": _("A cycle with appraisals cannot be deleted; close it instead.")})
     audit_log(cycle, "targets.appraisal_cycle.deleted", actor=by)
     cycle.delete()
+
+
+# ---------------------------------------------------------------- improvement actions
+
+ACTION_HORIZON_DAYS = 366  # an action is due at most a year after the cycle ends
+
+
+def _open_for_actions(appraisal: Appraisal) -> None:
+    """Actions are agreed while the appraisal is a draft or submitted; once the rep has signed it,
+    what was agreed stays as it was signed."""
+    if appraisal.is_frozen:
+        raise ValidationError(
+            {
+                "appraisal": _("The appraisal is %(status)s: its improvement actions can no longer change.")
+                % {"status": appraisal.get_status_display()}
+            }
+        )
+
+
+def _check_owner(appraisal: Appraisal, by: Membership, owner: Membership) -> None:
+    if owner.tenant_id != appraisal.tenant_id or not owner.is_active or not can_see_member(by, owner.pk):
+        raise ValidationError({"owner": _("The owner must be an active member you can see.")})
+
+
+def _check_due(appraisal: Appraisal, due_date: dt.date) -> None:
+    today = timezone.localdate(timezone=appraisal.tenant.tzinfo)
+    if due_date < today:
+        raise ValidationError({"due_date": _("The due date is in the past.")})
+    latest = appraisal.cycle.period_end + dt.timedelta(days=ACTION_HORIZON_DAYS)
+    if due_date > latest:
+        raise ValidationError(
+            {
+                "due_date": _("The due date is at most a year after the cycle ends (%(latest)s).")
+                % {"latest": latest}
+            }
+        )
+
+
+@transaction.atomic
+def improvement_action_create(
+    *, appraisal: Appraisal, by: Membership, description: str, owner: Membership, due_date: dt.date
+) -> ImprovementAction:
+    """The manager above the rep agrees an action with an owner and a due date."""
+    appraisal = _locked(appraisal)
+    _require_manager(appraisal, by)
+    _open_for_actions(appraisal)
+    if not (description or "").strip():
+        raise ValidationError({"description": _("Describe the action.")})
+    _check_owner(appraisal, by, owner)
+    _check_due(appraisal, due_date)
+    action = ImprovementAction.objects.create(
+        tenant_id=appraisal.tenant_id,
+        appraisal=appraisal,
+        description=description.strip(),
+        owner=owner,
+        due_date=due_date,
+    )
+    audit_log(
+        action,
+        "targets.improvement_action.created",
+        actor=by,
+        changes={"appraisal": appraisal.pk, "owner": owner.pk, "due_date": str(due_date)},
+    )
+    return action
+
+
+@transaction.atomic
+def improvement_action_update(*, action: ImprovementAction, by: Membership, **data) -> ImprovementAction:
+    """Change an action's description, owner or due date (same rules as creating it)."""
+    appraisal = _locked(action.appraisal)
+    _require_manager(appraisal, by)
+    _open_for_actions(appraisal)
+    if "appraisal" in data and data.pop("appraisal").pk != appraisal.pk:
+        raise ValidationError({"appraisal": _("An action stays with the appraisal it was agreed in.")})
+    if "description" in data:
+        data["description"] = (data["description"] or "").strip()
+        if not data["description"]:
+            raise ValidationError({"description": _("Describe the action.")})
+    if "owner" in data and data["owner"].pk != action.owner_id:
+        _check_owner(appraisal, by, data["owner"])
+    if "due_date" in data and data["due_date"] != action.due_date:
+        _check_due(appraisal, data["due_date"])
+    changes = diff(action, data)
+    for field, value in data.items():
+        setattr(action, field, value)
+    action.save()
+    audit_log(action, "targets.improvement_action.updated", actor=by, changes=changes)
+    return action
+
+
+@transaction.atomic
+def improvement_action_delete(*, action: ImprovementAction, by: Membership) -> None:
+    appraisal = _locked(action.appraisal)
+    _require_manager(appraisal, by)
+    _open_for_actions(appraisal)
+    audit_log(action, "targets.improvement_action.deleted", actor=by, changes={"appraisal": appraisal.pk})
+    action.delete()
+
+
+@transaction.atomic
+def improvement_action_set_done(
+    *, action: ImprovementAction, by: Membership, done: bool
+) -> ImprovementAction:
+    """The owner (or the manager above the rep) marks an action done or open again.
+
+    Follow-up happens after the rep has signed, so this is allowed up to acknowledged; a closed
+    appraisal is history and does not change."""
+    appraisal = _locked(action.appraisal)
+    if by.pk != action.owner_id and not supervises(by, appraisal.rep_id):
+        raise PermissionDenied(_("Only the action's owner or the manager above may mark it done."))
+    if appraisal.status == Appraisal.Status.CLOSED:
+        raise ValidationError({"appraisal": _("The appraisal is closed: its actions no longer change.")})
+    if action.done == done:
+        return action
+    action.done = done
+    action.save(update_fields=["done", "updated_at"])
+    status = ["open", "done"] if done else ["done", "open"]
+    audit_log(action, "targets.improvement_action.status", actor=by, changes={"status": status})
+    return action
+
+
+# ---------------------------------------------------------------- reads
+
+
+def appraisal_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[Appraisal]:
+    """Appraisals the viewer may read: a rep their own, a manager their line's, an admin all."""
+    qs = Appraisal.objects.filter(tenant=tenant)
+    return restrict_to_viewer(qs, viewer, "rep")
+
+
+def improvement_action_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[ImprovementAction]:
+    """Actions of the appraisals the viewer may read, and the actions the viewer owns."""
+    qs = ImprovementAction.objects.filter(tenant=tenant)
+    ids = visible_member_ids(viewer)
+    if ids is None:
+        return qs
+    return qs.filter(Q(appraisal__rep__in=ids) | Q(owner=viewer))

@@ -3,7 +3,7 @@
 from django_filters import rest_framework as filters
 from django_scopes import scopes_disabled
 
-from .models import GRAIN_CHOICES, Target
+from .models import GRAIN_CHOICES, ImprovementAction, Target
 
 with scopes_disabled():
 
@@ -31,3 +31,15 @@ with scopes_disabled():
                 "period_from",
                 "period_to",
             ]
+
+    class ImprovementActionFilter(filters.FilterSet):
+        appraisal = filters.NumberFilter(field_name="appraisal_id")
+        owner = filters.NumberFilter(field_name="owner_id")
+        status = filters.ChoiceFilter(choices=[("open", "open"), ("done", "done")], method="filter_status")
+
+        class Meta:
+            model = ImprovementAction
+            fields = ["appraisal", "owner", "status"]
+
+        def filter_status(self, queryset, name, value):
+            return queryset.filter(done=value == "done")

@@ -298,10 +298,25 @@ class AppraisalLineOut(serializers.ModelSerializer):
 
 
 class ImprovementActionOut(serializers.ModelSerializer):
+    status = serializers.SerializerMethodField(help_text="open or done")
+
     class Meta:
         model = ImprovementAction
-        fields = ["id", "description", "owner", "due_date", "done"]
+        fields = [
+            "id",
+            "appraisal",
+            "description",
+            "owner",
+            "due_date",
+            "done",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
+
+    def get_status(self, obj) -> str:
+        return "done" if obj.done else "open"
 
 
 class AppraisalOut(serializers.ModelSerializer):
@@ -352,3 +367,23 @@ class AppraisalSubmitIn(serializers.Serializer):
 
 class AppraisalAcknowledgeIn(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+def _visible_appraisals(qs, membership):
+    from apps.targets.appraisals import appraisal_list
+
+    return appraisal_list(tenant=membership.tenant, viewer=membership)
+
+
+class ImprovementActionIn(serializers.ModelSerializer):
+    appraisal = TenantRelatedField(model=Appraisal, restrict=_visible_appraisals)
+    owner = TenantRelatedField(
+        model=Membership, restrict=_visible_members, help_text="A member the author can see."
+    )
+
+    class Meta:
+        model = ImprovementAction
+        fields = ["appraisal", "description", "owner", "due_date"]
+
+    def to_representation(self, instance):
+        return ImprovementActionOut(instance, context=self.context).data

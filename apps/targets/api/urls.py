@@ -2,6 +2,7 @@ from .views import (
     AppraisalCycleViewSet,
     AppraisalViewSet,
     CustomMetricViewSet,
+    ImprovementActionViewSet,
     SeasonalProfileViewSet,
     TargetViewSet,
 )
@@ -14,3 +15,4 @@ def register(router) -> None:
     router.register("seasonal-profiles", SeasonalProfileViewSet, basename="seasonal-profile")
     router.register("appraisal-cycles", AppraisalCycleViewSet, basename="appraisalcycle")
     router.register("appraisals", AppraisalViewSet, basename="appraisal")
+    router.register("improvement-actions", ImprovementActionViewSet, basename="improvement-action")

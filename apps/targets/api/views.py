@@ -11,8 +11,15 @@ from apps.customers.api.views import ServiceViewSet, service_schema
 from apps.org.selectors import restrict_to_viewer
 from apps.targets import appraisals, selectors, services
 from apps.targets.exports import progress_frame
-from apps.targets.filters import TargetFilter
-from apps.targets.models import Appraisal, AppraisalCycle, CustomMetric, SeasonalProfile, Target
+from apps.targets.filters import ImprovementActionFilter, TargetFilter
+from apps.targets.models import (
+    Appraisal,
+    AppraisalCycle,
+    CustomMetric,
+    ImprovementAction,
+    SeasonalProfile,
+    Target,
+)
 from apps.tenancy.api.views import TenantReadOnlyViewSet
 from apps.tenancy.exports import FORMATS, frame_to_response
 from apps.tenancy.models import Role
@@ -28,6 +35,8 @@ from .serializers import (
     CustomMetricIn,
     CustomMetricOut,
     DecomposeIn,
+    ImprovementActionIn,
+    ImprovementActionOut,
     MetricOut,
     ProgressQuery,
     ProgressRow,
@@ -372,3 +381,49 @@ class AppraisalViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._out(appraisals.appraisal_close(appraisal=self.get_object(), by=self.membership))
+
+
+@service_schema(ImprovementActionOut, ImprovementActionIn)
+class ImprovementActionViewSet(ServiceViewSet):
+    """Improvement actions agreed in appraisals, each with an owner and a due date.
+
+    Readable by whoever may read the appraisal, and by the action's owner; filter with `?appraisal=`.
+    The manager above the rep adds, edits and deletes them while the appraisal is a draft or
+    submitted; once acknowledged they stay as signed. `done` and `reopen` (the owner or the manager)
+    move the status between open and done until the appraisal is closed.
+    """
+
+    queryset = ImprovementAction.objects.none()
+    serializer_class = ImprovementActionOut
+    input_serializer_class = ImprovementActionIn
+    filterset_class = ImprovementActionFilter
+    write_roles = (Role.ADMIN, Role.MANAGER, Role.REP)
+
+    def get_queryset(self):
+        qs = appraisals.improvement_action_list(tenant=self.request.tenant, viewer=self.membership)
+        return qs.order_by("due_date", "id")
+
+    def create_object(self, data):
+        return appraisals.improvement_action_create(by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return appraisals.improvement_action_update(action=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        appraisals.improvement_action_delete(action=instance, by=self.membership)
+
+    @extend_schema(request=None, responses=ImprovementActionOut)
+    @action(detail=True, methods=["post"])
+    def done(self, request, pk=None):
+        return self._set_done(True)
+
+    @extend_schema(request=None, responses=ImprovementActionOut)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._set_done(False)
+
+    def _set_done(self, done: bool):
+        action_ = appraisals.improvement_action_set_done(
+            action=self.get_object(), by=self.membership, done=done
+        )
+        return Response(ImprovementActionOut(self.reload(action_)).data)

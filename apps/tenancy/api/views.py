@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from apps.tenancy.context import tenant_context
@@ -121,8 +122,11 @@ class SyncListMixin:
         raw = request.query_params.get("updated_since")
         if raw is None:
             return super().list(request, *args, **kwargs)
-        since = parse_since(raw)
         qs = self.filter_queryset(self.get_queryset())
+        if not any(f.name == "sync_xid" for f in qs.model._meta.concrete_fields):
+            # Not every list is a sync feed (appraisals, say): refuse plainly instead of failing on sync_xid.
+            raise ValidationError({"updated_since": [_("This list is not a sync feed.")]})
+        since = parse_since(raw)
         size = self.paginator.get_page_size(request) if self.paginator else 100
         rows, nxt, horizon = sync_page(
             qs, since=since, cursor=request.query_params.get("sync_cursor"), size=size
