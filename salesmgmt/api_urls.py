@@ -8,6 +8,7 @@ from apps.org.api.views import RegionViewSet, TeamViewSet
 from apps.sales.api.urls import register as register_sales
 from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
+from apps.tenancy.api.notifications import NotificationViewSet
 from apps.tenancy.api.views_tenancy import DeletionViewSet, MemberViewSet
 from apps.visits.api.urls import register as register_visits
 
@@ -16,6 +17,7 @@ router.register("members", MemberViewSet, basename="member")
 router.register("teams", TeamViewSet, basename="team")
 router.register("regions", RegionViewSet, basename="region")
 router.register("sync/deletions", DeletionViewSet, basename="deletion")
+router.register("notifications", NotificationViewSet, basename="notification")
 register_customers(router)
 register_sales(router)
 register_targets(router)

@@ -10,6 +10,7 @@ from apps.tenancy.admin import tenant_admin_site
 tenant_patterns = [
     path("", sales_views.dashboard, name="dashboard"),
     path("team/", sales_views.team, name="team"),
+    path("notifications/", tenancy_views.notifications, name="notifications"),
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),

@@ -1,3 +1,8 @@
+from django.utils.functional import SimpleLazyObject
+
+from .notifications import unread_count
+
+
 def tenancy(request):
     membership = getattr(request, "membership", None)
     memberships = []
@@ -9,4 +14,8 @@ def tenancy(request):
         "tenant": getattr(request, "tenant", None),
         "membership": membership,
         "my_memberships": memberships,
+        # one COUNT on the partial unread index, only when a page shows the badge
+        "unread_notifications": SimpleLazyObject(lambda: unread_count(recipient=membership))
+        if membership is not None
+        else 0,
     }

@@ -263,3 +263,80 @@ class TenantJobRun(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class Notification(TenantModel):
+    """An in-app message to one member (a reminder, an escalated market report, a sign-off…).
+
+    `dedupe_key`, when given, is unique per tenant: a job that runs twice tells nobody twice.
+    """
+
+    recipient = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notification_unique_dedupe_key",
+            ),
+        ]
+        indexes = [
+            # the unread badge in the nav: an index-only probe per page
+            models.Index(
+                fields=["tenant", "recipient"], condition=models.Q(read_at__isnull=True), name="notif_unread"
+            ),
+            models.Index(fields=["tenant", "recipient", "-id"], name="notif_recipient_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMail(TenantModel):
+    """One outgoing mail, written in the transaction that decided to send it and sent after commit
+    by `apps.tenancy.tasks.send_outbox_mail` (see apps.tenancy.notifications for the delivery rules)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to_address = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    dedupe_key = models.CharField(max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mails")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "dedupe_key"], name="outbox_unique_dedupe_key"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "claimed_at"],
+                condition=models.Q(status__in=["pending", "sending"]),
+                name="outbox_unfinished",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.to_address}: {self.subject}"

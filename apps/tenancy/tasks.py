@@ -5,7 +5,9 @@ from django.db import OperationalError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from . import scheduling
+from apps.tenancy.context import tenant_context
+
+from . import notifications, scheduling
 from .models import TenantJobRun
 
 
@@ -46,3 +48,22 @@ def run_tenant_job(run_id: int) -> None:
         raise
     with scopes_disabled():
         TenantJobRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), last_error="")
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, notifications.MailNotSent),
+    retry_backoff=30,
+    max_retries=5,
+    time_limit=120,
+)
+def send_outbox_mail(tenant_id: int, outbox_id: int) -> str:
+    """Send one outbox mail; a redelivered task finds it sent (or claimed) and does nothing."""
+    with tenant_context(tenant_id):
+        return notifications.outbox_send(outbox_id=outbox_id)
+
+
+@shared_task(acks_late=True, autoretry_for=(OperationalError,), max_retries=3, time_limit=300)
+def outbox_sweep() -> int:
+    """Every few minutes (beat): re-enqueue mails a crash or a lost task left unsent."""
+    return notifications.outbox_sweep()

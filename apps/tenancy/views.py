@@ -6,6 +6,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import LanguageForm
 from .models import Membership, UserProfile
+from .notifications import notification_list, notification_mark_read
 from .signals import SESSION_LANGUAGE
 
 
@@ -104,3 +106,15 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         _save_language(request, form.cleaned_data["language"])
     return redirect(target)
+
+
+@tenant_page
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The member's own notifications, newest first; POST marks one (`id`) or all of them read."""
+    if request.method == "POST":
+        raw = request.POST.get("id")
+        ids = [int(raw)] if raw and raw.isdigit() else None
+        notification_mark_read(recipient=request.membership, ids=ids)
+        return redirect("notifications", tenant_slug=request.tenant.slug)
+    page = Paginator(notification_list(recipient=request.membership), 25).get_page(request.GET.get("page"))
+    return render(request, "tenancy/notifications.html", {"page_obj": page, "items": page.object_list})

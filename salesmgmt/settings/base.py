@@ -132,6 +132,12 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 EMAIL_HOST = env("EMAIL_HOST", default="127.0.0.1")
 EMAIL_PORT = env.int("EMAIL_PORT", default=1025)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="salesmgmt <noreply@salesmgmt.local>")
+# Links in notification mails are made absolute with this (the address users open the app at).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Outbox (apps.tenancy.notifications): a mail "sending" this long is taken as lost and sent again;
+# after this many failed sends it is marked failed.
+OUTBOX_STALE_MINUTES = env.int("OUTBOX_STALE_MINUTES", default=15)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -184,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.tenancy.tasks.dispatch_tenant_jobs",
         "schedule": env.int("TENANT_JOB_DISPATCH_SECONDS", default=300),
     },
+    "outbox-sweep": {"task": "apps.tenancy.tasks.outbox_sweep", "schedule": 300.0},
 }
 
 LOGGING = {
