@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0002_sync_functions'),
+        ('tenancy', '0003_tenant_job_runs'),
     ]
 
     operations = [
