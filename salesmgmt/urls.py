@@ -14,6 +14,7 @@ tenant_patterns = [
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),
+    path("appraisals/", include("apps.targets.appraisal_urls")),
 ]
 
 urlpatterns = [

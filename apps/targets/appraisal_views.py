@@ -1,0 +1,350 @@
+"""Appraisal pages (考核): the viewer's appraisals, one appraisal with its KPI lines and actions, the
+manager's forms (lines, rating and feedback, actions, submit, close), the rep's acknowledgement, and
+the PDF. Reads come from appraisals.appraisal_list (rep: own; manager: line; admin: all), so another
+tenant's id or a peer's appraisal is a 404; every write goes through the appraisal services, and a
+refused write re-renders its form with the reason, nothing saved."""
+
+import copy
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.org.selectors import supervises
+from apps.tenancy.models import Role
+from apps.tenancy.views import tenant_page
+
+from . import appraisals as services
+from .appraisal_forms import (
+    AcknowledgeForm,
+    ActionForm,
+    AppraisalFilterForm,
+    GenerateForm,
+    LineFormSet,
+    SubmitForm,
+)
+from .models import Appraisal, AppraisalLine, ImprovementAction, Target
+from .selectors import metric_catalogue
+
+PAGE_SIZE = 25
+LINE_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _visible(request: HttpRequest, appraisal_id: int) -> Appraisal:
+    qs = services.appraisal_list(tenant=request.tenant, viewer=request.membership).select_related(
+        "tenant", "cycle", "rep__user", "manager__user"
+    )
+    return get_object_or_404(qs, pk=appraisal_id)
+
+
+def _detail_url(appraisal: Appraisal) -> str:
+    from django.urls import reverse
+
+    return reverse(
+        "appraisals:detail", kwargs={"tenant_slug": appraisal.tenant.slug, "appraisal_id": appraisal.pk}
+    )
+
+
+def _errors(form, exc: ValidationError | PermissionDenied) -> None:
+    """A service's refusal, shown on the form it came from."""
+    if isinstance(exc, PermissionDenied):
+        form.add_error(None, str(exc) or _("You may not make this change."))
+        return
+    for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@tenant_page
+def appraisal_list_view(request: HttpRequest) -> HttpResponse:
+    viewer = request.membership
+    form = AppraisalFilterForm(request.GET or None, tenant=request.tenant)
+    filters = form.filters()
+    qs = (
+        services.appraisal_list(tenant=request.tenant, viewer=viewer)
+        .filter(**filters)
+        .select_related("cycle", "rep__user", "manager__user")
+        .annotate(total_score=Sum("lines__score"))
+        .order_by("-cycle__period_start", "rep__display_name", "id")
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_generate = viewer.role in LINE_ROLES
+    context = {
+        "form": form,
+        "page_obj": page,
+        "appraisals": page.object_list,
+        "filtered": bool(filters),
+        "generate_form": GenerateForm(tenant=request.tenant) if can_generate else None,
+    }
+    if request.htmx and request.htmx.target == "appraisal-results":
+        return render(request, "targets/appraisals/_results.html", context)
+    return render(request, "targets/appraisals/list.html", context)
+
+
+@tenant_page(roles=LINE_ROLES)
+@require_POST
+def appraisal_generate_view(request: HttpRequest) -> HttpResponse:
+    form = GenerateForm(request.POST, tenant=request.tenant)
+    target = redirect("appraisals:list", tenant_slug=request.tenant.slug)
+    if not form.is_valid():
+        messages.error(request, _("Choose an open review cycle."))
+        return target
+    try:
+        made = services.appraisal_create_for_cycle(cycle=form.cleaned_data["cycle"], by=request.membership)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return target
+    messages.success(request, _("Draft appraisals started: %(count)s.") % {"count": len(made)})
+    return redirect(target["Location"] + f"?cycle={form.cleaned_data['cycle'].pk}")
+
+
+def _detail_context(request: HttpRequest, appraisal: Appraisal, **forms) -> dict:
+    viewer = request.membership
+    lines = list(appraisal.lines.select_related("target").order_by("id"))
+    actions = list(appraisal.actions.select_related("owner__user").order_by("due_date", "id"))
+    names = {m["code"]: m["name"] for m in metric_catalogue(tenant=request.tenant)} if lines else {}
+    for line in lines:
+        line.metric_name = names.get(line.metric, line.metric)
+        line.attainment_pct = None if line.attainment is None else line.attainment * 100
+    scores = [line.score for line in lines if line.score is not None]
+    can_manage = supervises(viewer, appraisal.rep_id)
+    is_rep = viewer.pk == appraisal.rep_id
+    status = appraisal.status
+    draft, submitted = status == Appraisal.Status.DRAFT, status == Appraisal.Status.SUBMITTED
+    can_edit_actions = can_manage and not appraisal.is_frozen
+    for action in actions:
+        action.can_toggle = status != Appraisal.Status.CLOSED and (can_manage or action.owner_id == viewer.pk)
+    context = {
+        "appraisal": appraisal,
+        "lines": lines,
+        "actions": actions,
+        "weight_total": sum((line.weight for line in lines), Decimal("0")),
+        "total_score": sum(scores, Decimal("0")) if scores else None,
+        "can_manage": can_manage,
+        "can_edit_lines": can_manage and draft,
+        "can_edit_actions": can_edit_actions,
+        "can_close": can_manage and status == Appraisal.Status.ACKNOWLEDGED,
+        "submit_form": forms.get("submit_form") or (SubmitForm() if can_manage and draft else None),
+        "ack_form": forms.get("ack_form") or (AcknowledgeForm() if is_rep and submitted else None),
+        "action_form": forms.get("action_form")
+        or (ActionForm(viewer=viewer, initial={"owner": appraisal.rep_id}) if can_edit_actions else None),
+    }
+    return context
+
+
+@tenant_page
+def appraisal_detail_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    appraisal = _visible(request, appraisal_id)
+    return render(request, "targets/appraisals/detail.html", _detail_context(request, appraisal))
+
+
+def _rerender(request, appraisal, **forms) -> HttpResponse:
+    messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return render(
+        request, "targets/appraisals/detail.html", _detail_context(request, appraisal, **forms), status=400
+    )
+
+
+@tenant_page
+def appraisal_submit_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    appraisal = _visible(request, appraisal_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    form = SubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appraisal_submit(appraisal=appraisal, by=request.membership, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The appraisal was submitted to the account manager."))
+            return redirect(_detail_url(appraisal))
+    return _rerender(request, appraisal, submit_form=form)
+
+
+@tenant_page
+def appraisal_acknowledge_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    appraisal = _visible(request, appraisal_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.appraisal_acknowledge(appraisal=appraisal, by=request.membership, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("You acknowledged the appraisal."))
+            return redirect(_detail_url(appraisal))
+    return _rerender(request, appraisal, ack_form=form)
+
+
+@tenant_page
+def appraisal_close_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    appraisal = _visible(request, appraisal_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.appraisal_close(appraisal=appraisal, by=request.membership)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The appraisal was closed."))
+    return redirect(_detail_url(appraisal))
+
+
+def _line_formset(request: HttpRequest, appraisal: Appraisal, data=None) -> LineFormSet:
+    cycle = appraisal.cycle
+    targets = Target.objects.filter(
+        tenant=request.tenant,
+        owner_kind=Target.OwnerKind.REP,
+        rep_id=appraisal.rep_id,
+        period_start__gte=cycle.period_start,
+        period_start__lte=cycle.period_end,
+    ).order_by("period_start", "metric", "id")
+    initial = [
+        {"target": line.target_id, "metric": line.metric, "weight": line.weight, "note": line.note}
+        for line in AppraisalLine.objects.filter(appraisal=appraisal).order_by("id")
+    ]
+    return LineFormSet(
+        data,
+        initial=initial,
+        targets=targets,
+        metrics=metric_catalogue(tenant=request.tenant),
+        prefix="lines",
+    )
+
+
+@tenant_page(roles=LINE_ROLES)
+def appraisal_lines_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    """The manager sets the draft's KPI lines and weights; weights not summing to 100 re-render the
+    form with the reason and save nothing."""
+    appraisal = _visible(request, appraisal_id)
+    if not supervises(request.membership, appraisal.rep_id):
+        raise PermissionDenied
+    formset = _line_formset(request, appraisal, request.POST if request.method == "POST" else None)
+    error = None
+    if request.method == "POST":
+        if formset.is_valid():
+            try:
+                services.appraisal_set_lines(
+                    appraisal=appraisal, by=request.membership, lines=formset.lines()
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                error = " ".join(getattr(exc, "messages", [str(exc)]))
+            else:
+                messages.success(request, _("The KPI lines were saved."))
+                return redirect(_detail_url(appraisal))
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    context = {
+        "appraisal": appraisal,
+        "formset": formset,
+        "error": error,
+        "frozen": appraisal.status != "draft",
+    }
+    return render(
+        request, "targets/appraisals/lines.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+# ---------------------------------------------------------------- improvement actions
+
+
+def _visible_action(request: HttpRequest, action_id: int) -> ImprovementAction:
+    qs = services.improvement_action_list(tenant=request.tenant, viewer=request.membership).select_related(
+        "tenant", "appraisal__tenant", "appraisal__cycle", "owner__user"
+    )
+    return get_object_or_404(qs, pk=action_id)
+
+
+@tenant_page(roles=LINE_ROLES)
+def action_add_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    appraisal = _visible(request, appraisal_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    form = ActionForm(request.POST, viewer=request.membership)
+    if form.is_valid():
+        try:
+            services.improvement_action_create(
+                appraisal=appraisal, by=request.membership, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("The improvement action was added."))
+            return redirect(_detail_url(appraisal) + "#actions")
+    return _rerender(request, appraisal, action_form=form)
+
+
+@tenant_page(roles=LINE_ROLES)
+def action_edit_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _visible_action(request, action_id)
+    appraisal = action.appraisal
+    # The form edits a copy: the service compares the stored row with the new data to audit the change.
+    form = ActionForm(request.POST or None, instance=copy.copy(action), viewer=request.membership)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.improvement_action_update(action=action, by=request.membership, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                _errors(form, exc)
+            else:
+                messages.success(request, _("The improvement action was saved."))
+                return redirect(_detail_url(appraisal) + "#actions")
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return render(
+        request,
+        "targets/appraisals/action_form.html",
+        {"form": form, "action": action, "appraisal": appraisal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@tenant_page(roles=LINE_ROLES)
+def action_delete_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = _visible_action(request, action_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.improvement_action_delete(action=action, by=request.membership)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("The improvement action was removed."))
+    return redirect(_detail_url(action.appraisal) + "#actions")
+
+
+@tenant_page
+def action_done_view(request: HttpRequest, action_id: int) -> HttpResponse:
+    """The owner or the manager marks an action done (or open again); htmx swaps the one row."""
+    action = _visible_action(request, action_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    error = None
+    try:
+        action = services.improvement_action_set_done(
+            action=action, by=request.membership, done=request.POST.get("done") == "1"
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    if request.htmx:
+        appraisal = action.appraisal
+        can_manage = supervises(request.membership, appraisal.rep_id)
+        action.can_toggle = appraisal.status != Appraisal.Status.CLOSED and (
+            can_manage or action.owner_id == request.membership.pk
+        )
+        context = {
+            "action": action,
+            "appraisal": appraisal,
+            "error": error,
+            "can_edit_actions": can_manage and not appraisal.is_frozen,
+        }
+        return render(request, "targets/appraisals/_action_row.html", context, status=400 if error else 200)
+    if error:
+        messages.error(request, error)
+    return redirect(_detail_url(action.appraisal) + "#actions")
