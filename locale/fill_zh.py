@@ -397,6 +397,7 @@ ZH = {
     "Not started": "未开始",
     # ---- team dashboard
     "Team dashboard": "团队看板",
+    "Weekly report": "周销售管理报告",
     "Revenue targets from %(start)s to %(end)s": "销售额目标：%(start)s 至 %(end)s",
     "Attainment by rep": "各销售代表完成率",
     "No revenue targets for your line in this period.": "本周期内您的下属暂无销售额目标。",

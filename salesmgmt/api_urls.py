@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.customers.api.urls import register as register_customers
 from apps.org.api.views import RegionViewSet, TeamViewSet
+from apps.reporting.api.urls import register as register_reporting
 from apps.sales.api.urls import register as register_sales
 from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
@@ -22,6 +23,7 @@ register_customers(router)
 register_sales(router)
 register_targets(router)
 register_visits(router)
+register_reporting(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),

@@ -15,6 +15,7 @@ tenant_patterns = [
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),
     path("appraisals/", include("apps.targets.appraisal_urls")),
+    path("reporting/", include("apps.reporting.urls")),
 ]
 
 urlpatterns = [

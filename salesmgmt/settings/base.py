@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "apps.sales",
     "apps.targets",
     "apps.visits",
+    "apps.reporting",
 ]
 
 MIDDLEWARE = [
@@ -192,6 +193,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     "outbox-sweep": {"task": "apps.tenancy.tasks.outbox_sweep", "schedule": 300.0},
 }
+# Test hook only: seconds the weekly rollup holds its transaction open halfway (tests kill a worker there).
+REPORTING_ROLLUP_PAUSE = env.float("REPORTING_ROLLUP_PAUSE", default=0.0)
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,428 @@
+"""Weekly progress rollup (周进度) and the manager's weekly report notes.
+
+`rollup_weeks` recomputes whole ISO weeks of a tenant, set-based: the KPI engine's compute() by rep
+and by team (one grouped statement per fact source each, the team slice through the team closure),
+a few lookups (members, closure, revenue targets), then one INSERT … ON CONFLICT DO UPDATE of every
+row and one DELETE of the rows of those weeks no longer produced — all in one transaction, under a
+per-tenant advisory lock. Running it twice, or again after a worker died halfway (its transaction
+rolled back), leaves exactly the rows a clean run leaves.
+
+Target for the week (revenue only; approved or locked targets without a dimension): the owner's
+weekly target if there is one; else its month target prorated by the days of the week that fall in
+each month (a week spanning two months takes a share of both); else quarter, else year, prorated the
+same way. A team without targets of its own gets the sum of the week targets of the members whose
+team lies in its subtree. Attainment = revenue / target for the week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.org.models import Team, TeamClosure
+from apps.targets.engine import compute
+from apps.targets.models import Target
+from apps.tenancy.audit import audit_log, diff
+from apps.tenancy.models import Membership, Role, Tenant
+
+from .models import WeeklyReportNote
+
+WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# engine metric code -> WeeklyProgress column
+METRICS = {
+    "revenue": "revenue",
+    "gross_margin": "gross_margin",
+    "collections": "collections",
+    "order_count": "orders",
+    "new_customers": "new_customers",
+    "active_customers": "active_customers",
+    "visits_done": "visits_done",
+    "visits_effective": "visits_effective",
+    "visits_with_deal": "visits_with_deal",
+    "reports_submitted": "reports_submitted",
+    "reports_on_time": "reports_on_time",
+}
+MONEY_COLUMNS = ("revenue", "gross_margin", "collections")
+COUNT_COLUMNS = (
+    "orders",
+    "new_customers",
+    "active_customers",
+    "visits_done",
+    "visits_effective",
+    "visits_with_deal",
+    "reports_submitted",
+    "reports_on_time",
+    "reps",
+)
+RATE_COLUMNS = ("effective_visit_rate", "deal_rate", "attainment")
+COLUMNS = (
+    "iso_year",
+    "iso_week",
+    "week_start",
+    "scope",
+    "subject_id",
+    "rep_id",
+    "team_id",
+    *COUNT_COLUMNS,
+    *MONEY_COLUMNS,
+    *RATE_COLUMNS,
+    "target_revenue",
+)
+SQL_TYPES = {
+    "iso_year": "int",
+    "iso_week": "int",
+    "week_start": "date",
+    "scope": "text",
+    "subject_id": "bigint",
+    "rep_id": "bigint",
+    "team_id": "bigint",
+    **dict.fromkeys(COUNT_COLUMNS, "int"),
+    **dict.fromkeys(MONEY_COLUMNS, "numeric"),
+    **dict.fromkeys(RATE_COLUMNS, "numeric"),
+    "target_revenue": "numeric",
+}
+ROLLUP_LOCK = 0x57EE  # first key of the per-tenant advisory lock (the second is the tenant id)
+GRAIN_ORDER = ("week", "month", "quarter", "year")
+CENT = Decimal("0.01")
+
+
+def week_parse(period: str) -> tuple[int, int]:
+    """ "2026-W47" -> (2026, 47); 400 material for anything else."""
+    match = WEEK_RE.match(str(period or "").strip())
+    if match:
+        year, week = int(match[1]), int(match[2])
+        try:
+            dt.date.fromisocalendar(year, week, 1)
+            return year, week
+        except ValueError:
+            pass
+    raise ValidationError({"week": _("A week is written like 2026-W47.")})
+
+
+def week_start(iso_year: int, iso_week: int) -> dt.date:
+    return dt.date.fromisocalendar(iso_year, iso_week, 1)
+
+
+def week_label(day: dt.date) -> str:
+    year, week, _d = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class RollupResult:
+    weeks: int
+    rows: int
+    deleted: int
+
+    def as_dict(self) -> dict:
+        return {"weeks": self.weeks, "rows": self.rows, "deleted": self.deleted}
+
+
+def rollup_week(*, tenant: Tenant, iso_year: int, iso_week: int) -> RollupResult:
+    """Recompute one ISO week of the tenant (see rollup_weeks)."""
+    start = week_start(iso_year, iso_week)
+    return rollup_weeks(tenant=tenant, first=start, last=start)
+
+
+def rollup_weeks(*, tenant: Tenant, first: dt.date, last: dt.date) -> RollupResult:
+    """Recompute every ISO week from the one holding `first` to the one holding `last`."""
+    first = first - dt.timedelta(days=first.weekday())
+    last = last - dt.timedelta(days=last.weekday())
+    if last < first:
+        raise ValidationError({"week": _("The last week is before the first.")})
+    end = last + dt.timedelta(days=6)
+    with transaction.atomic():
+        with connection.cursor() as cur:
+            # One rollup of a tenant at a time: a second one (a redelivered task, a click during the
+            # beat run) waits and then recomputes, instead of interleaving its upsert and delete.
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ROLLUP_LOCK, tenant.pk])
+        frame = rollup_frame(tenant=tenant, first=first, end=end)
+        pause = float(getattr(settings, "REPORTING_ROLLUP_PAUSE", 0) or 0)
+        reps = frame[frame["scope"] == "rep"]
+        teams = frame[frame["scope"] == "team"]
+        written = _upsert(tenant, reps)
+        if pause:
+            # Test hook (settings/env REPORTING_ROLLUP_PAUSE): hold the transaction open halfway,
+            # so a test can kill the worker between the rep rows and the team rows.
+            time.sleep(pause)
+        written += _upsert(tenant, teams)
+        deleted = _delete_stale(tenant, frame, first, last)
+    return RollupResult(weeks=(last - first).days // 7 + 1, rows=written, deleted=deleted)
+
+
+def rollup_frame(*, tenant: Tenant, first: dt.date, end: dt.date) -> pd.DataFrame:
+    """Every WeeklyProgress row of the weeks first..end as a frame (one row per week × subject)."""
+    codes = list(METRICS)
+    by_rep = compute(tenant=tenant, metrics=codes, grain="week", start=first, end=end, by="rep")
+    by_team = compute(tenant=tenant, metrics=codes, grain="week", start=first, end=end, by="team")
+    weeks = [first + dt.timedelta(weeks=i) for i in range((end - first).days // 7 + 1)]
+
+    members = pd.DataFrame.from_records(
+        Membership.objects.filter(tenant=tenant).values_list("id", "team_id", "role", "is_active"),
+        columns=["id", "team_id", "role", "is_active"],
+    )
+    closure = pd.DataFrame.from_records(
+        TeamClosure.objects.filter(tenant=tenant).values_list("ancestor_id", "descendant_id"),
+        columns=["ancestor", "descendant"],
+    )
+    team_ids = sorted(set(Team.objects.filter(tenant=tenant).values_list("id", flat=True)))
+
+    # Subjects: every active account manager (a quiet week is a row of zeros, which the weekly
+    # report needs) and anyone else with facts in those weeks; every team.
+    active_reps = set(members.loc[members["is_active"] & (members["role"] == Role.REP), "id"])
+    rep_ids = sorted(active_reps | {int(k) for k in by_rep.index.get_level_values("key")})
+    rep_rows = _grid(by_rep.rename(columns=METRICS), rep_ids, weeks)
+    rep_rows["scope"], rep_rows["rep_id"], rep_rows["team_id"], rep_rows["reps"] = (
+        "rep",
+        rep_rows["key"],
+        None,
+        1,
+    )
+
+    team_of = members.dropna(subset=["team_id"]).astype({"team_id": int})
+    in_subtree = closure.merge(
+        team_of[["id", "team_id", "role", "is_active"]], left_on="descendant", right_on="team_id"
+    )
+    reps_per_team = (
+        in_subtree[in_subtree["is_active"] & (in_subtree["role"] == Role.REP)]
+        .groupby("ancestor")["id"]
+        .nunique()
+    )
+    team_rows = _grid(by_team.rename(columns=METRICS), team_ids, weeks)
+    team_rows["scope"], team_rows["rep_id"], team_rows["team_id"] = "team", None, team_rows["key"]
+    team_rows["reps"] = team_rows["key"].map(reps_per_team).fillna(0).astype(int)
+
+    targets = _week_targets(tenant=tenant, weeks=weeks, end=end)
+    rep_rows = rep_rows.merge(
+        targets[targets["kind"] == "rep"][["key", "week_start", "target"]],
+        on=["key", "week_start"],
+        how="left",
+    )
+    own_team = targets[targets["kind"] == "team"][["key", "week_start", "target"]]
+    members_target = (
+        in_subtree[["ancestor", "id"]]
+        .merge(targets[targets["kind"] == "rep"], left_on="id", right_on="key")
+        .groupby(["ancestor", "week_start"])["target"]
+        .sum()
+        .rename("members_target")
+        .reset_index()
+        .rename(columns={"ancestor": "key"})
+    )
+    team_rows = team_rows.merge(own_team, on=["key", "week_start"], how="left").merge(
+        members_target, on=["key", "week_start"], how="left"
+    )
+    team_rows["target"] = team_rows["target"].fillna(team_rows.pop("members_target"))
+
+    rows = pd.concat([rep_rows, team_rows], ignore_index=True)
+    rows["subject_id"] = rows["key"].astype(int)
+    rows["target_revenue"] = rows["target"]
+    iso = rows["week_start"].map(lambda d: d.isocalendar())
+    rows["iso_year"] = iso.map(lambda c: c[0])
+    rows["iso_week"] = iso.map(lambda c: c[1])
+    done = rows["visits_done"].replace(0, np.nan)
+    rows["effective_visit_rate"] = rows["visits_effective"] / done
+    rows["deal_rate"] = rows["visits_with_deal"] / done
+    rows["attainment"] = rows["revenue"] / rows["target_revenue"].replace(0.0, np.nan)
+    return rows[list(COLUMNS)]
+
+
+def _grid(values: pd.DataFrame, keys: list[int], weeks: list[dt.date]) -> pd.DataFrame:
+    """values (index key × period_start) spread over every key × week, zeros where there were no facts."""
+    index = pd.MultiIndex.from_product([keys, weeks], names=["key", "period_start"])
+    cols = list(METRICS.values())
+    if values.empty:
+        grid = pd.DataFrame(0.0, index=index, columns=cols)
+    else:
+        values = values.copy()
+        values.index = values.index.set_levels(values.index.levels[0].astype(int), level=0)
+        grid = values.reindex(index=index, columns=cols).fillna(0.0)
+    return grid.reset_index().rename(columns={"period_start": "week_start"})
+
+
+def _week_targets(*, tenant: Tenant, weeks: list[dt.date], end: dt.date) -> pd.DataFrame:
+    """(kind, key, week_start, target): each owner's revenue target for each week (see module doc)."""
+    from apps.targets.targets import period_end
+
+    targets = list(
+        Target.objects.filter(
+            tenant=tenant,
+            metric="revenue",
+            dimension="",
+            status__in=(Target.Status.APPROVED, Target.Status.LOCKED),
+            owner_kind__in=(Target.OwnerKind.REP, Target.OwnerKind.TEAM),
+            period_start__lte=end,
+            period_start__gte=weeks[0] - dt.timedelta(days=366),
+        ).only("owner_kind", "rep_id", "team_id", "grain", "period_start", "value")
+    )
+    rows = []
+    for t in targets:
+        t_end = period_end(t)
+        days = (t_end - t.period_start).days + 1
+        for week in weeks:
+            overlap = (min(t_end, week + dt.timedelta(days=6)) - max(t.period_start, week)).days + 1
+            if overlap > 0:
+                rows.append(
+                    (
+                        t.owner_kind,
+                        t.owner_id,
+                        week,
+                        GRAIN_ORDER.index(t.grain),
+                        float(t.value) * overlap / days,
+                    )
+                )
+    frame = pd.DataFrame.from_records(rows, columns=["kind", "key", "week_start", "rank", "target"])
+    if frame.empty:
+        return frame.drop(columns=["rank"])
+    # The finest grain an owner has targets at, summed over its periods touching the week.
+    finest = frame.groupby(["kind", "key", "week_start"])["rank"].transform("min")
+    return (
+        frame[frame["rank"] == finest].groupby(["kind", "key", "week_start"], as_index=False)["target"].sum()
+    )
+
+
+def _sql_values(frame: pd.DataFrame) -> list[list]:
+    out = []
+    for column in COLUMNS:
+        series = frame[column]
+        if column in MONEY_COLUMNS or column == "target_revenue":
+            out.append(
+                [
+                    None if _missing(v) else Decimal(repr(float(v))).quantize(CENT, ROUND_HALF_UP)
+                    for v in series
+                ]
+            )
+        elif column in RATE_COLUMNS:
+            out.append([None if _missing(v) else round(float(v), 4) for v in series])
+        elif column in COUNT_COLUMNS or column in ("iso_year", "iso_week", "subject_id"):
+            out.append([int(round(float(v))) for v in series])
+        elif column in ("rep_id", "team_id"):
+            out.append([None if _missing(v) else int(v) for v in series])
+        else:
+            out.append(list(series))
+    return out
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+UPDATED = [c for c in COLUMNS if c not in ("iso_year", "iso_week", "scope", "subject_id")]
+
+
+def _upsert(tenant: Tenant, frame: pd.DataFrame) -> int:
+    """Insert or update the frame's rows in one statement (arrays unnested server-side); a row whose
+    figures did not change is left alone, so a rerun does not churn the sync feed."""
+    if frame.empty:
+        return 0
+    names = ", ".join(COLUMNS)
+    unnest = ", ".join(f"%s::{SQL_TYPES[c]}[]" for c in COLUMNS)
+    sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED)
+    changed = " OR ".join(f"w.{c} IS DISTINCT FROM EXCLUDED.{c}" for c in UPDATED if c != "week_start")
+    sql = (
+        f"INSERT INTO reporting_weeklyprogress (tenant_id, created_at, updated_at, computed_at, {names}) "
+        f"SELECT %s, now(), now(), now(), * FROM unnest({unnest}) "
+        "ON CONFLICT (tenant_id, iso_year, iso_week, scope, subject_id) DO UPDATE SET "
+        f"{sets}, updated_at = now(), computed_at = now() WHERE {changed}"
+    )
+    sql = sql.replace("reporting_weeklyprogress (", "reporting_weeklyprogress AS w (", 1)
+    with connection.cursor() as cur:
+        cur.execute(sql, [tenant.pk, *_sql_values(frame)])
+        return cur.rowcount
+
+
+def _delete_stale(tenant: Tenant, frame: pd.DataFrame, first: dt.date, last: dt.date) -> int:
+    """Rows of the recomputed weeks whose subject no longer has one (a member gone, a team deleted)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "DELETE FROM reporting_weeklyprogress w WHERE w.tenant_id = %s AND w.week_start BETWEEN %s AND %s "
+            "AND NOT EXISTS (SELECT 1 FROM unnest(%s::date[], %s::text[], %s::bigint[]) AS k(week_start, scope, subject_id) "
+            "WHERE k.week_start = w.week_start AND k.scope = w.scope AND k.subject_id = w.subject_id)",
+            [
+                tenant.pk,
+                first,
+                last,
+                list(frame["week_start"]),
+                list(frame["scope"]),
+                [int(v) for v in frame["subject_id"]],
+            ],
+        )
+        return cur.rowcount
+
+
+# ---------------------------------------------------------------- on demand and notes
+
+
+def may_roll_up(member: Membership) -> bool:
+    return member.role in (Role.ADMIN, Role.MANAGER)
+
+
+def rollup_on_demand(*, tenant: Tenant, by: Membership, period: str) -> RollupResult:
+    """An admin's or manager's "recompute this week" (the button and the API action)."""
+    if not may_roll_up(by):
+        raise PermissionDenied(_("Only managers and administrators recompute weekly progress."))
+    iso_year, iso_week = week_parse(period)
+    if week_start(iso_year, iso_week) > timezone.localdate(timezone=tenant.tzinfo):
+        raise ValidationError({"week": _("This week has not started yet.")})
+    return rollup_week(tenant=tenant, iso_year=iso_year, iso_week=iso_week)
+
+
+def may_write_note(member: Membership, team: Team) -> bool:
+    """The team's manager (the member leading it, or a manager whose team is above it) or an admin."""
+    if member.role == Role.ADMIN:
+        return True
+    if member.role != Role.MANAGER:
+        return False
+    if team.lead_id == member.pk:
+        return True
+    return (
+        bool(member.team_id)
+        and TeamClosure.objects.filter(
+            tenant_id=member.tenant_id, ancestor_id=member.team_id, descendant_id=team.pk
+        ).exists()
+    )
+
+
+@transaction.atomic
+def weekly_note_save(*, team: Team, week: dt.date, by: Membership, next_week_goals: str) -> WeeklyReportNote:
+    """Save next week's goals for a team's weekly report (one note per team and week)."""
+    if not may_write_note(by, team):
+        raise PermissionDenied(_("Only the team's manager writes its weekly goals."))
+    week = week - dt.timedelta(days=week.weekday())
+    goals = (next_week_goals or "").strip()
+    if len(goals) > 5000:
+        raise ValidationError({"next_week_goals": _("At most 5000 characters.")})
+    note = (
+        WeeklyReportNote.objects.select_for_update()
+        .filter(tenant_id=team.tenant_id, team=team, week_start=week)
+        .first()
+    )
+    created = note is None
+    changes = {} if created else diff(note, {"next_week_goals": goals})
+    if created:
+        note = WeeklyReportNote(tenant_id=team.tenant_id, team=team, week_start=week)
+    note.next_week_goals, note.author = goals, by
+    note.save()
+    audit_log(
+        note, "reporting.note.created" if created else "reporting.note.updated", actor=by, changes=changes
+    )
+    return note
+
+
+__all__ = [
+    "rollup_week",
+    "rollup_weeks",
+    "rollup_on_demand",
+    "weekly_note_save",
+    "week_parse",
+]

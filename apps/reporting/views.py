@@ -1,0 +1,210 @@
+"""The weekly sales management report (周销售管理报告) per team: a page, a PDF and an XLSX.
+
+"Reps see their day, managers their week, heads of sales their month": the page opens on the last
+full week; a manager picks among their team subtree; an admin (head of sales) or viewer among every
+team, and may switch to the month view (the weeks starting in that month, added up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.tenancy.exports import PERCENT_FORMAT, frame_to_response
+from apps.tenancy.models import Role
+from apps.tenancy.views import tenant_page
+
+from . import selectors, services
+
+REPORT_ROLES = (Role.MANAGER, Role.ADMIN, Role.VIEWER)
+MONTH_ROLES = (Role.ADMIN, Role.VIEWER)
+
+
+def _last_full_week(today: dt.date) -> dt.date:
+    return today - dt.timedelta(days=today.weekday() + 7)
+
+
+def _report_context(request: HttpRequest) -> dict:
+    """Team, period and figures from the query string; 404 for a team the viewer may not open."""
+    tenant, viewer = request.tenant, request.membership
+    teams = list(selectors.reportable_teams(tenant=tenant, viewer=viewer))
+    today = timezone.localdate(timezone=tenant.tzinfo)
+    view = request.GET.get("view") if viewer.role in MONTH_ROLES else None
+    view = view if view in ("week", "month") else "week"
+    if view == "month":
+        try:
+            month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
+        except ValueError:
+            month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        first_day = month
+        next_month = (month + dt.timedelta(days=32)).replace(day=1)
+        first_week = first_day + dt.timedelta(days=(7 - first_day.weekday()) % 7)
+        last_week = next_month - dt.timedelta(days=1)
+        last_week -= dt.timedelta(days=last_week.weekday())
+        label = month.strftime("%Y-%m")
+    else:
+        try:
+            first_week = services.week_start(*services.week_parse(request.GET.get("week") or ""))
+        except ValidationError:
+            first_week = _last_full_week(today)
+        last_week = first_week
+        label = services.week_label(first_week)
+        month = None
+    team = None
+    asked = request.GET.get("team")
+    if asked:
+        team = next((t for t in teams if str(t.pk) == asked), None)
+        if team is None:
+            raise Http404
+    elif teams:
+        own = next((t for t in teams if t.pk == viewer.team_id), None)
+        team = own or teams[0]
+    report = (
+        selectors.weekly_report(tenant=tenant, team=team, first_week=first_week, last_week=last_week)
+        if team
+        else None
+    )
+    return {
+        "teams": teams,
+        "team": team,
+        "view": view,
+        "label": label,
+        "month": month,
+        "week": services.week_label(first_week),
+        "first_week": first_week,
+        "last_day": last_week + dt.timedelta(days=6),
+        "previous_week": services.week_label(first_week - dt.timedelta(weeks=1)),
+        "next_week": services.week_label(first_week + dt.timedelta(weeks=1)),
+        "report": report,
+        "can_month": viewer.role in MONTH_ROLES,
+        "can_rollup": services.may_roll_up(viewer),
+        "can_note": bool(team) and view == "week" and services.may_write_note(viewer, team),
+    }
+
+
+@tenant_page(roles=REPORT_ROLES)
+def weekly_report(request: HttpRequest) -> HttpResponse:
+    return render(request, "reporting/weekly_report.html", _report_context(request))
+
+
+@tenant_page(roles=REPORT_ROLES)
+def weekly_report_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    context = _report_context(request)
+    if context["team"] is None:
+        raise Http404
+    html = render_to_string("reporting/weekly_report_pdf.html", context, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"weekly-report-{context['team'].pk}-{context['label']}.pdf"
+    )
+    return response
+
+
+@tenant_page(roles=REPORT_ROLES)
+def weekly_report_xlsx(request: HttpRequest) -> HttpResponse:
+    context = _report_context(request)
+    if context["team"] is None:
+        raise Http404
+    frame = report_frame(context)
+    percent = {
+        _("Attainment"): PERCENT_FORMAT,
+        _("Effective-visit rate"): PERCENT_FORMAT,
+        _("Deal rate"): PERCENT_FORMAT,
+    }
+    return frame_to_response(
+        frame,
+        filename=f"weekly-report-{context['team'].pk}-{context['label']}",
+        fmt="xlsx",
+        number_formats=percent,
+    )
+
+
+def report_frame(context: dict) -> pd.DataFrame:
+    """The report's figures as a table: one line per account manager, then the team's total."""
+    report = context["report"]
+    lines = [*report["reps"], {**report["summary"], "name": _("Team total")}]
+    return pd.DataFrame.from_records(
+        [
+            {
+                _("Account manager"): line["name"],
+                _("Revenue target"): _float(line.get("target_revenue")),
+                _("Revenue"): _float(line["revenue"]),
+                _("Attainment"): _float(line.get("attainment")),
+                _("Gross margin"): _float(line["gross_margin"]),
+                _("Collections"): _float(line["collections"]),
+                _("Orders"): int(line["orders"] or 0),
+                _("New customers"): int(line["new_customers"] or 0),
+                _("Visits made"): int(line["visits_done"] or 0),
+                _("Effective-visit rate"): _float(line.get("effective_visit_rate")),
+                _("Deal rate"): _float(line.get("deal_rate")),
+                _("Reports submitted"): int(line["reports_submitted"] or 0),
+                _("Reports on time"): int(line["reports_on_time"] or 0),
+            }
+            for line in lines
+        ]
+    )
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+@tenant_page(roles=REPORT_ROLES)
+@require_POST
+def weekly_note_save(request: HttpRequest) -> HttpResponse:
+    tenant, viewer = request.tenant, request.membership
+    teams = {str(t.pk): t for t in selectors.reportable_teams(tenant=tenant, viewer=viewer)}
+    team = teams.get(request.POST.get("team", ""))
+    if team is None:
+        raise Http404
+    try:
+        week = services.week_start(*services.week_parse(request.POST.get("week", "")))
+        services.weekly_note_save(
+            team=team, week=week, by=viewer, next_week_goals=request.POST.get("next_week_goals", "")
+        )
+        messages.success(request, _("Next week's goals saved."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        week = None
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    url = reverse("reporting:weekly", kwargs={"tenant_slug": tenant.slug})
+    query = f"?team={team.pk}" + (f"&week={services.week_label(week)}" if week else "")
+    return redirect(url + query)
+
+
+@tenant_page(roles=(Role.MANAGER, Role.ADMIN))
+@require_POST
+def weekly_rollup(request: HttpRequest) -> HttpResponse:
+    """The "recompute this week" button: runs the week's rollup now (a few seconds at most)."""
+    tenant = request.tenant
+    period = request.POST.get("week", "")
+    try:
+        result = services.rollup_on_demand(tenant=tenant, by=request.membership, period=period)
+        messages.success(
+            request,
+            _("Weekly progress of %(week)s recomputed: %(rows)d rows changed.")
+            % {"week": period, "rows": result.rows},
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    url = reverse("reporting:weekly", kwargs={"tenant_slug": tenant.slug})
+    team = request.POST.get("team", "")
+    query = "?" + "&".join(
+        p for p in (f"week={period}" if period else "", f"team={team}" if team.isdigit() else "") if p
+    )
+    return redirect(url + (query if query != "?" else ""))
