@@ -1,13 +1,17 @@
 """Reads of KPI definitions and values, restricted to what the viewer may see."""
 
+from __future__ import annotations
+
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from apps.org.models import TeamClosure
+from apps.org.models import Team, TeamClosure
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.models import Membership, Role, Tenant
 
@@ -204,37 +208,150 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     return rows.set_index("target")[PROGRESS_COLUMNS[1:]]
 
 
-def target_tree(*, root: Target, viewer: Membership) -> dict:
-    """The target and every descendant the viewer may see, nested, with the children's sum and the
-    mismatch for additive metrics. One query: descendants share the root's metric and lie in its period."""
-    from .api.serializers import TargetOut
-    from .targets import metric_is_additive, period_end
+@dataclass
+class TreeNode:
+    """A target in a breakdown tree, with how deep it sits and, for additive metrics with children,
+    what its children sum to and by how much they miss it (None when they match)."""
 
-    rows = list(
-        target_list(tenant=root.tenant, viewer=viewer).filter(
-            metric=root.metric, period_start__gte=root.period_start, period_start__lte=period_end(root)
-        )
+    target: Target
+    depth: int
+    children: list[TreeNode] = field(default_factory=list)
+    children_sum: Decimal | None = None
+    mismatch: Decimal | None = None
+
+
+def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:
+    """The target and every descendant the viewer may see, depth first. One query: descendants share
+    the root's metric and lie in its period. Sums and mismatches as the approval rule counts them
+    (a cent or more apart), over the children the viewer sees."""
+    from .targets import CENT, metric_is_additive, period_end
+
+    rows = (
+        target_list(tenant=root.tenant, viewer=viewer)
+        .filter(metric=root.metric, period_start__gte=root.period_start, period_start__lte=period_end(root))
+        .exclude(pk=root.pk)
+        .order_by("period_start", "owner_kind", "team__name", "rep__display_name", "id")
     )
     children: dict[int, list[Target]] = {}
     for t in rows:
+        t.tenant = root.tenant  # progress and services read it: no query per row
         children.setdefault(t.parent_id, []).append(t)
     additive = metric_is_additive(tenant=root.tenant, code=root.metric)
+    flat: list[TreeNode] = []
 
-    def node(t: Target, depth: int = 0) -> dict:
-        kids = children.get(t.pk, []) if depth < 20 else []
-        total = sum((k.value for k in kids), Decimal("0")) if kids and additive else None
-        mismatch = (t.value - total) if total is not None and total != t.value else None
+    def visit(t: Target, depth: int) -> TreeNode:
+        node = TreeNode(target=t, depth=depth)
+        flat.append(node)
+        node.children = [visit(k, depth + 1) for k in children.get(t.pk, [])] if depth < 20 else []
+        if node.children and additive:
+            node.children_sum = sum((k.target.value for k in node.children), Decimal("0"))
+            gap = t.value - node.children_sum
+            node.mismatch = gap if abs(gap) >= CENT else None
+        return node
+
+    visit(root, 0)
+    return flat
+
+
+def target_tree(*, root: Target, viewer: Membership) -> dict:
+    """The API's nested tree: target_tree_nodes with each target serialized."""
+    from .api.serializers import TargetOut
+
+    def shape(node: TreeNode) -> dict:
         return {  # decimals as strings, like every other money/value field of the API
-            "id": t.pk,
-            "value": str(t.value),
-            "children_sum": None if total is None else str(total),
-            "mismatch": None if mismatch is None else str(mismatch),
-            "target": TargetOut(t).data,
-            "children": [node(k, depth + 1) for k in kids],
+            "id": node.target.pk,
+            "value": str(node.target.value),
+            "children_sum": None if node.children_sum is None else str(node.children_sum),
+            "mismatch": None if node.mismatch is None else str(node.mismatch),
+            "target": TargetOut(node.target).data,
+            "children": [shape(k) for k in node.children],
         }
 
-    return node(root)
+    return shape(target_tree_nodes(root=root, viewer=viewer)[0])
 
 
 def seasonal_profile_list(*, tenant: Tenant) -> QuerySet[SeasonalProfile]:
     return SeasonalProfile.objects.filter(tenant=tenant).order_by("name")
+
+
+# ---------------------------------------------------------------- breakdown page
+
+BREAKDOWNS = {
+    "quarters": _("Quarters"),
+    "months": _("Months"),
+    "reps": _("Account managers of the team"),
+    "teams": _("Teams"),
+}
+
+
+def breakdown_splits(*, parent: Target) -> list[str]:
+    """How a target may be broken down on the page: into the sub-periods of its period, a team's
+    account managers (its subtree's), the sub-teams of a team, or an organisation's top teams."""
+    splits = []
+    if parent.grain == "year":
+        splits.append("quarters")
+    if parent.grain in ("year", "quarter"):
+        splits.append("months")
+    if parent.owner_kind == Target.OwnerKind.TEAM:
+        splits.append("reps")
+    if parent.owner_kind in (Target.OwnerKind.TEAM, Target.OwnerKind.TENANT):
+        splits.append("teams")
+    return splits
+
+
+def breakdown_children(*, parent: Target, split: str) -> list[tuple[str, dict]]:
+    """(label, child fields for target_decompose) per child of the split, in a stable order; one query
+    for reps or teams, none for sub-periods."""
+    from .engine import period_shift
+    from .targets import period_end
+
+    if split in ("quarters", "months"):
+        grain = split[:-1]
+        out, start = [], parent.period_start
+        while start <= period_end(parent):
+            out.append((period_label(grain, start), {"grain": grain, "period_start": start}))
+            start = period_shift(start, grain, 1)
+        return out
+    if split == "reps" and parent.team_id:
+        reps = (
+            Membership.objects.filter(
+                tenant_id=parent.tenant_id,
+                role=Role.REP,
+                is_active=True,
+                team__in=TeamClosure.objects.filter(
+                    tenant_id=parent.tenant_id, ancestor_id=parent.team_id
+                ).values("descendant_id"),
+            )
+            .select_related("user")
+            .order_by("display_name", "id")
+        )
+        return [(m.name, {"rep": m}) for m in reps]
+    if split == "teams":
+        teams = Team.objects.filter(tenant_id=parent.tenant_id)
+        teams = (
+            teams.filter(parent_id=parent.team_id) if parent.team_id else teams.filter(parent__isnull=True)
+        )
+        return [(t.name, {"team": t}) for t in teams.order_by("name", "id")]
+    return []
+
+
+def period_label(grain: str, start: dt.date) -> str:
+    """2026, 2026 Q2, 2026-05 or the week's first day."""
+    if grain == "year":
+        return f"{start.year}"
+    if grain == "quarter":
+        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+    if grain == "month":
+        return f"{start:%Y-%m}"
+    return f"{start:%Y-%m-%d}"
+
+
+def target_roots(*, tenant: Tenant, viewer: Membership, year: int) -> QuerySet[Target]:
+    """The tops of the breakdown trees the viewer sees in a year: targets serving no target the viewer
+    can see."""
+    visible = target_list(tenant=tenant, viewer=viewer)
+    return (
+        visible.filter(period_start__year=year)
+        .filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk")))
+        .order_by("metric", "grain", "period_start", "owner_kind", "team__name", "rep__display_name", "id")
+    )

@@ -58,6 +58,7 @@ def custom_metric_delete(*, metric: CustomMetric, by: Membership | None) -> None
 
 # Target writes live in targets.py (the bigger half of this app's services); one import path for callers.
 from .targets import (  # noqa: E402
+    decompose_amounts,
     seasonal_profile_delete,
     seasonal_profile_save,
     target_create,
@@ -69,6 +70,7 @@ from .targets import (  # noqa: E402
 )
 
 __all__ = [
+    "decompose_amounts",
     "seasonal_profile_delete",
     "seasonal_profile_save",
     "custom_metric_delete",

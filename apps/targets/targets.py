@@ -6,6 +6,7 @@ Kept apart from services.py (metric definitions) because it is the bigger half; 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -13,8 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.org.models import TeamClosure
-from apps.org.selectors import can_see_member, supervises
+from apps.org.models import ReportingClosure, TeamClosure
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import Membership, Role, Tenant
 
@@ -118,40 +118,68 @@ def _metric_exists(tenant: Tenant, code: str) -> bool:
     return code in registry or CustomMetric.objects.filter(tenant=tenant, code=code).exists()
 
 
+@dataclass(frozen=True)
+class TargetRights:
+    """Whose targets a member may set and approve, read once, so a page can ask it of every target it
+    shows without a query per target (none for an admin, rep or viewer; two for a manager).
+
+    A rep sets their own targets; a manager their line's and their team subtree's; an admin any. The
+    manager above the owner approves: a manager for the reps below them (not themself) and the teams
+    below their own; an admin for anyone."""
+
+    role: str
+    members: frozenset[int] = frozenset()  # rep targets they may set
+    supervised: frozenset[int] = frozenset()  # rep targets they may approve
+    teams: frozenset[int] = frozenset()  # team targets they may set (own team and below)
+    teams_below: frozenset[int] = frozenset()  # team targets they may approve
+
+    def may_set(self, target: Target) -> bool:
+        if self.role == Role.ADMIN:
+            return True
+        if target.owner_kind == Target.OwnerKind.REP:
+            return target.rep_id in self.members
+        return target.owner_kind == Target.OwnerKind.TEAM and target.team_id in self.teams
+
+    def may_approve(self, target: Target) -> bool:
+        if self.role == Role.ADMIN:
+            return True
+        if target.owner_kind == Target.OwnerKind.REP:
+            return target.rep_id in self.supervised
+        return target.owner_kind == Target.OwnerKind.TEAM and target.team_id in self.teams_below
+
+
+def target_rights(*, viewer: Membership) -> TargetRights:
+    if viewer.role == Role.MANAGER:
+        line = ReportingClosure.objects.filter(tenant_id=viewer.tenant_id, ancestor_id=viewer.pk)
+        members = list(line.values_list("descendant_id", "depth"))
+        teams = (
+            list(
+                TeamClosure.objects.filter(
+                    tenant_id=viewer.tenant_id, ancestor_id=viewer.team_id
+                ).values_list("descendant_id", "depth")
+            )
+            if viewer.team_id
+            else []
+        )
+        return TargetRights(
+            role=viewer.role,
+            members=frozenset(m for m, _d in members) | {viewer.pk},
+            supervised=frozenset(m for m, d in members if d > 0),
+            teams=frozenset(t for t, _d in teams),
+            teams_below=frozenset(t for t, d in teams if d > 0),
+        )
+    if viewer.role == Role.REP:
+        return TargetRights(role=viewer.role, members=frozenset({viewer.pk}))
+    return TargetRights(role=viewer.role)
+
+
 def _check_owner_access(*, by: Membership, target: Target) -> None:
-    """A rep sets their own targets; a manager their line's and their team subtree's; an admin any."""
-    if by.role == Role.ADMIN:
-        return
-    if (
-        target.owner_kind == Target.OwnerKind.REP
-        and can_see_member(by, target.rep_id)
-        and by.role != Role.VIEWER
-    ):
-        return
-    if (
-        target.owner_kind == Target.OwnerKind.TEAM
-        and by.role == Role.MANAGER
-        and by.team_id
-        and TeamClosure.objects.filter(
-            tenant_id=by.tenant_id, ancestor_id=by.team_id, descendant_id=target.team_id
-        ).exists()
-    ):
-        return
-    raise PermissionDenied(_("You may not set targets for this owner."))
+    if not target_rights(viewer=by).may_set(target):
+        raise PermissionDenied(_("You may not set targets for this owner."))
 
 
 def _may_approve(*, by: Membership, target: Target) -> bool:
-    if by.role == Role.ADMIN:
-        return True
-    if by.role != Role.MANAGER:
-        return False
-    if target.owner_kind == Target.OwnerKind.REP:
-        return supervises(by, target.rep_id)
-    if target.owner_kind == Target.OwnerKind.TEAM and by.team_id:
-        return TeamClosure.objects.filter(
-            tenant_id=by.tenant_id, ancestor_id=by.team_id, descendant_id=target.team_id, depth__gt=0
-        ).exists()
-    return False
+    return target_rights(viewer=by).may_approve(target)
 
 
 def target_validate(*, target: Target) -> None:
@@ -423,21 +451,19 @@ def historical_weights(*, parent: Target, children: list[dict]) -> list[float]:
     return weights
 
 
-@transaction.atomic
-def target_decompose(
+def decompose_amounts(
     *,
     parent: Target,
-    by: Membership,
     children: list[dict],
     method: str = "equal",
     profile: list[float] | None = None,
     seasonal_profile: SeasonalProfile | None = None,
     values: list[Decimal] | None = None,
-) -> list[Target]:
-    """Split a parent into draft children, each given as target fields (rep/team, sub-period, or a
-    dimension row). Additive metrics split the value (equal, historical share, seasonal profile by the
-    child's month, or by hand and then must sum); ratio metrics give each child the parent's value
-    unless values are given by hand."""
+) -> list[Decimal]:
+    """Each child's share of the parent (nothing saved): additive metrics split the value (equal,
+    historical share, seasonal profile by the child's months, or by hand, which must then sum); ratio
+    metrics give each child the parent's value unless values are given by hand. The breakdown page
+    shows these as editable values before it saves."""
     if not children:
         raise ValidationError({"children": _("Give at least one child.")})
     additive = metric_is_additive(tenant=parent.tenant, code=parent.metric)
@@ -452,13 +478,14 @@ def target_decompose(
                     % {"sum": sum(amounts), "parent": parent.value}
                 }
             )
-    elif not additive:
-        amounts = [parent.value] * len(children)
-    elif method == "equal":
-        amounts = _split(parent.value, [1.0] * len(children))
-    elif method == "history":
-        amounts = _split(parent.value, historical_weights(parent=parent, children=children))
-    elif method == "seasonal":
+        return amounts
+    if not additive:
+        return [parent.value] * len(children)
+    if method == "equal":
+        return _split(parent.value, [1.0] * len(children))
+    if method == "history":
+        return _split(parent.value, historical_weights(parent=parent, children=children))
+    if method == "seasonal":
         if seasonal_profile is not None:
             profile = seasonal_profile.weights
         if not profile or len(profile) != 12 or any(p < 0 for p in profile):
@@ -475,9 +502,32 @@ def target_decompose(
                 months.append(profile[day.month - 1])
                 day = period_shift(day, "month", 1)
             weights.append(sum(months))
-        amounts = _split(parent.value, weights)
-    else:
-        raise ValidationError({"method": _("Unknown allocation method.")})
+        return _split(parent.value, weights)
+    raise ValidationError({"method": _("Unknown allocation method.")})
+
+
+@transaction.atomic
+def target_decompose(
+    *,
+    parent: Target,
+    by: Membership,
+    children: list[dict],
+    method: str = "equal",
+    profile: list[float] | None = None,
+    seasonal_profile: SeasonalProfile | None = None,
+    values: list[Decimal] | None = None,
+) -> list[Target]:
+    """Split a parent the author may set into draft children, each given as target fields (rep/team,
+    sub-period, or a dimension row), valued by decompose_amounts."""
+    _check_owner_access(by=by, target=parent)
+    amounts = decompose_amounts(
+        parent=parent,
+        children=children,
+        method=method,
+        profile=profile,
+        seasonal_profile=seasonal_profile,
+        values=values,
+    )
     created = []
     for child, amount in zip(children, amounts, strict=True):
         fields = {

@@ -5,9 +5,13 @@ however many targets it shows."""
 
 import datetime as dt
 import math
+from decimal import Decimal
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +20,22 @@ from apps.org.selectors import visible_member_ids
 from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
 
+from . import services
+from .forms import BreakdownForm, BreakdownValuesForm, TargetValueForm
 from .models import Target
-from .selectors import kpi_values, metric_catalogue, target_list, target_progress
+from .selectors import (
+    breakdown_children,
+    breakdown_splits,
+    is_additive,
+    kpi_values,
+    metric_catalogue,
+    period_label,
+    target_list,
+    target_progress,
+    target_roots,
+    target_tree_nodes,
+)
+from .targets import CENT, EDITABLE, target_rights
 
 PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
 STATUSES = [
@@ -195,3 +213,263 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
         "chart": chart,
     }
     return render(request, "targets/team_dashboard.html", context)
+
+
+# ---------------------------------------------------------------- breakdown tree
+
+TREE_ACTIONS = {
+    "propose": _("Propose"),
+    "approve": _("Approve"),
+    "return": _("Return"),
+}
+
+
+def _visible_target(request: HttpRequest, target_id: int) -> Target:
+    """Another tenant's id, or a target the viewer may not see, is a 404 alike."""
+    return get_object_or_404(
+        target_list(tenant=request.tenant, viewer=request.membership).select_related("parent"), pk=target_id
+    )
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc) or str(_("You may not make this change."))
+
+
+@tenant_page(roles=LINE_ROLES)
+def target_roots_view(request: HttpRequest) -> HttpResponse:
+    """The tops of the viewer's breakdown trees in a year, each opening its tree."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), 2100)
+    page = Paginator(target_roots(tenant=request.tenant, viewer=request.membership, year=year), 50).get_page(
+        request.GET.get("page")
+    )
+    metrics = {m["code"]: m["name"] for m in metric_catalogue(tenant=request.tenant)}
+    rows = [
+        {
+            "target": t,
+            "metric_name": metrics.get(t.metric, t.metric),
+            "period": period_label(t.grain, t.period_start),
+        }
+        for t in page.object_list
+    ]
+    context = {"rows": rows, "page_obj": page, "year": year, "years": [year - 1, year, year + 1]}
+    return render(request, "targets/tree_roots.html", context)
+
+
+def _tree_context(request: HttpRequest, root: Target, *, edit: int | None = None, forms=None) -> dict:
+    """The tree under `root` with progress and what the viewer may do on each node, in a fixed number
+    of queries whatever the size of the tree."""
+    tenant, viewer = request.tenant, request.membership
+    nodes = target_tree_nodes(root=root, viewer=viewer)
+    root.tenant = tenant
+    progress = target_progress(targets=[n.target for n in nodes], today=timezone.localdate())
+    rights = target_rights(viewer=viewer)
+    metric = next((m for m in metric_catalogue(tenant=tenant) if m["code"] == root.metric), {})
+    ratio = metric.get("unit") == "ratio"
+    scale = 100.0 if ratio else 1.0
+    rows = []
+    for n in nodes:
+        t, p = n.target, progress.loc[n.target.pk]
+        attainment = _number(p["attainment"])
+        may_set, may_approve = rights.may_set(t), rights.may_approve(t)
+        actions = []
+        if t.status == Target.Status.DRAFT and may_set:
+            actions.append("propose")
+        if t.status == Target.Status.PROPOSED and may_approve:
+            actions += ["approve", "return"]
+        rows.append(
+            {
+                "node": n,
+                "target": t,
+                "indent": min(n.depth, 6),
+                "owner": _owner_label(tenant, t),
+                "period": period_label(t.grain, t.period_start),
+                "ratio": ratio,
+                "money": metric.get("unit") == "money",
+                "value": float(t.value) * scale,
+                "actual": _number(p["actual"], scale),
+                "attainment": None if attainment is None else attainment * 100,
+                "bar": None if attainment is None else max(0.0, min(attainment * 100, 100.0)),
+                "progress_status": p["status"],
+                "progress_label": dict(STATUSES).get(p["status"], p["status"]),
+                "children_sum": None if n.children_sum is None else float(n.children_sum),
+                "mismatch": None if n.mismatch is None else float(n.mismatch),
+                "can_edit": t.status in EDITABLE and may_set,
+                "can_break_down": not n.children and may_set and t.status != Target.Status.LOCKED,
+                "actions": [(a, TREE_ACTIONS[a]) for a in actions],
+                "needs_justification": "propose" in actions
+                and bool(t.achievability_warning)
+                and not t.justification.strip(),
+                "editing": edit == t.pk and t.status in EDITABLE and may_set,
+                "form": (forms or {}).get(t.pk) or TargetValueForm(initial={"value": _plain(t.value)}),
+            }
+        )
+    return {
+        "root": root,
+        "rows": rows,
+        "metric_name": metric.get("name", root.metric),
+        "additive": is_additive(root.metric) or any(n.children_sum is not None for n in nodes),
+    }
+
+
+def _plain(value: Decimal) -> Decimal:
+    """A value as a person would type it: cents, or the digits it needs (a rate of 0.125)."""
+    cents = value.quantize(CENT)
+    return cents if cents == value else value.normalize()
+
+
+def _owner_label(tenant, t: Target) -> str:
+    if t.owner_kind == Target.OwnerKind.REP:
+        return t.rep.name
+    if t.owner_kind == Target.OwnerKind.TEAM:
+        return t.team.name
+    return tenant.name
+
+
+@tenant_page(roles=LINE_ROLES)
+def target_tree_view(request: HttpRequest, target_id: int) -> HttpResponse:
+    """A target and its breakdown: values, sums against the parent, progress; inline value edits and
+    propose / approve / return where the viewer may. htmx requests get the tree alone."""
+    root = _visible_target(request, target_id)
+    feedback, forms, edit = None, {}, None
+    if request.method == "POST":
+        node_id = request.POST.get("node", "")
+        node = get_object_or_404(
+            target_list(tenant=request.tenant, viewer=request.membership),
+            pk=int(node_id) if node_id.isdigit() else 0,
+        )
+        action = request.POST.get("action", "")
+        try:
+            if action == "value":
+                form = TargetValueForm(request.POST)
+                if not form.is_valid():
+                    forms[node.pk], edit = form, node.pk
+                    raise ValidationError(_("The value was not saved. Please correct it."))
+                services.target_update(target=node, by=request.membership, value=form.cleaned_data["value"])
+                done = _("%(owner)s %(period)s: value saved.")
+            elif action in TREE_ACTIONS:
+                services.target_transition(
+                    target=node,
+                    by=request.membership,
+                    action=action,
+                    justification=request.POST.get("justification", "").strip(),
+                )
+                done = {
+                    "propose": _("%(owner)s %(period)s: proposed."),
+                    "approve": _("%(owner)s %(period)s: approved."),
+                    "return": _("%(owner)s %(period)s: returned to draft."),
+                }[action]
+            else:
+                raise ValidationError(_("Unknown action."))
+        except (ValidationError, PermissionDenied) as exc:
+            if action == "value" and node.pk not in forms:
+                forms[node.pk] = TargetValueForm(request.POST)
+                edit = node.pk
+            feedback = {"level": "error", "text": _error_text(exc)}
+        else:
+            text = done % {
+                "owner": _owner_label(request.tenant, node),
+                "period": period_label(node.grain, node.period_start),
+            }
+            if not request.htmx:
+                messages.success(request, text)
+                return redirect("targets:tree", tenant_slug=request.tenant.slug, target_id=root.pk)
+            feedback = {"level": "success", "text": text}
+            root.refresh_from_db()
+    else:
+        try:
+            edit = int(request.GET.get("edit", ""))
+        except ValueError:
+            edit = None
+    context = {**_tree_context(request, root, edit=edit, forms=forms), "feedback": feedback}
+    if request.htmx:
+        return render(request, "targets/_tree.html", context)
+    return render(request, "targets/tree.html", context)
+
+
+@tenant_page(roles=LINE_ROLES)
+def target_breakdown_view(request: HttpRequest, target_id: int) -> HttpResponse:
+    """Break a target down: choose into what and how to allocate (GET shows the allocation as one
+    editable value per child), then save the values (POST). Errors re-render the form, nothing saved."""
+    parent = _visible_target(request, target_id)
+    parent.tenant = request.tenant
+    if not target_rights(viewer=request.membership).may_set(parent):
+        raise Http404
+    splits = breakdown_splits(parent=parent)
+    data = request.POST if request.method == "POST" else (request.GET if "split" in request.GET else None)
+    form = BreakdownForm(data, tenant=request.tenant, splits=splits)
+    children: list[tuple[str, dict]] = []
+    values_form = None
+    if form.is_bound and form.is_valid():
+        choice = form.cleaned_data
+        children = breakdown_children(parent=parent, split=choice["split"])
+        labels = [label for label, _child in children]
+        if not children:
+            form.add_error("split", _("There is nothing to break this target down into."))
+        elif request.method == "POST":
+            values_form = BreakdownValuesForm(request.POST, labels=labels)
+            if values_form.is_valid():
+                profile = choice["seasonal_profile"] if choice["allocation"] == "seasonal" else None
+                fields = [
+                    {**child, "seasonal_profile": profile} if profile else child for _l, child in children
+                ]
+                try:
+                    created = services.target_decompose(
+                        parent=parent,
+                        by=request.membership,
+                        children=fields,
+                        method="manual",
+                        values=values_form.values(),
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    values_form.add_error(None, _error_text(exc))
+                else:
+                    messages.success(
+                        request, _("The target was broken down into %(n)d parts.") % {"n": len(created)}
+                    )
+                    root = request.POST.get("root", "")
+                    back = (
+                        target_list(tenant=request.tenant, viewer=request.membership).filter(pk=root).first()
+                        if root.isdigit()
+                        else None
+                    )
+                    return redirect(
+                        "targets:tree", tenant_slug=request.tenant.slug, target_id=(back or parent).pk
+                    )
+            messages.error(request, _("The breakdown was not saved. Please correct the errors below."))
+        else:
+            try:
+                amounts = services.decompose_amounts(
+                    parent=parent,
+                    children=[child for _l, child in children],
+                    method="equal" if choice["allocation"] == "manual" else choice["allocation"],
+                    seasonal_profile=choice["seasonal_profile"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, _error_text(exc))
+            else:
+                values_form = BreakdownValuesForm(
+                    labels=labels, initial={f"value_{i}": _plain(v) for i, v in enumerate(amounts)}
+                )
+    elif request.method == "POST":
+        messages.error(request, _("The breakdown was not saved. Please correct the errors below."))
+    context = {
+        "parent": parent,
+        "form": form,
+        "values_form": values_form,
+        "owner": _owner_label(request.tenant, parent),
+        "period": period_label(parent.grain, parent.period_start),
+        "additive": is_additive(parent.metric),
+        "root": request.GET.get("root") or request.POST.get("root") or "",
+        "metric_name": next(
+            (m["name"] for m in metric_catalogue(tenant=request.tenant) if m["code"] == parent.metric),
+            parent.metric,
+        ),
+    }
+    return render(request, "targets/breakdown.html", context)
