@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.appraisal_list_view, name="list"),
     path("generate/", views.appraisal_generate_view, name="generate"),
     path("<int:appraisal_id>/", views.appraisal_detail_view, name="detail"),
+    path("<int:appraisal_id>/pdf/", views.appraisal_pdf_view, name="pdf"),
     path("<int:appraisal_id>/lines/", views.appraisal_lines_view, name="lines"),
     path("<int:appraisal_id>/submit/", views.appraisal_submit_view, name="submit"),
     path("<int:appraisal_id>/acknowledge/", views.appraisal_acknowledge_view, name="acknowledge"),

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -250,6 +251,24 @@ def appraisal_lines_view(request: HttpRequest, appraisal_id: int) -> HttpRespons
     return render(
         request, "targets/appraisals/lines.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+@tenant_page
+def appraisal_pdf_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    """The appraisal as an A4 PDF in the viewer's language (CJK text set in Noto Sans CJK).
+
+    Rendered in the request: one appraisal is a page or two (well under a second), so it needs no
+    background job."""
+    from weasyprint import HTML
+
+    appraisal = _visible(request, appraisal_id)
+    html = render_to_string(
+        "targets/appraisals/pdf.html", _detail_context(request, appraisal), request=request
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="appraisal-{appraisal.pk}.pdf"'
+    return response
 
 
 # ---------------------------------------------------------------- improvement actions
