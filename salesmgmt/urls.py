@@ -16,6 +16,7 @@ tenant_patterns = [
     path("targets/", include("apps.targets.urls")),
     path("appraisals/", include("apps.targets.appraisal_urls")),
     path("reporting/", include("apps.reporting.urls")),
+    path("reports/", include("apps.visits.report_urls")),
 ]
 
 urlpatterns = [

@@ -11,3 +11,20 @@ class VisitsConfig(AppConfig):
         from .metrics import register_visit_metrics  # visit KPIs join the targets engine's registry
 
         register_visit_metrics()
+
+        from apps.tenancy.scheduling import daily, register_tenant_job
+
+        from .reminders import WORKING_DAYS
+
+        # Reminders in each tenant's own time, on working days: at the plan cut-off for reps without
+        # a submitted plan, at the report deadline for reps without a submitted report.
+        register_tenant_job(
+            "visits_plan_reminders",
+            "apps.visits.tasks.remind_missing_plans",
+            daily(at=lambda tenant: tenant.plan_cutoff, weekdays=WORKING_DAYS),
+        )
+        register_tenant_job(
+            "visits_report_reminders",
+            "apps.visits.tasks.remind_missing_reports",
+            daily(at=lambda tenant: tenant.report_deadline, weekdays=WORKING_DAYS),
+        )

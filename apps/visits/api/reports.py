@@ -1,0 +1,400 @@
+"""REST for daily sales reports (/daily-reports/) and market situation reports (/market-reports/).
+
+A rep files and edits only their own reports; a manager reads their subtree's and signs them off;
+writes go through apps.visits.reports and apps.visits.market (atomic, audited)."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from apps.customers.api.serializers import CustomerField
+from apps.org.models import Region
+from apps.sales.models import MONEY, Payment
+from apps.tenancy.api.fields import TenantRelatedField
+from apps.tenancy.api.views import (
+    IDEMPOTENCY_HEADER,
+    SYNC_PARAMETER,
+    IdempotentCreateMixin,
+    SyncListMixin,
+    TenantAPIMixin,
+)
+from apps.visits import market, reports
+from apps.visits.models import DailyReport, MarketReport, Visit
+from apps.visits.report_selectors import (
+    DailyReportFilter,
+    MarketReportFilter,
+    daily_report_list,
+    market_report_list,
+)
+
+QUANTITY = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
+
+
+class ReportViewSet(
+    TenantAPIMixin,
+    IdempotentCreateMixin,
+    SyncListMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Reads from a selector, writes through services, like ServiceViewSet — but with no delete
+    (reports are records of work done: they are corrected, never removed)."""
+
+    input_serializer_class = None
+    write_actions = ("create", "update", "partial_update")
+
+    def get_serializer_class(self):
+        return self.input_serializer_class if self.action in self.write_actions else self.serializer_class
+
+    def reload(self, obj):
+        return self.get_queryset().filter(pk=obj.pk).first() or obj
+
+    def perform_create(self, serializer):
+        serializer.instance = self.reload(self.create_object(dict(serializer.validated_data)))
+
+    def perform_update(self, serializer):
+        serializer.instance = self.reload(
+            self.update_object(serializer.instance, dict(serializer.validated_data))
+        )
+
+
+# ---- daily reports: output -------------------------------------------------------------------
+
+
+class ReportVisitOut(serializers.ModelSerializer):
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
+    orders = serializers.SerializerMethodField()
+    payments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "planned",
+            "plan",
+            "customer",
+            "customer_name",
+            "prospect_name",
+            "area",
+            "purpose",
+            "planned_time",
+            "outcome",
+            "result_note",
+            "effective",
+            "cost",
+            "check_in_at",
+            "orders",
+            "payments",
+        ]
+        read_only_fields = fields
+
+    # The report's links are prefetched once; a visit's are picked from them (no query per visit).
+    def get_orders(self, visit) -> list[int]:
+        return [
+            link.order_id for link in self.context["report"].report_orders.all() if link.visit_id == visit.pk
+        ]
+
+    def get_payments(self, visit) -> list[int]:
+        return [
+            link.payment_id
+            for link in self.context["report"].report_payments.all()
+            if link.visit_id == visit.pk
+        ]
+
+
+class ReportOrderOut(serializers.Serializer):
+    order = serializers.IntegerField(source="order_id")
+    visit = serializers.IntegerField(source="visit_id", allow_null=True)
+    number = serializers.CharField(source="order.number")
+    amount = serializers.DecimalField(source="order.amount", **MONEY)
+    status = serializers.CharField(source="order.status")
+
+
+class ReportPaymentOut(serializers.Serializer):
+    payment = serializers.IntegerField(source="payment_id")
+    visit = serializers.IntegerField(source="visit_id", allow_null=True)
+    amount = serializers.DecimalField(source="payment.amount", **MONEY)
+    method = serializers.CharField(source="payment.method")
+
+
+class DailyReportOut(serializers.ModelSerializer):
+    rep_name = serializers.CharField(source="rep.name", read_only=True)
+    reviewed_by_name = serializers.CharField(source="reviewed_by.name", read_only=True, default=None)
+    visit_cost = serializers.SerializerMethodField()
+    visits = serializers.SerializerMethodField()
+    orders = ReportOrderOut(source="report_orders", many=True, read_only=True)
+    payments = ReportPaymentOut(source="report_payments", many=True, read_only=True)
+
+    class Meta:
+        model = DailyReport
+        fields = [
+            "id",
+            "rep",
+            "rep_name",
+            "day",
+            "attendance",
+            "complaints_handled",
+            "competitor_info",
+            "customer_feedback",
+            "learnings",
+            "status",
+            "submitted_at",
+            "deadline_at",
+            "on_time",
+            "reviewed_by",
+            "reviewed_by_name",
+            "reviewed_at",
+            "manager_comment",
+            "visit_cost",
+            "visits",
+            "orders",
+            "payments",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DecimalField(**MONEY))
+    def get_visit_cost(self, report) -> str:
+        return f"{sum((v.cost for v in report.visits.all()), Decimal('0')):.2f}"
+
+    @extend_schema_field(ReportVisitOut(many=True))
+    def get_visits(self, report) -> list[dict]:
+        return ReportVisitOut(report.visits.all(), many=True, context={**self.context, "report": report}).data
+
+
+# ---- daily reports: input --------------------------------------------------------------------
+
+
+class ReportLineIn(serializers.Serializer):
+    product = serializers.IntegerField(min_value=1)
+    quantity = serializers.DecimalField(**QUANTITY)
+    unit_price = serializers.DecimalField(required=False, allow_null=True, min_value=Decimal("0"), **MONEY)
+
+
+class ReportOrderIn(serializers.Serializer):
+    lines = ReportLineIn(many=True, allow_empty=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class ReportPaymentIn(serializers.Serializer):
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    method = serializers.ChoiceField(choices=Payment.Method.choices, required=False)
+    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ReportVisitIn(serializers.Serializer):
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="A visit of the rep's day (a plan item); omit for an unplanned visit.",
+    )
+    customer = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    prospect_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    purpose = serializers.ChoiceField(choices=Visit.Purpose.choices, required=False)
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    outcome = serializers.ChoiceField(choices=Visit.Outcome.choices, required=False)
+    result_note = serializers.CharField(required=False, allow_blank=True)
+    effective = serializers.BooleanField(required=False, allow_null=True)
+    cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
+    orders = ReportOrderIn(many=True, required=False)
+    payments = ReportPaymentIn(many=True, required=False)
+
+
+class DailyReportIn(serializers.ModelSerializer):
+    visits = ReportVisitIn(many=True, required=False)
+
+    class Meta:
+        model = DailyReport
+        fields = [
+            "day",
+            "attendance",
+            "complaints_handled",
+            "competitor_info",
+            "customer_feedback",
+            "learnings",
+            "visits",
+        ]
+        validators: list = []  # one report per rep and day: checked by the service
+
+    def to_representation(self, instance):
+        return DailyReportOut(instance, context=self.context).data
+
+
+class ReviewIn(serializers.Serializer):
+    comment = serializers.CharField(help_text="The manager's comment (批示).")
+
+
+def _visit_data(data: dict) -> dict:
+    """Serializer output → the service's plain dicts (ids stay ids)."""
+    visits = data.get("visits")
+    if visits is not None:
+        data["visits"] = [dict(v) for v in visits]
+        for v in data["visits"]:
+            v["orders"] = [{**o, "lines": [dict(line) for line in o["lines"]]} for o in v.get("orders") or []]
+            v["payments"] = [dict(p) for p in v.get("payments") or []]
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SYNC_PARAMETER]),
+    create=extend_schema(
+        request=DailyReportIn, responses={201: DailyReportOut}, parameters=[IDEMPOTENCY_HEADER]
+    ),
+    update=extend_schema(request=DailyReportIn, responses=DailyReportOut),
+    partial_update=extend_schema(request=DailyReportIn, responses=DailyReportOut),
+)
+class DailyReportViewSet(ReportViewSet, mixins.UpdateModelMixin):
+    """每日销售报告: a rep files their own (nested visits with their orders and collections), edits it
+    until it is signed off and submits it; a manager above signs it off with a comment (`review`)."""
+
+    queryset = DailyReport.objects.none()
+    serializer_class = DailyReportOut
+    input_serializer_class = DailyReportIn
+    filterset_class = DailyReportFilter
+
+    def get_queryset(self):
+        return daily_report_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return reports.daily_report_create(
+            tenant=self.request.tenant, by=self.membership, **_visit_data(data)
+        )
+
+    def update_object(self, instance, data):
+        return reports.daily_report_update(report=instance, by=self.membership, **_visit_data(data))
+
+    @extend_schema(request=None, responses=DailyReportOut)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        report = reports.daily_report_submit(report=self.get_object(), by=self.membership)
+        return Response(DailyReportOut(self.reload(report), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ReviewIn, responses=DailyReportOut)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        report = self.get_object()
+        body = ReviewIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        report = reports.daily_report_review(
+            report=report, by=self.membership, comment=body.validated_data["comment"]
+        )
+        return Response(DailyReportOut(self.reload(report), context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=DailyReportOut(many=True))
+    @action(detail=False, url_path="review-queue")
+    def review_queue(self, request):
+        """Submitted reports of the caller's subtree awaiting sign-off (not their own), oldest first."""
+        from apps.visits.report_selectors import review_queue
+
+        qs = review_queue(tenant=request.tenant, viewer=self.membership)
+        page = self.paginate_queryset(self.filter_queryset(qs).order_by("-id"))
+        return self.get_paginated_response(
+            DailyReportOut(page, many=True, context=self.get_serializer_context()).data
+        )
+
+
+# ---- market reports --------------------------------------------------------------------------
+
+
+class MarketReportOut(serializers.ModelSerializer):
+    rep_name = serializers.CharField(source="rep.name", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+    acknowledged_by_name = serializers.CharField(source="acknowledged_by.name", read_only=True, default=None)
+
+    class Meta:
+        model = MarketReport
+        fields = [
+            "id",
+            "rep",
+            "rep_name",
+            "raised_at",
+            "customer",
+            "customer_name",
+            "region",
+            "region_name",
+            "category",
+            "urgency",
+            "title",
+            "body",
+            "status",
+            "acknowledged_by",
+            "acknowledged_by_name",
+            "acknowledged_at",
+            "response",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class MarketReportIn(serializers.ModelSerializer):
+    customer = CustomerField(required=False, allow_null=True)
+    region = TenantRelatedField(model=Region, required=False, allow_null=True)
+
+    class Meta:
+        model = MarketReport
+        fields = ["title", "body", "category", "urgency", "customer", "region"]
+
+    def to_representation(self, instance):
+        return MarketReportOut(instance, context=self.context).data
+
+
+class ResponseIn(serializers.Serializer):
+    response = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[SYNC_PARAMETER]),
+    create=extend_schema(
+        request=MarketReportIn, responses={201: MarketReportOut}, parameters=[IDEMPOTENCY_HEADER]
+    ),
+)
+class MarketReportViewSet(ReportViewSet):
+    """市场状况反映表: raised by anyone who files reports, escalated to their manager at once;
+    acknowledged and closed (with a response) by a manager above the author."""
+
+    queryset = MarketReport.objects.none()
+    serializer_class = MarketReportOut
+    input_serializer_class = MarketReportIn
+    filterset_class = MarketReportFilter
+
+    def get_queryset(self):
+        return market_report_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return market.market_report_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def _respond(self, report):
+        return Response(MarketReportOut(self.reload(report), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ResponseIn, responses=MarketReportOut)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        report = self.get_object()
+        body = ResponseIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            market.market_report_acknowledge(
+                report=report, by=self.membership, response=body.validated_data["response"]
+            )
+        )
+
+    @extend_schema(request=ResponseIn, responses=MarketReportOut)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        report = self.get_object()
+        body = ResponseIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._respond(
+            market.market_report_close(
+                report=report, by=self.membership, response=body.validated_data["response"]
+            )
+        )

@@ -1,0 +1,308 @@
+"""Pages of daily and market reports: the rep's report for a day (phone first, htmx rows), the
+manager's review queue and sign-off, market reports. Input is validated by the same serializers as
+the API, and written by the same services."""
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.customers.models import Customer
+from apps.customers.selectors import visible_customers
+from apps.org.models import Region
+from apps.org.selectors import supervises
+from apps.sales.models import Payment, Product
+from apps.tenancy.views import tenant_page
+
+from . import market, reports
+from .api.reports import DailyReportIn, MarketReportIn, _visit_data
+from .models import DailyReport, MarketReport, Visit
+from .report_selectors import daily_report_list, market_report_list, review_queue
+
+PAGE_SIZE = 25
+CHOICES_LIMIT = 500
+FIELD = re.compile(r"^visits-(\d+)-(?:(lines|payments)-(\d+)-)?(\w+)$")
+
+
+def _api_context(request: HttpRequest) -> dict:
+    """The serializers' related fields read the caller from request.auth, as in the API."""
+    return {"request": SimpleNamespace(auth=request.membership, tenant=request.tenant)}
+
+
+def _errors_text(detail) -> list[str]:
+    """A serializer's or service's nested errors as flat, readable lines."""
+    out: list[str] = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(sub, [*path, str(key)])
+        elif isinstance(value, list):
+            for n, sub in enumerate(value):
+                walk(sub, [*path, str(n + 1)] if isinstance(sub, dict | list) else path)
+        else:
+            label = " › ".join(p for p in path if p not in ("non_field_errors", "__all__"))
+            out.append(f"{label}: {value}" if label else str(value))
+
+    walk(detail, [])
+    return out
+
+
+def parse_report_post(post) -> dict:
+    """Form fields → the API's nested report shape. Visit rows are `visits-<i>-<field>`, order lines
+    `visits-<i>-lines-<j>-product|quantity` (one order per visit), collections
+    `visits-<i>-payments-<j>-amount|method`; blank rows are left out."""
+    data = {k: post.get(k, "") for k in reports.REPORT_FIELDS if k in post}
+    visits: dict[int, dict] = {}
+    for key in post:
+        match = FIELD.match(key)
+        if not match:
+            continue
+        i, group, j, name = int(match[1]), match[2], match[3], match[4]
+        row = visits.setdefault(i, {"lines": {}, "payments": {}})
+        if group:
+            row[group].setdefault(int(j), {})[name] = post.get(key).strip()
+        else:
+            row[name] = post.get(key).strip()
+    out = []
+    for i in sorted(visits):
+        row = visits[i]
+        item = {k: v for k, v in row.items() if k not in ("lines", "payments") and v != ""}
+        if item.get("effective") in ("true", "false"):
+            item["effective"] = item["effective"] == "true"
+        lines = [
+            line for _j, line in sorted(row["lines"].items()) if line.get("product") and line.get("quantity")
+        ]
+        if lines:
+            item["orders"] = [{"lines": lines}]
+        payments = [p for _j, p in sorted(row["payments"].items()) if p.get("amount")]
+        if payments:
+            item["payments"] = payments
+        if item.get("id") or item.get("customer") or item.get("prospect_name"):
+            out.append(item)
+    data["visits"] = out
+    return data
+
+
+def _day_visits(request: HttpRequest, day: dt.date, report: DailyReport | None):
+    qs = Visit.objects.filter(tenant=request.tenant, rep=request.membership, day=day).select_related(
+        "customer"
+    )
+    qs = (
+        qs.filter(report__isnull=True) | qs.filter(report=report)
+        if report
+        else qs.filter(report__isnull=True)
+    )
+    return list(qs.order_by("position", "id"))
+
+
+def _form_choices(request: HttpRequest) -> dict:
+    customers = visible_customers(Customer.objects.filter(tenant=request.tenant), request.membership)
+    return {
+        "customers": customers.order_by("name").only("id", "name")[:CHOICES_LIMIT],
+        "products": Product.objects.filter(tenant=request.tenant, is_active=True)
+        .order_by("sku")
+        .only("id", "sku", "name")[:CHOICES_LIMIT],
+        "purposes": Visit.Purpose.choices,
+        "outcomes": Visit.Outcome.choices,
+        "methods": Payment.Method.choices,
+        "attendances": DailyReport.Attendance.choices,
+    }
+
+
+@tenant_page
+def report_mine(request: HttpRequest) -> HttpResponse:
+    """The rep's report for a day (today by default, `?day=` for an earlier one): file, edit, submit."""
+    tenant, me = request.tenant, request.membership
+    if not me.can_write:
+        raise Http404
+    today = reports.tenant_today(tenant)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or today.isoformat())
+    except ValueError:
+        day = today
+    report = daily_report_list(tenant=tenant, viewer=me).filter(rep=me, day=day).first()
+    if report and report.status == DailyReport.Status.REVIEWED:
+        return redirect("reports:detail", tenant_slug=tenant.slug, report_id=report.pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        raw = parse_report_post(request.POST)
+        raw["day"] = day.isoformat()
+        serializer = DailyReportIn(data=raw, context=_api_context(request))
+        if serializer.is_valid():
+            data = _visit_data(dict(serializer.validated_data))
+            try:
+                if report is None:
+                    report = reports.daily_report_create(tenant=tenant, by=me, **data)
+                else:
+                    data.pop("day", None)
+                    reports.daily_report_update(report=report, by=me, **data)
+                if request.POST.get("submit"):
+                    reports.daily_report_submit(report=report, by=me)
+                    messages.success(request, _("Your daily report was submitted."))
+                else:
+                    messages.success(request, _("Your daily report was saved."))
+                return redirect(f"{request.path}?day={day.isoformat()}")
+            except ValidationError as exc:
+                errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+            except PermissionDenied as exc:
+                errors = [str(exc) or _("You may not make this change.")]
+        else:
+            errors = _errors_text(serializer.errors)
+    context = {
+        "day": day,
+        "today": today,
+        "report": report,
+        "visits": _day_visits(request, day, report),
+        "errors": errors,
+        "is_future": day > today,
+        **_form_choices(request),
+    }
+    return render(request, "visits/report_form.html", context)
+
+
+@tenant_page
+def report_row(request: HttpRequest, kind: str) -> HttpResponse:
+    """htmx: one more blank row — an unplanned visit, an order line or a collection of visit `i`."""
+    try:
+        i, j = int(request.GET.get("i", 0)), int(request.GET.get("j", 0))
+    except ValueError:
+        raise Http404 from None
+    if kind not in ("visit", "line", "payment") or not (0 <= i < 500 and 0 <= j < 500):
+        raise Http404
+    context = {"i": i, "j": j, "next_j": j + 1, **_form_choices(request)}
+    return render(request, f"visits/report_{kind}_row.html", context)
+
+
+@tenant_page
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """A report as filed; a manager above the rep signs it off here with a comment (批示)."""
+    report = get_object_or_404(
+        daily_report_list(tenant=request.tenant, viewer=request.membership), pk=report_id
+    )
+    can_review = report.status == DailyReport.Status.SUBMITTED and supervises(
+        request.membership, report.rep_id
+    )
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_review:
+            raise Http404
+        try:
+            reports.daily_report_review(
+                report=report, by=request.membership, comment=request.POST.get("comment", "")
+            )
+            messages.success(request, _("The report was signed off."))
+            return redirect("reports:queue", tenant_slug=request.tenant.slug)
+        except ValidationError as exc:
+            errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    context = {
+        "report": report,
+        "visits": report.visits.all(),
+        "can_review": can_review,
+        "errors": errors,
+        "visit_cost": sum((v.cost for v in report.visits.all()), 0),
+    }
+    return render(request, "visits/report_detail.html", context)
+
+
+@tenant_page(roles=("manager", "admin"))
+def report_queue(request: HttpRequest) -> HttpResponse:
+    """Submitted reports of the viewer's subtree awaiting sign-off, oldest first, with the on-time flag."""
+    qs = review_queue(tenant=request.tenant, viewer=request.membership).prefetch_related(None)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "visits/report_queue.html", {"page_obj": page, "items": page.object_list})
+
+
+@tenant_page
+def report_list(request: HttpRequest) -> HttpResponse:
+    """Reports the viewer may see (a rep: their own), newest day first."""
+    qs = daily_report_list(tenant=request.tenant, viewer=request.membership).prefetch_related(None)
+    page = Paginator(qs.order_by("-day", "rep_id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "visits/report_list.html", {"page_obj": page, "items": page.object_list})
+
+
+# ---- market reports ------------------------------------------------------------------------
+
+
+@tenant_page
+def market_list(request: HttpRequest) -> HttpResponse:
+    qs = market_report_list(tenant=request.tenant, viewer=request.membership)
+    status = request.GET.get("status")
+    if status in MarketReport.Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-raised_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "items": page.object_list,
+        "status": status,
+        "statuses": MarketReport.Status.choices,
+    }
+    return render(request, "visits/market_list.html", context)
+
+
+@tenant_page
+def market_new(request: HttpRequest) -> HttpResponse:
+    if not request.membership.can_write:
+        raise Http404
+    errors: list[str] = []
+    values = request.POST if request.method == "POST" else {}
+    if request.method == "POST":
+        raw = {k: v for k, v in request.POST.items() if k in MarketReportIn.Meta.fields and v != ""}
+        serializer = MarketReportIn(data=raw, context=_api_context(request))
+        if serializer.is_valid():
+            try:
+                report = market.market_report_create(
+                    tenant=request.tenant, by=request.membership, **serializer.validated_data
+                )
+                messages.success(request, _("Your market report was sent to your manager."))
+                return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
+            except ValidationError as exc:
+                errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        else:
+            errors = _errors_text(serializer.errors)
+    context = {
+        "errors": errors,
+        "values": values,
+        "customers": visible_customers(Customer.objects.filter(tenant=request.tenant), request.membership)
+        .order_by("name")
+        .only("id", "name")[:CHOICES_LIMIT],
+        "regions": Region.objects.filter(tenant=request.tenant).order_by("code"),
+        "categories": MarketReport.Category.choices,
+        "urgencies": MarketReport.Urgency.choices,
+    }
+    return render(request, "visits/market_form.html", context)
+
+
+@tenant_page
+def market_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(
+        market_report_list(tenant=request.tenant, viewer=request.membership), pk=report_id
+    )
+    can_handle = report.status != MarketReport.Status.CLOSED and supervises(request.membership, report.rep_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not can_handle:
+            raise Http404
+        response = request.POST.get("response", "")
+        try:
+            if request.POST.get("action") == "close":
+                market.market_report_close(report=report, by=request.membership, response=response)
+                messages.success(request, _("The market report was closed."))
+            else:
+                market.market_report_acknowledge(report=report, by=request.membership, response=response)
+                messages.success(request, _("The market report was acknowledged."))
+            return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
+        except ValidationError as exc:
+            errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    return render(
+        request,
+        "visits/market_detail.html",
+        {"report": report, "can_handle": can_handle, "errors": errors, "now": timezone.now()},
+    )

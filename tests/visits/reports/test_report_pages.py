@@ -1,0 +1,103 @@
+"""Pages: the rep's daily report form (prefilled from the plan, htmx rows), the review queue and
+sign-off, market reports."""
+
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from apps.sales.models import Order
+from apps.tenancy.models import Notification
+from apps.visits.models import DailyReport, MarketReport
+from tests.visits.factories import DailyReportFactory, MarketReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(member):
+    client = Client()
+    client.force_login(member.user)
+    return client
+
+
+def _url(tenant, name, **kwargs):
+    return reverse(f"reports:{name}", kwargs={"tenant_slug": tenant.slug, **kwargs})
+
+
+def test_the_form_is_prefilled_from_the_plan_and_files_orders(tenant, rep, plan_visits, products, today):
+    client = _client(rep)
+    page = client.get(_url(tenant, "mine")).text
+    for visit in plan_visits:
+        assert visit.customer.name in page
+    row = client.get(_url(tenant, "row", kind="line") + "?i=0&j=0", HTTP_HX_REQUEST="true").text
+    assert 'name="visits-0-lines-0-product"' in row and "j=1" in row
+    post = {
+        "attendance": "on_duty",
+        "learnings": "Keep samples in the car",
+        "visits-0-id": plan_visits[0].pk,
+        "visits-0-outcome": "done",
+        "visits-0-effective": "true",
+        "visits-0-cost": "12.50",
+        "visits-0-lines-0-product": products[0].pk,
+        "visits-0-lines-0-quantity": "4",
+        "visits-0-payments-0-amount": "",
+        "visits-3-prospect_name": "Corner shop",
+        "visits-3-purpose": "new_customer",
+        "visits-3-outcome": "done",
+        "submit": "1",
+    }
+    response = client.post(_url(tenant, "mine"), post)
+    assert response.status_code == 302
+    with scopes_disabled():
+        report = DailyReport.objects.get(rep=rep, day=today)
+        assert report.status == "submitted" and report.learnings == "Keep samples in the car"
+        assert Order.objects.get().amount == Decimal("40.00")
+        assert report.visits.count() == 4
+
+
+def test_a_bad_post_shows_the_reason_and_saves_nothing(tenant, rep, peer, today):
+    from tests.factories import CustomerFactory
+
+    foreign = CustomerFactory(tenant=tenant, owner=peer)
+    response = _client(rep).post(_url(tenant, "mine"), {"visits-0-customer": foreign.pk})
+    assert response.status_code == 200 and "unknown customer" in response.text
+    with scopes_disabled():
+        assert not DailyReport.objects.exists()
+
+
+def test_the_manager_signs_off_from_the_queue(tenant, rep, manager, today):
+    report = DailyReportFactory(tenant=tenant, rep=rep, day=today, status="submitted", on_time=True)
+    client = _client(manager)
+    queue = client.get(_url(tenant, "queue")).text
+    assert _url(tenant, "detail", report_id=report.pk) in queue
+    response = client.post(_url(tenant, "detail", report_id=report.pk), {"comment": "Good"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        report.refresh_from_db()
+        assert report.status == "reviewed" and report.manager_comment == "Good"
+
+
+def test_a_rep_has_no_review_queue(tenant, rep):
+    assert _client(rep).get(_url(tenant, "queue")).status_code == 404
+
+
+def test_a_market_report_from_the_page_reaches_the_manager(tenant, rep, manager):
+    response = _client(rep).post(
+        _url(tenant, "market-new"), {"title": "Rival opened a shop", "urgency": "urgent"}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        report = MarketReport.objects.get()
+        assert Notification.objects.get(recipient=manager).url.endswith(f"/reports/market/{report.pk}/")
+    client = _client(manager)
+    assert "Rival opened a shop" in client.get(_url(tenant, "market-list")).text
+    client.post(_url(tenant, "market-detail", report_id=report.pk), {"action": "close", "response": "Noted"})
+    with scopes_disabled():
+        assert MarketReport.objects.get().status == "closed"
+
+
+def test_a_peer_cannot_open_anothers_market_report(tenant, rep, peer):
+    report = MarketReportFactory(tenant=tenant, rep=rep)
+    assert _client(peer).get(_url(tenant, "market-detail", report_id=report.pk)).status_code == 404
