@@ -31,7 +31,7 @@ def CustomerField(**kwargs) -> TenantRelatedField:
 
 class CustomerOut(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Customer

@@ -253,7 +253,11 @@ class TargetViewSet(ServiceViewSet):
         return targets, selectors.target_progress(targets=targets, today=today), q
 
     @extend_schema(
-        parameters=[ProgressExportQuery], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY}
+        parameters=[ProgressExportQuery],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        },
     )
     @action(detail=False, pagination_class=None, url_path="progress/export", url_name="progress-export")
     def progress_export(self, request):

@@ -1,7 +1,8 @@
 from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -39,7 +40,8 @@ class ObtainTokenView(APIView):
         request=TokenIn,
         responses={
             201: TokenOut,
-            400: inline_serializer("TokenError", {"non_field_errors": serializers.ListField()}),
+            # Field errors ({"username": [...]}) or non_field_errors for bad credentials.
+            400: OpenApiTypes.OBJECT,
         },
     )
     def post(self, request):
