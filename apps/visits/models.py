@@ -209,6 +209,12 @@ class Visit(SyncModel):
                 condition=models.Q(customer__isnull=False) | ~models.Q(prospect_name=""),
                 name="visit_customer_or_prospect",
             ),
+            # An unfinished visit is carried into a later plan at most once.
+            models.UniqueConstraint(
+                fields=["tenant", "carried_from"],
+                condition=models.Q(carried_from__isnull=False),
+                name="visit_carried_once",
+            ),
         ]
         indexes = [
             models.Index(fields=["tenant", "rep", "day"]),

@@ -1,3 +1,5 @@
+import tempfile
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -10,3 +12,5 @@ STORAGES = {
 AXES_ENABLED = False
 CELERY_TASK_ALWAYS_EAGER = False
 CACHES["default"]["KEY_PREFIX"] = "salesmgmt-test"  # noqa: F405
+# Uploads made by tests (visit photos) go to a throw-away directory, never into var/media.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="salesmgmt-test-media-")

@@ -1,6 +1,12 @@
+from .views import VisitPhotoViewSet, VisitPlanViewSet, VisitViewSet
+
+
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
     from .reports import DailyReportViewSet, MarketReportViewSet
 
+    router.register("visit-plans", VisitPlanViewSet, basename="visit-plan")
+    router.register("visits", VisitViewSet, basename="visit")
+    router.register("visit-photos", VisitPhotoViewSet, basename="visit-photo")
     router.register("daily-reports", DailyReportViewSet, basename="dailyreport")
     router.register("market-reports", MarketReportViewSet, basename="marketreport")

@@ -1,0 +1,35 @@
+"""FilterSets for visit plans and visits (API and pages). Foreign keys filter by id: the querysets are
+already tenant- and viewer-restricted."""
+
+from django_filters import rest_framework as filters
+from django_scopes import scopes_disabled
+
+from .models import Visit, VisitPlan
+
+with scopes_disabled():
+
+    class VisitPlanFilter(filters.FilterSet):
+        rep = filters.NumberFilter(field_name="rep_id")
+        status = filters.ChoiceFilter(choices=VisitPlan.Status.choices)
+        day = filters.DateFilter(field_name="day")
+        day_from = filters.DateFilter(field_name="day", lookup_expr="gte")
+        day_to = filters.DateFilter(field_name="day", lookup_expr="lte")
+
+        class Meta:
+            model = VisitPlan
+            fields = ["rep", "status", "day", "day_from", "day_to"]
+
+    class VisitFilter(filters.FilterSet):
+        rep = filters.NumberFilter(field_name="rep_id")
+        plan = filters.NumberFilter(field_name="plan_id")
+        customer = filters.NumberFilter(field_name="customer_id")
+        outcome = filters.ChoiceFilter(choices=Visit.Outcome.choices)
+        purpose = filters.ChoiceFilter(choices=Visit.Purpose.choices)
+        planned = filters.BooleanFilter()
+        day = filters.DateFilter(field_name="day")
+        day_from = filters.DateFilter(field_name="day", lookup_expr="gte")
+        day_to = filters.DateFilter(field_name="day", lookup_expr="lte")
+
+        class Meta:
+            model = Visit
+            fields = ["rep", "plan", "customer", "outcome", "purpose", "planned", "day", "day_from", "day_to"]

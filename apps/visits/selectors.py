@@ -1,0 +1,110 @@
+"""Reads of visit plans and visits, always by tenant and restricted to the viewer."""
+
+import datetime as dt
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.customers.models import Customer
+from apps.customers.selectors import apply_filters, visible_customers
+from apps.org.models import ReportingClosure
+from apps.org.selectors import restrict_to_viewer
+from apps.tenancy.models import Membership, Role, Tenant
+
+from .filters import VisitFilter, VisitPlanFilter
+from .models import Visit, VisitPhoto, VisitPlan
+
+# How far back "yesterday's unfinished items" may lie: over a weekend or a short leave, not longer.
+CARRY_LOOKBACK_DAYS = 7
+
+
+def tenant_today(tenant: Tenant) -> dt.date:
+    """The current date where the tenant works (a visit's day is a local date)."""
+    return timezone.localdate(timezone=tenant.tzinfo)
+
+
+def _items() -> Prefetch:
+    return Prefetch(
+        "items",
+        queryset=Visit.objects.select_related("customer").order_by("position", "id"),
+    )
+
+
+def visit_plan_list(
+    *, tenant: Tenant, viewer: Membership, filters: dict | None = None
+) -> QuerySet[VisitPlan]:
+    qs = (
+        VisitPlan.objects.filter(tenant=tenant)
+        .select_related("rep__user", "reviewed_by__user")
+        .prefetch_related(_items())
+    )
+    return apply_filters(VisitPlanFilter, restrict_to_viewer(qs, viewer, "rep"), filters)
+
+
+def visit_plan_queue(*, tenant: Tenant, viewer: Membership) -> QuerySet[VisitPlan]:
+    """Submitted plans the viewer may approve: a manager's reports below them, for an admin all."""
+    qs = visit_plan_list(tenant=tenant, viewer=viewer).filter(status=VisitPlan.Status.SUBMITTED)
+    if viewer.role == Role.ADMIN:
+        return qs.order_by("day", "submitted_at", "id")
+    if viewer.role != Role.MANAGER:
+        return qs.none()
+    below = ReportingClosure.objects.filter(tenant_id=tenant.pk, ancestor_id=viewer.pk, depth__gt=0).values(
+        "descendant_id"
+    )
+    return qs.filter(rep_id__in=below).order_by("day", "submitted_at", "id")
+
+
+def visit_plan_for(*, tenant: Tenant, rep: Membership, day: dt.date) -> VisitPlan | None:
+    return (
+        VisitPlan.objects.filter(tenant=tenant, rep=rep, day=day)
+        .select_related("reviewed_by__user")
+        .prefetch_related(_items())
+        .first()
+    )
+
+
+def visit_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[Visit]:
+    qs = (
+        Visit.objects.filter(tenant=tenant)
+        .select_related("customer", "rep__user", "plan")
+        .prefetch_related(Prefetch("photos", queryset=VisitPhoto.objects.order_by("id")))
+    )
+    return apply_filters(VisitFilter, restrict_to_viewer(qs, viewer, "rep"), filters)
+
+
+def visit_photo_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[VisitPhoto]:
+    qs = VisitPhoto.objects.filter(tenant=tenant).select_related("visit")
+    return restrict_to_viewer(qs, viewer, "visit__rep")
+
+
+def carry_over_candidates(*, tenant: Tenant, rep: Membership, day: dt.date) -> QuerySet[Visit]:
+    """The rep's unfinished visits (pending or postponed) of their previous working day before `day`
+    — the latest earlier day with visits, within a week — that were not carried forward yet."""
+    unfinished = Visit.objects.filter(
+        tenant=tenant,
+        rep=rep,
+        day__lt=day,
+        day__gte=day - dt.timedelta(days=CARRY_LOOKBACK_DAYS),
+    )
+    previous = unfinished.aggregate(last=Max("day"))["last"]
+    if previous is None:
+        return Visit.objects.none()
+    return (
+        unfinished.filter(
+            day=previous,
+            outcome__in=[Visit.Outcome.PENDING, Visit.Outcome.POSTPONED],
+            check_out_at__isnull=True,
+            carried_to__isnull=True,
+        )
+        .select_related("customer")
+        .order_by("position", "id")
+    )
+
+
+def customer_search(*, viewer: Membership, rep: Membership, q: str, limit: int = 10) -> QuerySet[Customer]:
+    """Customers a plan item may name: those the plan's rep may see (and so the viewer too)."""
+    q = q.strip()
+    qs = visible_customers(visible_customers(Customer.objects.all(), viewer), rep)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(address__icontains=q))
+    return qs.order_by("name", "id")[:limit]
