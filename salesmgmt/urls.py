@@ -17,6 +17,7 @@ tenant_patterns = [
     path("appraisals/", include("apps.targets.appraisal_urls")),
     path("reporting/", include("apps.reporting.urls")),
     path("reports/", include("apps.visits.report_urls")),
+    path("visits/", include("apps.visits.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,299 @@
+"""Visit pages: the rep's "Today" (plan, carry-over, check-in/out, photos) and the manager's approval
+queue. Reads come from the selectors, writes go through the services; a broken rule comes back as a
+message on the page, never a 500."""
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.tenancy.models import Role
+from apps.tenancy.views import tenant_page
+
+from . import services
+from .api.views import photo_response
+from .forms import PlanItemForm, ReturnForm
+from .models import Visit, VisitPlan
+from .selectors import (
+    carry_over_candidates,
+    customer_search,
+    tenant_today,
+    visit_list,
+    visit_photo_list,
+    visit_plan_for,
+    visit_plan_list,
+    visit_plan_queue,
+)
+
+FIELD_ROLES = (Role.REP, Role.MANAGER, Role.ADMIN)
+REVIEW_ROLES = (Role.MANAGER, Role.ADMIN)
+
+
+def _day(request: HttpRequest) -> dt.date:
+    raw = request.GET.get("day") or request.POST.get("day")
+    today = tenant_today(request.tenant)
+    if not raw:
+        return today
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        return today
+
+
+def _today_url(request: HttpRequest, day: dt.date | None = None) -> str:
+    url = reverse("visits:today", kwargs={"tenant_slug": request.tenant.slug})
+    if day and day != tenant_today(request.tenant):
+        url += f"?day={day.isoformat()}"
+    return url
+
+
+def _fail(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, str(exc) or _("You may not make this change."))
+
+
+def _run(request: HttpRequest, write, success: str) -> bool:
+    try:
+        write()
+    except (ValidationError, PermissionDenied) as exc:
+        _fail(request, exc)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _visible_visit(request: HttpRequest, visit_id: int) -> Visit:
+    """Another tenant's id, or a visit of someone the viewer may not see, is a 404 alike."""
+    return get_object_or_404(
+        visit_list(tenant=request.tenant, viewer=request.membership).select_related(
+            "plan", "customer", "tenant"
+        ),
+        pk=visit_id,
+    )
+
+
+def _visible_plan(request: HttpRequest, plan_id: int) -> VisitPlan:
+    return get_object_or_404(visit_plan_list(tenant=request.tenant, viewer=request.membership), pk=plan_id)
+
+
+@tenant_page(roles=FIELD_ROLES)
+def today_view(request: HttpRequest) -> HttpResponse:
+    return _render_today(request, _day(request))
+
+
+def _render_today(request: HttpRequest, day: dt.date, form: PlanItemForm | None = None) -> HttpResponse:
+    rep = request.membership
+    today = tenant_today(request.tenant)
+    plan = visit_plan_for(tenant=request.tenant, rep=rep, day=day)
+    # The plan's items, then visits recorded outside the plan that day.
+    items = list(
+        visit_list(tenant=request.tenant, viewer=rep)
+        .filter(rep=rep, day=day)
+        .order_by("-planned", "position", "id")
+    )
+    editable = day >= today and (plan is None or plan.status in services.EDITABLE)
+    context = {
+        "day": day,
+        "today": today,
+        "is_today": day == today,
+        "tomorrow": today + dt.timedelta(days=1),
+        "plan": plan,
+        "items": items,
+        "editable": editable,
+        "can_submit": bool(
+            plan and any(v.plan_id for v in items) and plan.status in services.EDITABLE and day >= today
+        ),
+        "carry": list(carry_over_candidates(tenant=request.tenant, rep=rep, day=day)) if editable else [],
+        "form": form or PlanItemForm(viewer=rep, rep=rep),
+    }
+    return render(request, "visits/today.html", context, status=400 if form is not None else 200)
+
+
+@tenant_page(roles=FIELD_ROLES)
+def customer_search_view(request: HttpRequest) -> HttpResponse:
+    """The item form's autocomplete (htmx): the rep's customers matching what was typed."""
+    q = request.GET.get("q", "")
+    customers = customer_search(viewer=request.membership, rep=request.membership, q=q) if q.strip() else []
+    return render(request, "visits/_customer_options.html", {"customers": customers, "q": q})
+
+
+@tenant_page(roles=FIELD_ROLES)
+def item_add_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    rep, day = request.membership, _day(request)
+    form = PlanItemForm(request.POST, viewer=rep, rep=rep)
+    if not form.is_valid():
+        messages.error(request, _("The visit was not added. Please correct the errors below."))
+        return _render_today(request, day, form)
+    item = form.cleaned_data
+    plan = VisitPlan.objects.filter(tenant=request.tenant, rep=rep, day=day).first()
+
+    def write():
+        if plan is None:
+            services.visit_plan_save(tenant=request.tenant, by=rep, day=day, items=[item])
+        else:
+            services.visit_create(tenant=request.tenant, by=rep, plan=plan, **item)
+
+    _run(request, write, _("Visit added to the plan."))
+    return redirect(_today_url(request, day))
+
+
+@tenant_page(roles=FIELD_ROLES)
+def carry_over_view(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    day = _day(request)
+    ids = [int(v) for v in request.POST.getlist("visits") if v.isdigit()]
+    _run(
+        request,
+        lambda: services.visit_plan_carry_over(
+            tenant=request.tenant, by=request.membership, day=day, visit_ids=ids
+        ),
+        _("Unfinished visits carried into the plan."),
+    )
+    return redirect(_today_url(request, day))
+
+
+@tenant_page(roles=FIELD_ROLES)
+def item_delete_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _visible_visit(request, visit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _run(request, lambda: services.visit_delete(visit=visit, by=request.membership), _("Visit removed."))
+    return redirect(_today_url(request, visit.day))
+
+
+@tenant_page(roles=FIELD_ROLES)
+def plan_submit_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _visible_plan(request, plan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _run(
+        request,
+        lambda: services.visit_plan_submit(plan=plan, by=request.membership),
+        _("Plan submitted for approval."),
+    )
+    return redirect(_today_url(request, plan.day))
+
+
+def _position(request: HttpRequest) -> dict:
+    """The browser's position, when the rep allowed it (empty fields otherwise)."""
+    out = {}
+    for field in ("lat", "lng", "accuracy_m"):
+        raw = request.POST.get(field, "").strip()
+        if raw:
+            try:
+                out[field] = float(raw)
+            except ValueError:
+                raise ValidationError(_("This is not a position on Earth.")) from None
+    return out
+
+
+@tenant_page(roles=FIELD_ROLES)
+def check_in_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _visible_visit(request, visit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _run(
+        request,
+        lambda: services.visit_check_in(visit=visit, by=request.membership, **_position(request)),
+        _("Checked in."),
+    )
+    return redirect(_today_url(request, visit.day))
+
+
+@tenant_page(roles=FIELD_ROLES)
+def check_out_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _visible_visit(request, visit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+
+    def write():
+        position = _position(request)
+        position.pop("accuracy_m", None)
+        services.visit_check_out(visit=visit, by=request.membership, **position)
+
+    _run(request, write, _("Checked out."))
+    return redirect(_today_url(request, visit.day))
+
+
+@tenant_page(roles=FIELD_ROLES)
+def locate_customer_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _visible_visit(request, visit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _run(
+        request,
+        lambda: services.customer_location_from_visit(visit=visit, by=request.membership),
+        _("The customer's location was set from this check-in."),
+    )
+    return redirect(_today_url(request, visit.day))
+
+
+@tenant_page(roles=FIELD_ROLES)
+def photo_upload_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = _visible_visit(request, visit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    upload = request.FILES.get("image")
+    if upload is None:
+        messages.error(request, _("Attach a photo."))
+    else:
+        _run(
+            request,
+            lambda: services.visit_photo_add(visit=visit, by=request.membership, upload=upload),
+            _("Photo added."),
+        )
+    return redirect(_today_url(request, visit.day))
+
+
+@tenant_page
+def photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+    """A visit photo, for whoever may see the visit; there is no public URL of the file."""
+    photo = get_object_or_404(visit_photo_list(tenant=request.tenant, viewer=request.membership), pk=photo_id)
+    return photo_response(photo)
+
+
+@tenant_page(roles=REVIEW_ROLES)
+def queue_view(request: HttpRequest) -> HttpResponse:
+    plans = list(visit_plan_queue(tenant=request.tenant, viewer=request.membership))
+    return render(request, "visits/queue.html", {"plans": plans})
+
+
+@tenant_page(roles=REVIEW_ROLES)
+def plan_approve_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _visible_plan(request, plan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _run(
+        request,
+        lambda: services.visit_plan_approve(
+            plan=plan, by=request.membership, comment=request.POST.get("comment", "")[:2000]
+        ),
+        _("Plan of %(name)s approved.") % {"name": plan.rep.name},
+    )
+    return redirect("visits:queue", tenant_slug=request.tenant.slug)
+
+
+@tenant_page(roles=REVIEW_ROLES)
+def plan_return_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _visible_plan(request, plan_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what should change when returning a plan."))
+    else:
+        _run(
+            request,
+            lambda: services.visit_plan_return(plan=plan, by=request.membership, **form.cleaned_data),
+            _("Plan of %(name)s returned.") % {"name": plan.rep.name},
+        )
+    return redirect("visits:queue", tenant_slug=request.tenant.slug)
