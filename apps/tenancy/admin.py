@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_log
-from .models import ApiToken, AuditLog, Membership, Role, Tenant, TenantJobRun, TenantModel
+from .models import ApiToken, AuditLog, Membership, OutboxMail, Role, Tenant, TenantJobRun, TenantModel
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -119,6 +119,15 @@ class TenantJobRunTenantAdmin(ReadOnlyTenantAdmin):
     list_display = ("job", "period", "enqueued_at", "started_at", "finished_at", "attempts", "last_error")
     list_filter = ("job",)
     search_fields = ("job", "period")
+
+
+@admin.register(OutboxMail, site=tenant_admin_site)
+class OutboxMailTenantAdmin(ReadOnlyTenantAdmin):
+    """Mails the organisation sent or failed to send (a failed one keeps its last error)."""
+
+    list_display = ("created_at", "to_address", "subject", "status", "attempts", "sent_at", "last_error")
+    list_filter = ("status",)
+    search_fields = ("to_address", "subject")
 
 
 # Staff admin: global rows only; tenant rows are never browsed across tenants.

@@ -114,6 +114,7 @@ def market_report_acknowledge(*, report: MarketReport, by: Membership, response:
         report.response = response
     report.save(update_fields=["status", "acknowledged_by", "acknowledged_at", "response", "updated_at"])
     audit_log(report, "visits.market_report.acknowledged", actor=by)
+    _tell_author(report, by)
     return report
 
 
@@ -134,4 +135,30 @@ def market_report_close(*, report: MarketReport, by: Membership, response: str) 
         setattr(report, key, value)
     report.save(update_fields=[*fields, "updated_at"])
     audit_log(report, "visits.market_report.closed", actor=by)
+    _tell_author(report, by)
     return report
+
+
+def _tell_author(report: MarketReport, by: Membership) -> None:
+    """The author hears in the app (no mail) when their report is acknowledged or closed."""
+    author = Membership.objects.select_related("user", "tenant").get(pk=report.rep_id)
+    with translation.override(recipient_languages([author])[author.pk]):
+        title = _("Your market report “%(title)s” is now %(status)s by %(manager)s") % {
+            "title": report.title,
+            "status": report.get_status_display().lower(),
+            "manager": by.name,
+        }
+    notify_many(
+        tenant=author.tenant,
+        messages=[
+            Message(
+                recipient=author,
+                kind="market_report_" + report.status,
+                title=title,
+                body=report.response,
+                url=_detail_url(report, author.tenant),
+                dedupe_key=f"market-report:{report.pk}:{report.status}",
+                mail=False,
+            )
+        ],
+    )

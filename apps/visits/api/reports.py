@@ -30,6 +30,7 @@ from apps.visits.report_selectors import (
     market_report_list,
 )
 
+MAX_VISITS = 100  # a day's visits; more is a client bug, refused before anything is read
 QUANTITY = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
 
 
@@ -178,7 +179,7 @@ class ReportLineIn(serializers.Serializer):
 
 
 class ReportOrderIn(serializers.Serializer):
-    lines = ReportLineIn(many=True, allow_empty=False)
+    lines = ReportLineIn(many=True, allow_empty=False, max_length=100)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -203,12 +204,12 @@ class ReportVisitIn(serializers.Serializer):
     result_note = serializers.CharField(required=False, allow_blank=True)
     effective = serializers.BooleanField(required=False, allow_null=True)
     cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
-    orders = ReportOrderIn(many=True, required=False)
-    payments = ReportPaymentIn(many=True, required=False)
+    orders = ReportOrderIn(many=True, required=False, max_length=20)
+    payments = ReportPaymentIn(many=True, required=False, max_length=20)
 
 
 class DailyReportIn(serializers.ModelSerializer):
-    visits = ReportVisitIn(many=True, required=False)
+    visits = ReportVisitIn(many=True, required=False, max_length=MAX_VISITS)
 
     class Meta:
         model = DailyReport

@@ -241,9 +241,20 @@ def test_filing_10_visits_3_orders_and_2_payments_takes_at_most_25_queries(
         rows[i]["orders"] = [{"lines": [{"product": p.pk, "quantity": Decimal("2")} for p in products]}]
     for i in (3, 8):
         rows[i]["payments"] = [{"amount": Decimal("20.00")}]
-    with scope(tenant=tenant.pk), django_assert_max_num_queries(25):
+    with scope(tenant=tenant.pk), django_assert_max_num_queries(25) as many:
         report = daily_report_create(tenant=tenant, by=rep, day=today, visits=rows)
     with scope(tenant=tenant.pk):
         assert report.visits.count() == 10
         assert ReportOrder.objects.filter(report=report).count() == 3
         assert ReportPayment.objects.filter(report=report).count() == 2
+    # Set-based: the same report for one visit with one order and one collection costs the same.
+    small = [
+        {**visit_rows([VisitFactory(tenant=tenant, rep=rep, day=yesterday, position=0)])[0]}
+        for yesterday in [today - dt.timedelta(days=1)]
+    ]
+    small.append({"customer": extra.pk, "outcome": "done"})
+    small[0]["orders"] = [{"lines": [{"product": products[0].pk, "quantity": Decimal("1")}]}]
+    small[0]["payments"] = [{"amount": Decimal("5.00")}]
+    with scope(tenant=tenant.pk), django_assert_max_num_queries(len(many.captured_queries)) as one:
+        daily_report_create(tenant=tenant, by=rep, day=today - dt.timedelta(days=1), visits=small)
+    assert len(one.captured_queries) == len(many.captured_queries)

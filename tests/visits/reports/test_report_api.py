@@ -66,6 +66,31 @@ def test_a_second_report_and_a_future_day_are_400_with_reasons(api_as, rep, toda
         assert DailyReport.objects.count() == 1
 
 
+def test_too_many_visits_are_refused_before_anything_is_read(api_as, rep, today):
+    rows = [{"prospect_name": f"P{n}"} for n in range(101)]
+    response = api_as(rep).post(URL, {"day": today.isoformat(), "visits": rows}, format="json")
+    assert response.status_code == 400 and "visits" in response.json()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"visits": "x"},
+        {"visits": [{"id": "abc"}]},
+        {"visits": [{"customer": 1, "cost": "-3"}]},
+        {"visits": [{"prospect_name": "P", "orders": [{"lines": []}]}]},
+        {"visits": [{"prospect_name": "P", "payments": [{"amount": "0"}]}]},
+        {"attendance": "holiday"},
+        {"day": "not-a-date"},
+    ],
+)
+def test_malformed_input_is_400_never_500(api_as, rep, today, body):
+    response = api_as(rep).post(URL, {"day": today.isoformat(), **body}, format="json")
+    assert response.status_code == 400, response.content
+    with scopes_disabled():
+        assert not DailyReport.objects.exists()
+
+
 def test_another_reps_visit_or_customer_is_400(api_as, rep, peer, today):
     peer_customer = CustomerFactory(tenant=rep.tenant, owner=peer)
     response = api_as(rep).post(
@@ -168,6 +193,9 @@ def test_market_report_acknowledge_and_close_by_a_manager_above(api_as, rep, pee
     assert client.post(f"{MARKET}{report.pk}/acknowledge/").status_code == 400
     closed = client.post(f"{MARKET}{report.pk}/close/", {"response": "Matched the price"}, format="json")
     assert closed.json()["status"] == "closed" and closed.json()["response"] == "Matched the price"
+    with scopes_disabled():
+        told = list(Notification.objects.filter(recipient=rep).values_list("kind", flat=True).order_by("id"))
+    assert told == ["market_report_acknowledged", "market_report_closed"]
     assert client.post(f"{MARKET}{report.pk}/close/", {"response": "x"}, format="json").status_code == 400
 
 
