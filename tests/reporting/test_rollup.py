@@ -232,3 +232,15 @@ def test_on_demand_rollup_is_for_managers_and_admins_and_refuses_future_weeks(te
         with pytest.raises(ValidationError):
             rollup_on_demand(tenant=tenant, by=admin, period="2099-W01")
         assert rollup_on_demand(tenant=tenant, by=field.manager, period="2026-W46").rows > 0
+
+
+def test_weekly_rollup_is_scheduled_for_the_previous_week_from_monday_six_local(tenant):
+    import datetime as dt
+
+    from apps.tenancy.scheduling import get_job
+
+    job = get_job("weekly_rollup")
+    assert job.task == "apps.reporting.tasks.weekly_rollup"
+    tz = tenant.tzinfo
+    assert job.due(tenant, dt.datetime(2026, 11, 23, 6, 0, tzinfo=tz)) == "2026-W47"
+    assert job.due(tenant, dt.datetime(2026, 11, 23, 5, 59, tzinfo=tz)) == "2026-W46"
