@@ -342,20 +342,18 @@ def _upsert(tenant: Tenant, frame: pd.DataFrame) -> int:
 
 
 def _delete_stale(tenant: Tenant, frame: pd.DataFrame, first: dt.date, last: dt.date) -> int:
-    """Rows of the recomputed weeks whose subject no longer has one (a member gone, a team deleted)."""
+    """Rows of the recomputed weeks whose subject no longer has one (a member gone, a team deleted).
+
+    The frame is a full grid (every subject in every week), so "not produced" is "subject not among
+    this run's reps or teams": two hashed array tests, not an anti-join of the rows against the keys."""
+    reps = sorted({int(v) for v in frame.loc[frame["scope"] == "rep", "subject_id"]})
+    teams = sorted({int(v) for v in frame.loc[frame["scope"] == "team", "subject_id"]})
     with connection.cursor() as cur:
         cur.execute(
             "DELETE FROM reporting_weeklyprogress w WHERE w.tenant_id = %s AND w.week_start BETWEEN %s AND %s "
-            "AND NOT EXISTS (SELECT 1 FROM unnest(%s::date[], %s::text[], %s::bigint[]) AS k(week_start, scope, subject_id) "
-            "WHERE k.week_start = w.week_start AND k.scope = w.scope AND k.subject_id = w.subject_id)",
-            [
-                tenant.pk,
-                first,
-                last,
-                list(frame["week_start"]),
-                list(frame["scope"]),
-                [int(v) for v in frame["subject_id"]],
-            ],
+            "AND NOT ((w.scope = 'rep' AND w.subject_id = ANY(%s::bigint[])) "
+            "OR (w.scope = 'team' AND w.subject_id = ANY(%s::bigint[])))",
+            [tenant.pk, first, last, reps, teams],
         )
         return cur.rowcount
 
