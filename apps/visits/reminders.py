@@ -64,7 +64,7 @@ def remind_missing_plans(*, tenant: Tenant, day: dt.date) -> int:
             _("Please submit today's visit plan; the cut-off was %(time)s.")
             % {"time": t.plan_cutoff.strftime("%H:%M")}
         ),
-        reverse("dashboard", kwargs={"tenant_slug": tenant.slug}),
+        reverse("visits:today", kwargs={"tenant_slug": tenant.slug}),
     )
 
 

@@ -160,3 +160,26 @@ def test_the_page_marks_one_and_all_read(client, tenant, rep):
     client.post(page)
     with scopes_disabled():
         assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_locked_by_a_worker_mid_claim_is_skipped_then_sent_once(tenant):
+    """Two workers on one mail: while one holds the row (FOR UPDATE), the other skips it."""
+    import psycopg
+    from django.db import connection
+
+    row = OutboxMailFactory(tenant=tenant)
+    s = connection.settings_dict
+    other = psycopg.connect(
+        f"host={s['HOST']} port={s['PORT']} dbname={s['NAME']} user={s['USER']} password={s['PASSWORD']}"
+    )
+    try:
+        other.execute("SELECT id FROM tenancy_outboxmail WHERE id = %s FOR UPDATE", [row.pk])
+        assert send_outbox_mail(tenant.pk, row.pk) == "skipped"  # no wait, no send
+        assert mail.outbox == []
+    finally:
+        other.rollback()
+        other.close()
+    assert send_outbox_mail(tenant.pk, row.pk) == "sent"
+    assert send_outbox_mail(tenant.pk, row.pk) == "skipped"
+    assert len(mail.outbox) == 1

@@ -101,3 +101,34 @@ def test_a_market_report_from_the_page_reaches_the_manager(tenant, rep, manager)
 def test_a_peer_cannot_open_anothers_market_report(tenant, rep, peer):
     report = MarketReportFactory(tenant=tenant, rep=rep)
     assert _client(peer).get(_url(tenant, "market-detail", report_id=report.pk)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["queue", "list", "market-list"])
+def test_list_pages_do_not_grow_with_rows(
+    name, tenant, rep, peer, manager, today, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n, start):
+        for k in range(n):
+            for who in (rep, peer):
+                DailyReportFactory(
+                    tenant=tenant,
+                    rep=who,
+                    day=today - dt.timedelta(days=start + k),
+                    status="submitted",
+                    on_time=True,
+                )
+                MarketReportFactory(tenant=tenant, rep=who)
+
+    client = _client(manager)
+    add(1, 0)
+    client.get(_url(tenant, name))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(_url(tenant, name)).status_code == 200
+    add(8, 10)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(_url(tenant, name))
