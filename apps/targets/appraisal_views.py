@@ -2,7 +2,10 @@
 manager's forms (lines, rating and feedback, actions, submit, close), the rep's acknowledgement, and
 the PDF. Reads come from appraisals.appraisal_list (rep: own; manager: line; admin: all), so another
 tenant's id or a peer's appraisal is a 404; every write goes through the appraisal services, and a
-refused write re-renders its form with the reason, nothing saved."""
+refused write re-renders its form with the reason, nothing saved.
+
+POST-only pages with an id check the method after the lookup, not with require_POST: a foreign or
+invisible id must answer 404 whatever the method (the isolation probe GETs every page)."""
 
 import copy
 from decimal import Decimal
@@ -154,7 +157,7 @@ def _rerender(request, appraisal, **forms) -> HttpResponse:
 @tenant_page
 def appraisal_submit_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+    if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = SubmitForm(request.POST)
     if form.is_valid():
@@ -171,7 +174,7 @@ def appraisal_submit_view(request: HttpRequest, appraisal_id: int) -> HttpRespon
 @tenant_page
 def appraisal_acknowledge_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+    if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
@@ -188,7 +191,7 @@ def appraisal_acknowledge_view(request: HttpRequest, appraisal_id: int) -> HttpR
 @tenant_page
 def appraisal_close_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+    if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         services.appraisal_close(appraisal=appraisal, by=request.membership)
@@ -257,8 +260,8 @@ def appraisal_lines_view(request: HttpRequest, appraisal_id: int) -> HttpRespons
 def appraisal_pdf_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
     """The appraisal as an A4 PDF in the viewer's language (CJK text set in Noto Sans CJK).
 
-    Rendered in the request: one appraisal is a page or two (well under a second), so it needs no
-    background job."""
+    Rendered in the request: one appraisal is a page or two (about a second with the CJK font
+    subset), so it needs no background job."""
     from weasyprint import HTML
 
     appraisal = _visible(request, appraisal_id)
@@ -284,7 +287,7 @@ def _visible_action(request: HttpRequest, action_id: int) -> ImprovementAction:
 @tenant_page(roles=LINE_ROLES)
 def action_add_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+    if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ActionForm(request.POST, viewer=request.membership)
     if form.is_valid():
@@ -327,7 +330,7 @@ def action_edit_view(request: HttpRequest, action_id: int) -> HttpResponse:
 @tenant_page(roles=LINE_ROLES)
 def action_delete_view(request: HttpRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+    if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
         services.improvement_action_delete(action=action, by=request.membership)
@@ -342,7 +345,7 @@ def action_delete_view(request: HttpRequest, action_id: int) -> HttpResponse:
 def action_done_view(request: HttpRequest, action_id: int) -> HttpResponse:
     """The owner or the manager marks an action done (or open again); htmx swaps the one row."""
     action = _visible_action(request, action_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+    if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     error = None
     try:

@@ -145,7 +145,7 @@ def test_a_chinese_appraisal_pdf_draws_its_cjk_text_with_an_embedded_noto_font(
     assert dark > 0.05 * region.width * region.height, (box, dark)
     blank = page.crop((0, page.height - 40, 40, page.height))  # a bottom corner margin stays white
     assert min(blank.getdata()) > 200
-    assert elapsed < 5, elapsed  # rendered in the request
+    assert elapsed < 10, elapsed  # rendered in the request: ~1–1.5 s measured on 2 busy cores
 
 
 def test_a_rep_cannot_fetch_a_peers_pdf_and_another_tenants_id_is_404(
