@@ -12,7 +12,12 @@ from . import services
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, time_limit=300
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=280,
 )
 def targets_lock_due(tenant_id: int, period: str = "") -> int:
     """Lock the approved targets whose period has started in the tenant's own calendar. Idempotent:

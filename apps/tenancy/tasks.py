@@ -11,7 +11,7 @@ from . import notifications, scheduling
 from .models import TenantJobRun
 
 
-@shared_task(acks_late=True, time_limit=120, ignore_result=True)
+@shared_task(acks_late=True, time_limit=120, soft_time_limit=100, ignore_result=True)
 def dispatch_tenant_jobs() -> int:
     """Beat, every few minutes (UTC): enqueue what is due in each tenant's local time."""
     return len(scheduling.dispatch())
@@ -55,7 +55,10 @@ def run_tenant_job(run_id: int) -> None:
     autoretry_for=(OperationalError, notifications.MailNotSent),
     retry_backoff=30,
     max_retries=5,
+    # Both limits: the settings' default soft limit (25 min) above a 2 min hard limit would make
+    # Celery refuse to enqueue the task at all.
     time_limit=120,
+    soft_time_limit=100,
 )
 def send_outbox_mail(tenant_id: int, outbox_id: int) -> str:
     """Send one outbox mail; a redelivered task finds it sent (or claimed) and does nothing."""
@@ -63,7 +66,9 @@ def send_outbox_mail(tenant_id: int, outbox_id: int) -> str:
         return notifications.outbox_send(outbox_id=outbox_id)
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), max_retries=3, time_limit=300)
+@shared_task(
+    acks_late=True, autoretry_for=(OperationalError,), max_retries=3, time_limit=300, soft_time_limit=280
+)
 def outbox_sweep() -> int:
     """Every few minutes (beat): re-enqueue mails a crash or a lost task left unsent."""
     return notifications.outbox_sweep()

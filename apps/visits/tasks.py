@@ -11,7 +11,12 @@ from . import reminders
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, time_limit=300
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=280,
 )
 def remind_missing_plans(tenant_id: int, period: str) -> int:
     """Per-tenant job at the plan cut-off (working days): period is the local day, "2026-11-23"."""
@@ -20,7 +25,12 @@ def remind_missing_plans(tenant_id: int, period: str) -> int:
 
 
 @shared_task(
-    acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5, time_limit=300
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    time_limit=300,
+    soft_time_limit=280,
 )
 def remind_missing_reports(tenant_id: int, period: str) -> int:
     """Per-tenant job at the report deadline (working days): period is the local day."""
