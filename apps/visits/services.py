@@ -352,18 +352,20 @@ def visit_update(*, visit: Visit, by: Membership, **data: Any) -> Visit:
     data.pop("plan", None)
     data.pop("rep", None)
     data.pop("day", None)
-    planned_part = {k: v for k, v in data.items() if k in ITEM_FIELDS}
+    # A PUT repeats the planned fields: only those that really change need an editable plan.
+    planned_part = {k: v for k, v in data.items() if k in ITEM_FIELDS and getattr(visit, k) != v}
     if planned_part and visit.plan_id:
         ensure_plan_editable(_locked(visit.plan))
     if planned_part:
         merged = {f: getattr(visit, f) for f in ITEM_FIELDS} | planned_part
-        _clean_item(
-            tenant=visit.tenant,
-            rep=visit.rep,
-            item=merged,
-            index=0,
-            visible_ids=_visible_customer_ids(visit.rep, [merged["customer"]] if merged["customer"] else []),
+        # Only a newly named customer is checked against the rep's; the one already there stays valid
+        # even if it has since moved to another account manager.
+        visible = (
+            _visible_customer_ids(visit.rep, [merged["customer"]] if merged["customer"] else [])
+            if "customer" in planned_part
+            else {visit.customer_id}
         )
+        _clean_item(tenant=visit.tenant, rep=visit.rep, item=merged, index=0, visible_ids=visible)
         if "prospect_name" in planned_part:
             planned_part["prospect_name"] = (planned_part["prospect_name"] or "").strip()
     changes = apply_changes(visit, {**planned_part, **{k: v for k, v in data.items() if k in OUTCOME_FIELDS}})

@@ -291,3 +291,22 @@ def test_plans_sync_incrementally(api_as, rep, today, committed_horizon):
     first = client.get(PLANS, {"updated_since": 0}).json()
     assert len(first["results"]) == 1 and first["sync_token"]
     assert client.get(PLANS, {"updated_since": first["sync_token"]}).json()["results"] == []
+
+
+def test_photo_list_is_no_sync_feed_and_shows_only_visible_photos(api_as, rep, peer, manager, today):
+    mine = VisitPhotoFactory(tenant=rep.tenant, visit=VisitFactory(tenant=rep.tenant, rep=rep, day=today))
+    theirs = VisitPhotoFactory(tenant=rep.tenant, visit=VisitFactory(tenant=rep.tenant, rep=peer, day=today))
+    assert [p["id"] for p in api_as(rep).get("/api/v1/visit-photos/").json()["results"]] == [mine.pk]
+    listed = {p["id"] for p in api_as(manager).get("/api/v1/visit-photos/").json()["results"]}
+    assert listed == {mine.pk, theirs.pk}
+    assert api_as(rep).get("/api/v1/visit-photos/", {"updated_since": 0}).status_code == 400
+
+
+def test_a_put_repeating_the_planned_fields_may_record_the_outcome_of_an_approved_plan(
+    api_as, rep, shop, today
+):
+    plan = VisitPlanFactory(tenant=rep.tenant, rep=rep, day=today, status="approved")
+    visit = VisitFactory(tenant=rep.tenant, rep=rep, day=today, plan=plan, customer=shop, area="East")
+    body = {"customer": shop.pk, "area": "East", "purpose": visit.purpose, "outcome": "not_met"}
+    assert api_as(rep).put(visit_url(visit), body, format="json").status_code == 200
+    assert api_as(rep).put(visit_url(visit), {**body, "area": "West"}, format="json").status_code == 400

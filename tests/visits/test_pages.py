@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -170,4 +171,42 @@ def test_today_page_query_count_does_not_grow_with_visits(
         )
     with CaptureQueriesContext(connection) as many:
         client.get(page)
+    assert len(many) == len(few)
+
+
+def test_a_chinese_user_sees_today_and_the_queue_in_chinese(as_member, rep, manager, shop, today):
+    from apps.tenancy.models import UserProfile
+
+    UserProfile.objects.create(user=rep.user, language="zh-hans")
+    UserProfile.objects.create(user=manager.user, language="zh-hans")
+    plan = VisitPlanFactory(
+        tenant=rep.tenant, rep=rep, day=today, status="returned", review_comment="再加一家"
+    )
+    VisitFactory(tenant=rep.tenant, rep=rep, day=today, plan=plan, customer=shop, purpose="collection")
+    text = as_member(rep).get(url("today", rep.tenant)).text
+    for label in ("今日", "已退回", "货款回收", "签到", "添加拜访", "重新提交审批", "拜访目的"):
+        assert label in text, label
+    assert "计划审批" in as_member(manager).get(url("queue", rep.tenant)).text
+
+
+def test_queue_page_query_count_does_not_grow_with_plans(as_member, manager, rep, peer, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(who, n, start):
+        for i in range(n):
+            plan = VisitPlanFactory(
+                tenant=who.tenant, rep=who, day=today + dt.timedelta(days=start + i), status="submitted"
+            )
+            VisitFactory.create_batch(2, tenant=who.tenant, rep=who, day=plan.day, plan=plan)
+
+    add(rep, 1, 0)
+    client = as_member(manager)
+    client.get(url("queue", rep.tenant))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("queue", rep.tenant))
+    add(rep, 5, 1)
+    add(peer, 5, 1)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url("queue", rep.tenant)).text.count("data-plan=") == 11
     assert len(many) == len(few)

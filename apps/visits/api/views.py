@@ -3,13 +3,13 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.customers.api.views import ServiceViewSet, service_schema
-from apps.tenancy.api.views import IDEMPOTENCY_HEADER, TenantGenericViewSet
+from apps.tenancy.api.views import IDEMPOTENCY_HEADER, TenantReadOnlyViewSet
 from apps.visits import services
 from apps.visits.filters import VisitFilter, VisitPlanFilter
 from apps.visits.models import Visit, VisitPhoto, VisitPlan
@@ -204,7 +204,7 @@ class VisitViewSet(ServiceViewSet):
         return Response(VisitPhotoOut(photo, context=context).data, status=status.HTTP_201_CREATED)
 
 
-class VisitPhotoViewSet(TenantGenericViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+class VisitPhotoViewSet(TenantReadOnlyViewSet):
     """Photos of the visits the caller may see; `file` downloads one (never a public URL)."""
 
     queryset = VisitPhoto.objects.none()
