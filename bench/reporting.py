@@ -9,6 +9,12 @@ and order links generated here in SQL: a fifth of the orders of the period were 
 (a done, effective "order" visit of the order's rep, customer and day, linked by a ReportOrder),
 the rest of the visits spread over every rep's customers and days, one daily report per rep and day
 with visits (nine in ten submitted, most on time).
+
+Measured on this machine kind (2 cores shared with other work, PostgreSQL 15): 52 weeks × 511
+subjects = 26,572 rows; rollup 19.7–26.9 s (median 25.0 s), hand-written SQL 16.9–23.1 s (median
+21.7 s), ratio of medians 1.15; every figure equal (0 mismatches, 266,836 non-zero cells). The
+stale-row delete was the one trap: an anti-join against the unnested keys ran as a nested loop
+(160 s); testing subjects against arrays takes 0.05 s.
 """
 
 from __future__ import annotations
