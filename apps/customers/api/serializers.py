@@ -101,6 +101,9 @@ class CustomerRepLabelOut(CustomerLabelOut):
 
 
 class ContactOut(CustomerLabelOut):
+    # Stored e-mails may be blank: as output it is a plain string, not format "email".
+    email = serializers.CharField(read_only=True)
+
     class Meta:
         model = Contact
         fields = [
@@ -133,7 +136,7 @@ class ContactIn(WriteSerializer):
 
 
 class InteractionOut(CustomerRepLabelOut):
-    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None)
+    contact_name = serializers.CharField(source="contact.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Interaction

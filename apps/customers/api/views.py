@@ -1,50 +1,10 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
-
 from apps.customers import services
 from apps.customers.filters import ContactFilter, CustomerFilter, InteractionFilter
 from apps.customers.models import Contact, Customer, Interaction
 from apps.customers.selectors import contact_list, customer_list, interaction_list
-from apps.tenancy.api.views import TenantModelViewSet
+from apps.tenancy.api.views import ServiceViewSet, service_schema
 
 from .serializers import ContactIn, ContactOut, CustomerIn, CustomerOut, InteractionIn, InteractionOut
-
-
-class ServiceViewSet(TenantModelViewSet):
-    """CRUD whose reads come from a selector and whose writes go through services.
-
-    Subclasses set `serializer_class` (output), `input_serializer_class`, and implement
-    `create_object(data)`, `update_object(instance, data)`, `delete_object(instance)`.
-    """
-
-    input_serializer_class = None
-    write_actions = ("create", "update", "partial_update")
-
-    def get_serializer_class(self):
-        if self.action in self.write_actions:
-            return self.input_serializer_class
-        return self.serializer_class
-
-    def reload(self, obj):
-        """The written row as lists show it (with its related names), in one query."""
-        return self.get_queryset().filter(pk=obj.pk).first() or obj
-
-    def perform_create(self, serializer):
-        serializer.instance = self.reload(self.create_object(dict(serializer.validated_data)))
-
-    def perform_update(self, serializer):
-        obj = self.update_object(serializer.instance, dict(serializer.validated_data))
-        serializer.instance = self.reload(obj)
-
-    def perform_destroy(self, instance):
-        self.delete_object(instance)
-
-
-def service_schema(out, inp):
-    return extend_schema_view(
-        create=extend_schema(request=inp, responses={201: out}),
-        update=extend_schema(request=inp, responses=out),
-        partial_update=extend_schema(request=inp, responses=out),
-    )
 
 
 @service_schema(CustomerOut, CustomerIn)

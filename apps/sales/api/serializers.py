@@ -179,7 +179,7 @@ class BulkOut(serializers.Serializer):
 
 
 class PaymentOut(CustomerRepLabelOut):
-    order_number = serializers.CharField(source="order.number", read_only=True, default=None)
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Payment

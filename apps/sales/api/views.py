@@ -5,12 +5,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.customers.api.views import ServiceViewSet, service_schema
 from apps.sales import services
 from apps.sales.filters import OrderFilter, PaymentFilter, ProductCategoryFilter, ProductFilter
 from apps.sales.models import Order, Payment, Product, ProductCategory
 from apps.sales.selectors import category_list, order_list, payment_list, product_list
-from apps.tenancy.api.views import IDEMPOTENCY_HEADER
+from apps.tenancy.api.views import IDEMPOTENCY_HEADER, ServiceViewSet, service_schema
 from apps.tenancy.models import Role
 
 from .serializers import (

@@ -7,7 +7,6 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.customers.api.views import ServiceViewSet, service_schema
 from apps.org.selectors import restrict_to_viewer
 from apps.targets import appraisals, selectors, services
 from apps.targets.exports import progress_frame
@@ -20,7 +19,7 @@ from apps.targets.models import (
     SeasonalProfile,
     Target,
 )
-from apps.tenancy.api.views import TenantReadOnlyViewSet
+from apps.tenancy.api.views import ServiceViewSet, TenantReadOnlyViewSet, service_schema
 from apps.tenancy.exports import FORMATS, frame_to_response
 from apps.tenancy.models import Role
 

@@ -172,3 +172,61 @@ __all__ = [
     "IDEMPOTENCY_HEADER",
     "mixins",
 ]
+
+
+class ServiceWriteMixin:
+    """Reads from a selector, writes through services, answers with the output serializer.
+
+    Subclasses set `serializer_class` (output), `input_serializer_class` (validation only), and
+    implement `create_object(data)` / `update_object(instance, data)` (and `delete_object(instance)`
+    where rows may be deleted). A create or update answers with the row as lists show it, so a
+    client never sees a different shape after a write than after a read.
+    """
+
+    input_serializer_class = None
+    write_actions = ("create", "update", "partial_update")
+
+    def get_serializer_class(self):
+        if self.action in self.write_actions:
+            return self.input_serializer_class
+        return self.serializer_class
+
+    def reload(self, obj):
+        """The written row as lists show it (with its related names), in one query."""
+        return self.get_queryset().filter(pk=obj.pk).first() or obj
+
+    def _written_row_response(self, obj, status_code):
+        out = self.serializer_class(self.reload(obj), context=self.get_serializer_context())
+        return Response(out.data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        def handler():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            obj = self.create_object(dict(serializer.validated_data))
+            return self._written_row_response(obj, status.HTTP_201_CREATED)
+
+        return self.run_idempotent(request, handler)
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
+        serializer.is_valid(raise_exception=True)
+        return self._written_row_response(
+            self.update_object(instance, dict(serializer.validated_data)), status.HTTP_200_OK
+        )
+
+    def perform_destroy(self, instance):
+        self.delete_object(instance)
+
+
+class ServiceViewSet(ServiceWriteMixin, TenantModelViewSet):
+    """CRUD whose reads come from a selector and whose writes go through services."""
+
+
+def service_schema(out, inp):
+    return extend_schema_view(
+        create=extend_schema(request=inp, responses={201: out}),
+        update=extend_schema(request=inp, responses=out),
+        partial_update=extend_schema(request=inp, responses=out),
+    )
