@@ -560,6 +560,7 @@ ZH = {
     "Top-level targets you can see; open one to break it down and check that its parts add up.": "您可查看的顶层目标；打开一个目标即可分解，并核对各部分合计。",
     "No targets in %(year)s.": "%(year)s 年没有目标。",
     "Appraisal": "考核",
+    "This appraisal is no longer a draft: its KPI lines stay as they were submitted.": "该考核已不是草稿：其考核指标保持提交时的内容。",
 }
 
 # "Account manager" as a role (Role.REP) has the same msgid as the field label: both are 客户经理.

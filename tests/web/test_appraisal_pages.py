@@ -358,3 +358,9 @@ def test_the_detail_query_count_does_not_grow_with_lines_or_actions(
         AppraisalLineFactory(tenant=tenant, appraisal=appraisal, target=target, weight=Decimal("0"))
         ImprovementActionFactory(tenant=tenant, appraisal=appraisal, owner=MembershipFactory(tenant=tenant))
     assert _queries(client, path) == one <= DETAIL_MAX
+
+
+def test_the_line_editor_of_a_submitted_appraisal_says_why_it_is_closed(client_as, url, appraisal, manager):
+    _set_status(appraisal, Appraisal.Status.SUBMITTED)
+    text = client_as(manager).get(url("appraisals:lines", appraisal_id=appraisal.pk)).text
+    assert "no longer a draft" in text and 'name="lines-0-weight"' not in text
