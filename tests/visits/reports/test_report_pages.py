@@ -12,6 +12,7 @@ from apps.sales.models import Order
 from apps.tenancy.models import Notification
 from apps.visits.models import DailyReport, MarketReport
 from tests.visits.factories import DailyReportFactory, MarketReportFactory
+from tests.web.test_i18n import compiled_messages  # noqa: F401  (compiles the catalogues first)
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,22 @@ def test_list_pages_do_not_grow_with_rows(
     add(8, 10)
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get(_url(tenant, name))
+
+
+def test_a_chinese_user_files_the_report_in_chinese(tenant, rep, plan_visits):
+    from apps.tenancy.models import UserProfile
+
+    UserProfile.objects.create(user=rep.user, language="zh-hans")
+    client = Client()
+    client.post(reverse("login"), {"username": "rep1", "password": "pass-123-word"})
+    text = client.get(_url(tenant, "mine")).text
+    for label in (
+        "每日销售报告",
+        "添加计划外拜访",
+        "拜访结果",
+        "有效拜访",
+        "竞争对手信息",
+        "提交日报",
+        "市场状况反映",
+    ):
+        assert label in text, label
