@@ -244,3 +244,17 @@ def test_weekly_rollup_is_scheduled_for_the_previous_week_from_monday_six_local(
     tz = tenant.tzinfo
     assert job.due(tenant, dt.datetime(2026, 11, 23, 6, 0, tzinfo=tz)) == "2026-W47"
     assert job.due(tenant, dt.datetime(2026, 11, 23, 5, 59, tzinfo=tz)) == "2026-W46"
+
+
+def test_the_demo_seeder_rolls_up_the_quarter_before_today(tenant, field):
+    from apps.reporting.demo import DEMO_WEEKS, seed_weekly_progress
+    from apps.tenancy.demo import DEMO_TENANTS, DemoContext
+
+    with scope(tenant=tenant.pk):
+        seed_weekly_progress(DemoContext(tenant=tenant, spec=DEMO_TENANTS[0], today=d(18)))
+    with scopes_disabled():
+        weeks = sorted(set(WeeklyProgress.objects.filter(tenant=tenant).values_list("week_start", flat=True)))
+    assert len(weeks) == DEMO_WEEKS and weeks[-1] == MONDAY  # Wednesday 18th: the last full week is W46
+    with scopes_disabled():
+        north = WeeklyProgress.objects.get(tenant=tenant, scope="team", team=field.north, week_start=MONDAY)
+    assert north.visits_done == 5
