@@ -101,6 +101,10 @@ def _ensure_supervisor(report: MarketReport, by: Membership) -> None:
     ensure_can_write(by)
     if not supervises(by, report.rep_id):
         raise PermissionDenied(_("Only a manager above the author may handle this market report."))
+    # Two managers acting at once: the row lock makes the second see the first's status.
+    report.status = (
+        MarketReport.objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True).get()
+    )
 
 
 @transaction.atomic

@@ -46,8 +46,17 @@ def tenant_today(tenant: Tenant) -> dt.date:
     return timezone.localdate(timezone=tenant.tzinfo)
 
 
+def _lock(report: DailyReport) -> None:
+    """Take the report's row lock and its current status, so an edit and a sign-off racing each
+    other are serialised: whichever comes second sees the other's outcome."""
+    report.status = (
+        DailyReport.objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True).get()
+    )
+
+
 def _ensure_editable(report: DailyReport, by: Membership) -> None:
     ensure_can_write(by)
+    _lock(report)
     if report.rep_id != by.pk:
         raise PermissionDenied(_("Only the account manager who filed a report may change it."))
     if report.status == DailyReport.Status.REVIEWED:
@@ -300,6 +309,7 @@ def daily_report_review(*, report: DailyReport, by: Membership, comment: str) ->
     ensure_can_write(by)
     if not supervises(by, report.rep_id):
         raise PermissionDenied(_("Only a manager above the account manager may sign off this report."))
+    _lock(report)
     if report.status != DailyReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be signed off."))
     if not (comment or "").strip():
