@@ -123,4 +123,4 @@ def test_query_count_does_not_grow_with_targets(book, admin, api_as):
 def test_headers_are_translated():
     with translation.override("zh-hans"):
         headers = list(progress_columns().values())
-    assert headers[5:8] == ["实际完成", "完成率 %", "应完成进度"]
+    assert headers[5:8] == ["实际完成", "达成率 %", "应完成进度"]

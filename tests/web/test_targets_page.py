@@ -128,5 +128,5 @@ def test_zh_hans_labels(client_as, url, rep):
     client = client_as(rep)
     client.get(url("dashboard"))
     text = client.get(url("targets:mine")).text
-    for label in ("我的目标", "实际完成", "完成率", "应完成进度", "预测", "差距", "本月"):
+    for label in ("我的目标", "实际完成", "达成率", "应完成进度", "预测", "差距", "本月"):
         assert label in text, label
