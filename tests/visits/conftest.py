@@ -3,10 +3,19 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from apps.visits.selectors import tenant_today
 from tests.factories import CustomerFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English: a language left active by an earlier request in this
+    worker (a Chinese page test, say) must not leak into service tests."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
