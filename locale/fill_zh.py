@@ -561,6 +561,9 @@ ZH = {
     "No targets in %(year)s.": "%(year)s 年没有目标。",
     "Appraisal": "考核",
     "This appraisal is no longer a draft: its KPI lines stay as they were submitted.": "该考核已不是草稿：其考核指标保持提交时的内容。",
+    # ---- appraisal notifications
+    "Your appraisal for %(cycle)s is ready: please read it and acknowledge": "您的%(cycle)s考核已提交：请阅读并确认",
+    "%(rep)s acknowledged the appraisal for %(cycle)s": "%(rep)s 已确认%(cycle)s的考核",
 }
 
 # "Account manager" as a role (Role.REP) has the same msgid as the field label: both are 客户经理.

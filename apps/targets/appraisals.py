@@ -9,13 +9,15 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.org.models import ReportingClosure
 from apps.org.selectors import can_see_member, restrict_to_viewer, supervises, visible_member_ids
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
 from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
 from .targets import _metric_exists
@@ -214,6 +216,7 @@ def appraisal_submit(*, appraisal: Appraisal, by: Membership, rating: int, feedb
     appraisal.manager, appraisal.submitted_at = by, timezone.now()
     appraisal.save()
     audit_log(appraisal, "targets.appraisal.submitted", actor=by, changes={"status": ["draft", "submitted"]})
+    _tell(appraisal, appraisal.rep_id, by, "appraisal_submitted")
     return appraisal
 
 
@@ -233,7 +236,43 @@ def appraisal_acknowledge(*, appraisal: Appraisal, by: Membership, comment: str 
         actor=by,
         changes={"status": ["submitted", "acknowledged"]},
     )
+    _tell(appraisal, appraisal.manager_id, by, "appraisal_acknowledged")
     return appraisal
+
+
+def _tell(appraisal: Appraisal, recipient_id: int | None, by: Membership, kind: str) -> None:
+    """In the app and by mail, in the recipient's language: the rep when their appraisal is ready
+    to read and sign, the manager when the rep has signed. Once per appraisal and step."""
+    if not recipient_id:
+        return
+    recipient = Membership.objects.select_related("user", "tenant").get(pk=recipient_id)
+    cycle = AppraisalCycle.objects.get(pk=appraisal.cycle_id)
+    with translation.override(recipient_languages([recipient])[recipient.pk]):
+        if kind == "appraisal_submitted":
+            title = _("Your appraisal for %(cycle)s is ready: please read it and acknowledge") % {
+                "cycle": cycle.name
+            }
+        else:
+            title = _("%(rep)s acknowledged the appraisal for %(cycle)s") % {
+                "rep": by.name,
+                "cycle": cycle.name,
+            }
+    url = reverse(
+        "appraisals:detail", kwargs={"tenant_slug": recipient.tenant.slug, "appraisal_id": appraisal.pk}
+    )
+    notify_many(
+        tenant=recipient.tenant,
+        messages=[
+            Message(
+                recipient=recipient,
+                kind=kind,
+                title=title,
+                body=appraisal.rep_comment if kind == "appraisal_acknowledged" else "",
+                url=url,
+                dedupe_key=f"{kind}:{appraisal.pk}",
+            )
+        ],
+    )
 
 
 @transaction.atomic

@@ -158,3 +158,23 @@ def test_create_for_cycle_query_count_does_not_grow_with_reps(book):
     with scopes_disabled():
         Appraisal.objects.all().delete()
     assert _queries_for(book, 10) == small
+
+
+def test_the_rep_hears_when_it_is_submitted_and_the_manager_when_it_is_acknowledged(
+    book, cycle, api_as, django_capture_on_commit_callbacks
+):
+    from apps.tenancy.models import Notification, OutboxMail
+
+    pk = generate(book, cycle, api_as)[book.rep_a.pk]["id"]
+    rep, manager = api_as(book.rep_a), api_as(book.manager)
+    with django_capture_on_commit_callbacks():
+        manager.post(f"{URL}{pk}/submit/", {"rating": 4}, format="json")
+        rep.post(f"{URL}{pk}/acknowledge/", {"comment": "Agreed"}, format="json")
+    with scopes_disabled():
+        told = {(n.recipient_id, n.kind): n for n in Notification.objects.filter(tenant=book.tenant)}
+        mails = OutboxMail.objects.filter(tenant=book.tenant).count()
+    assert set(told) == {(book.rep_a.pk, "appraisal_submitted"), (book.manager.pk, "appraisal_acknowledged")}
+    assert told[(book.rep_a.pk, "appraisal_submitted")].url.endswith(f"/appraisals/{pk}/")
+    assert "November" in told[(book.manager.pk, "appraisal_acknowledged")].title
+    assert told[(book.manager.pk, "appraisal_acknowledged")].body == "Agreed"
+    assert mails == 2
