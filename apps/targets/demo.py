@@ -415,3 +415,5 @@ def _seed_small(ctx: DemoContext) -> None:
 
 
 register_demo_seeder(30, seed_targets)
+
+from . import demo_appraisals  # noqa: E402, F401  (registers the appraisals seeder, order 35)

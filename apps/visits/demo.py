@@ -1,0 +1,583 @@
+"""Demo data for field work: six weeks of daily visit plans, visits with check-ins, daily reports with
+the manager's sign-off (批示), the orders and collections of the foundation linked to the visits they
+were taken on, and a handful of market situation reports with the managers' notifications.
+
+Registered at order 40, after the foundation (10) and the targets (30); the weekly rollup (90) reads
+what is written here. Deterministic for a given `ctx.today`, and set-based: a few reads, then one
+bulk insert per table (sync columns are filled by the tables' triggers).
+
+What a login finds on the demo's today: plans of today in the manager's approval queue (demo-rep's
+among them), yesterday's reports waiting for the 批示, open market reports with unread notifications.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.customers.models import Customer
+from apps.sales.models import Order, Payment
+from apps.tenancy.demo import DemoContext, register_demo_seeder
+from apps.tenancy.models import Membership, Notification, Role
+
+from .models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit, VisitPlan
+from .reports import report_deadline
+from .services import haversine_m
+
+WEEKS = 6
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Texts:
+    cost_scale: float
+    plan_notes: tuple[str, ...]
+    approve_comments: tuple[str, ...]
+    return_comments: tuple[str, ...]
+    purpose_notes: dict[str, tuple[str, ...]]
+    results: dict[str, tuple[str, ...]]
+    not_met: tuple[str, ...]
+    postponed: tuple[str, ...]
+    prospects: tuple[str, ...]
+    competitor: tuple[str, ...]
+    feedback: tuple[str, ...]
+    learnings: tuple[str, ...]
+    complaints: tuple[str, ...]
+    review_comments: tuple[str, ...]
+    market: tuple[tuple[str, str, str, str], ...]  # category, urgency, title, body
+    responses: tuple[str, ...]
+
+
+ZH = Texts(
+    cost_scale=1.0,
+    plan_notes=(
+        "上午集中拜访城区客户，下午回公司整理报价。",
+        "重点跟进本月回款，顺路拜访两家新客户。",
+        "按区域路线安排，减少往返时间。",
+        "",
+        "",
+    ),
+    approve_comments=(
+        "同意。注意把回款放在第一位。",
+        "可以，新客户拜访后当天在日报里写清楚需求。",
+        "路线合理，同意。",
+        "同意，重点客户要见到决策人。",
+    ),
+    return_comments=(
+        "拜访目的写得太笼统，请补充每家客户要达成的具体结果后再提交。",
+        "本周回款任务较重，请把两家逾期客户加进计划。",
+        "路线来回重复，请按区域重新排一下。",
+    ),
+    purpose_notes={
+        "new_customer": ("初次拜访，了解采购流程和决策人。", "介绍公司和主推产品，争取试用。"),
+        "market_research": ("了解周边门店的陈列和价格。", "收集竞品近期促销信息。"),
+        "collection": ("催收上月货款，带对账单。", "确认付款计划和开票信息。"),
+        "service": ("例行回访，检查库存和陈列。", "了解使用情况，收集改进意见。"),
+        "complaint": ("处理上批货物包装破损的投诉。", "跟进送货延迟的投诉，确认补发时间。"),
+        "order": ("根据库存情况落实补货订单。", "推荐新品，争取本周下单。"),
+        "other": ("陪同区域经理走访。", "参加客户年度供应商会议。"),
+    },
+    results={
+        "new_customer": ("见到采购负责人，对方有兴趣，约下周送样。", "已建立联系，客户要求先报价。"),
+        "market_research": ("竞品在该区域降价约 5%，陈列位置更好。", "周边三家门店均在做满减活动。"),
+        "collection": ("客户确认本周内付款。", "已收到部分货款，余款月底前付清。"),
+        "service": ("库存充足，客户对服务满意。", "客户反映送货及时，建议增加小包装。"),
+        "complaint": ("已向客户致歉并安排补发，客户表示理解。", "问题已解决，客户同意继续合作。"),
+        "order": ("客户现场确认补货订单。", "客户下单，要求周五前送达。"),
+        "other": ("会议顺利，客户明年预算基本确定。", "陪访完成，区域经理给出改进建议。"),
+    },
+    not_met=("联系人临时外出，未见到。", "客户临时开会，改约下次。", "到店后负责人不在，留下资料。"),
+    postponed=("客户要求改到下周。", "因天气原因改期。", "客户盘点，约定后天再来。"),
+    prospects=("新开业连锁便利店", "园区新入驻科技公司", "区政府采购中心", "社区团购站点"),
+    competitor=(
+        "竞争对手在本区推出买十送一活动，部分经销商开始观望。",
+        "竞品复印纸报价比我们低 3 元/箱，客户拿来压价。",
+        "听说竞争对手下月上新款碎纸机，已在重点客户处预热。",
+        "竞品业务员本周密集拜访我们的两家老客户。",
+        "",
+        "",
+    ),
+    feedback=(
+        "客户希望账期从 30 天延长到 45 天。",
+        "客户对送货速度满意，但希望能提供电子对账单。",
+        "采购经理反映部分耗材规格不全，建议补齐型号。",
+        "客户认为新品价格偏高，需要更多促销支持。",
+        "老客户对售后响应速度给予肯定。",
+        "",
+    ),
+    learnings=(
+        "拜访前先确认决策人时间，可以减少无效拜访。",
+        "回款要提前一周提醒，月底集中催收效果差。",
+        "介绍新品时带样品，客户更容易下单。",
+        "按区域排路线，一天能多跑一家客户。",
+        "处理投诉先倾听再解释，客户情绪明显缓和。",
+        "",
+    ),
+    complaints=("", "", "", "", "处理一起包装破损投诉，已安排补发。", "客户投诉发票开错，已联系财务重开。"),
+    review_comments=(
+        "回款跟进得很好，继续保持。",
+        "新客户的需求要尽快形成报价，别拖。",
+        "竞品降价信息很重要，明天早会上讲一下。",
+        "拜访量够了，但有效拜访偏少，下周重点见决策人。",
+        "投诉处理及时，值得表扬。",
+        "日报写得清楚，客户反馈转给产品部。",
+        "注意按时提交日报。",
+    ),
+    market=(
+        (
+            "price",
+            "urgent",
+            "竞品复印纸全面降价 8%",
+            "主要竞品从本周起对 A4 复印纸降价约 8%，已有两家经销商要求我们跟进价格。",
+        ),
+        (
+            "product",
+            "normal",
+            "竞争对手发布新款碎纸机",
+            "竞争对手在展会上发布静音碎纸机，价格与我们主推型号接近，预计下月到货。",
+        ),
+        (
+            "channel",
+            "urgent",
+            "经销商跨区低价窜货",
+            "发现外区经销商以低于指导价 10% 向本区客户供货，影响本区经销商积极性。",
+        ),
+        (
+            "competitor",
+            "normal",
+            "竞品业务员集中拜访我方重点客户",
+            "本周竞品团队连续拜访我们三家重点客户，提供免费试用和延长账期。",
+        ),
+        (
+            "policy",
+            "normal",
+            "政府采购改为电子商城集中采购",
+            "区政府采购中心通知下季度起办公用品通过电子商城下单，需尽快完成入驻。",
+        ),
+        ("price", "normal", "纸浆涨价，客户询问是否调价", "多家客户询问明年是否调价，希望提前锁定价格。"),
+        (
+            "channel",
+            "normal",
+            "电商平台低价影响门店销售",
+            "部分门店反映电商平台同款耗材价格低于门店，顾客到店比价后流失。",
+        ),
+    ),
+    responses=(
+        "已收到，本周内和市场部商量应对方案。",
+        "先稳住重点客户，价格政策周五前答复。",
+        "已上报销售总监，请继续收集具体的价格和客户名单。",
+    ),
+)
+
+EN = Texts(
+    cost_scale=0.25,
+    plan_notes=(
+        "Morning in the city centre, quotes in the afternoon.",
+        "Collections first this week.",
+        "",
+        "",
+    ),
+    approve_comments=(
+        "Approved. Collections first.",
+        "Fine, see the decision maker this time.",
+        "Good route.",
+    ),
+    return_comments=(
+        "The purposes are too vague: say what each visit should achieve and resubmit.",
+        "Add the two overdue accounts to this plan, please.",
+    ),
+    purpose_notes={
+        "new_customer": ("First call: buying process and decision maker.",),
+        "market_research": ("Check shelf prices nearby.",),
+        "collection": ("Collect last month's invoices.",),
+        "service": ("Routine call: stock and display.",),
+        "complaint": ("Follow up the late delivery complaint.",),
+        "order": ("Top-up order for the month.",),
+        "other": ("Joint visit with the area manager.",),
+    },
+    results={
+        "new_customer": ("Met the buyer; samples next week.", "Asked for a quote first."),
+        "market_research": ("A competitor cut prices by about 5%.",),
+        "collection": ("Payment promised this week.", "Part paid, the rest by month end."),
+        "service": ("Stock fine, customer satisfied.",),
+        "complaint": ("Apologised, replacement booked; customer satisfied.",),
+        "order": ("Order confirmed on site.",),
+        "other": ("Budget for next year roughly agreed.",),
+    },
+    not_met=("Contact out of office.", "Buyer in a meeting; rebooked."),
+    postponed=("Customer asked for next week.", "Stocktake day; coming back on Thursday."),
+    prospects=("New convenience chain outlet", "Start-up in the business park"),
+    competitor=("A competitor offers 10+1 on copy paper.", "", ""),
+    feedback=("Asks for 45-day terms.", "Happy with delivery times.", ""),
+    learnings=("Confirm the decision maker's time before going.", ""),
+    complaints=("", "", "", "Damaged carton replaced."),
+    review_comments=(
+        "Good follow-up on collections.",
+        "More effective visits next week, please.",
+        "Noted, thanks.",
+    ),
+    market=(
+        ("price", "urgent", "Competitor cuts copy paper prices by 8%", "Two dealers ask us to match."),
+        (
+            "channel",
+            "normal",
+            "Parallel imports below list price",
+            "A dealer from another area undercuts ours.",
+        ),
+        ("product", "normal", "Competitor launches a quiet shredder", "Priced close to our best seller."),
+    ),
+    responses=("Noted; pricing answer by Friday.", "Escalated; keep collecting names and prices."),
+)
+
+# Purpose of the filler visits (orders and collections of the day bring their own).
+PURPOSES = (("service", 34), ("order", 18), ("collection", 14), ("new_customer", 12), ("market_research", 10),
+            ("complaint", 5), ("other", 7))  # fmt: skip
+SLOTS = (dt.time(9, 0), dt.time(10, 0), dt.time(11, 0), dt.time(13, 30), dt.time(14, 30), dt.time(15, 30),
+         dt.time(16, 30))  # fmt: skip
+
+
+def working_days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [
+        first + dt.timedelta(days=i)
+        for i in range((last - first).days + 1)
+        if (first + dt.timedelta(days=i)).weekday() < 5
+    ]
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    day += dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def seed_field_work(ctx: DemoContext) -> None:
+    tenant, today = ctx.tenant, ctx.today
+    texts = ZH if ctx.spec.locale == "zh" else EN
+    rng = ctx.rng("visits")
+    tz = tenant.tzinfo
+
+    def at(day: dt.date, time: dt.time, minutes: int = 0) -> dt.datetime:
+        return dt.datetime.combine(day, time, tzinfo=tz) + dt.timedelta(minutes=minutes)
+
+    members = list(Membership.objects.filter(tenant=tenant).select_related("user").order_by("employee_no"))
+    reps = [m for m in members if m.role == Role.REP]
+    by_pk = {m.pk: m for m in members}
+    customers: dict[int, list[Customer]] = {}
+    for c in Customer.objects.filter(tenant=tenant).exclude(status=Customer.Status.LOST).order_by("code"):
+        customers.setdefault(c.owner_id, []).append(c)
+
+    # The field-work window: the working days of the last six weeks before today, and the plan day
+    # (today, or the next working day when the demo's today falls on a weekend).
+    past = working_days(today - dt.timedelta(weeks=WEEKS), today - dt.timedelta(days=1))
+    plan_day = today if today.weekday() < 5 else next_working_day(today)
+    orders: dict[tuple[int, int, dt.date], list[int]] = {}
+    for pk, rep, customer, day in (
+        Order.objects.filter(tenant=tenant, order_date__gte=past[0], order_date__lte=past[-1])
+        .exclude(status=Order.Status.CANCELLED)
+        .order_by("number")
+        .values_list("pk", "rep_id", "customer_id", "order_date")
+    ):
+        orders.setdefault((rep, customer, day), []).append(pk)
+    payments: dict[tuple[int, int, dt.date], list[int]] = {}
+    for pk, rep, customer, day in (
+        Payment.objects.filter(tenant=tenant, received_on__gte=past[0], received_on__lte=past[-1])
+        .order_by("reference")
+        .values_list("pk", "rep_id", "customer_id", "received_on")
+    ):
+        payments.setdefault((rep, customer, day), []).append(pk)
+
+    plans: list[VisitPlan] = []
+    visits: list[Visit] = []
+    reports: list[DailyReport] = []
+    links: list[
+        tuple[Visit, DailyReport | None, list[int], list[int]]
+    ] = []  # visit, report, orders, payments
+    purposes, weights = zip(*PURPOSES, strict=True)
+    last_day = past[-1]
+
+    for rep in reps:
+        own = customers.get(rep.pk, [])
+        manager = by_pk.get(rep.reports_to_id)
+        for day in [*past, plan_day]:
+            is_past = day < plan_day
+            roll = rng.random()
+            attendance = (
+                DailyReport.Attendance.LEAVE
+                if roll < 0.03
+                else DailyReport.Attendance.SICK
+                if roll < 0.045
+                else DailyReport.Attendance.TRAINING
+                if roll < 0.06
+                else DailyReport.Attendance.ON_DUTY
+            )
+            if not is_past:
+                attendance = DailyReport.Attendance.ON_DUTY
+            report = None
+            if is_past:
+                report = _report(ctx, texts, rng, rep, manager, day, attendance, last_day, at)
+                reports.append(report)
+            if attendance != DailyReport.Attendance.ON_DUTY or not own:
+                continue
+
+            plan = _plan(texts, rng, rep, manager, day, is_past, rep.user.username == "demo-rep", at)
+            plans.append(plan)
+            # The day's deals come first: a customer who ordered or paid that day was mostly visited.
+            chosen: list[tuple[Customer, str, list[int], list[int]]] = []
+            for c in own:
+                key = (rep.pk, c.pk, day)
+                if (key in orders or key in payments) and is_past and rng.random() < 0.75:
+                    purpose = "order" if key in orders else "collection"
+                    chosen.append((c, purpose, orders.get(key, []), payments.get(key, [])))
+            target = rng.randint(3, 6)
+            picked = {c.pk for c, *_ in chosen}
+            pool = [c for c in own if c.pk not in picked]
+            for c in rng.sample(pool, k=min(len(pool), max(0, target - len(chosen)))):
+                chosen.append((c, rng.choices(purposes, weights)[0], [], []))
+            chosen = chosen[:6]
+            rng.shuffle(chosen)
+            prospect = rng.random() < 0.12
+            for position, (c, purpose, order_ids, payment_ids) in enumerate(chosen, start=1):
+                visit = _visit(texts, rng, rep, day, plan, c, purpose, position, is_past, bool(order_ids), at)
+                visit.report = report
+                visits.append(visit)
+                if order_ids or payment_ids:
+                    links.append((visit, report, order_ids, payment_ids))
+            if prospect:
+                visit = Visit(
+                    tenant=tenant,
+                    rep=rep,
+                    day=day,
+                    plan=plan,
+                    planned=True,
+                    prospect_name=rng.choice(texts.prospects),
+                    area=own[0].address[:6] if texts is ZH else "",
+                    planned_time=SLOTS[-1],
+                    purpose="new_customer",
+                    note=rng.choice(texts.purpose_notes["new_customer"]),
+                    position=len(chosen) + 1,
+                    report=report,
+                )
+                if is_past:
+                    visit.outcome = rng.choice(("done", "done", "not_met"))
+                    visit.effective = visit.outcome == "done" and rng.random() < 0.5
+                    visit.result_note = rng.choice(
+                        texts.results["new_customer"] if visit.outcome == "done" else texts.not_met
+                    )
+                    visit.cost = _cost(rng, texts)
+                visits.append(visit)
+            # Now and then an unplanned visit, recorded in the day's report.
+            if is_past and rng.random() < 0.1 and pool:
+                c = rng.choice(pool)
+                visit = _visit(texts, rng, rep, day, None, c, "service", len(chosen) + 2, True, False, at)
+                visit.planned, visit.report, visit.planned_time = False, report, None
+                visits.append(visit)
+
+    VisitPlan.objects.bulk_create(plans, batch_size=2000)
+    DailyReport.objects.bulk_create(reports, batch_size=2000)
+    for visit in visits:  # the FKs to rows just inserted
+        visit.plan_id = visit.plan.pk if visit.plan else None
+        visit.report_id = visit.report.pk if visit.report else None
+    Visit.objects.bulk_create(visits, batch_size=2000)
+    ReportOrder.objects.bulk_create(
+        [
+            ReportOrder(tenant=tenant, report=report, visit=visit, order_id=order_id)
+            for visit, report, order_ids, _p in links
+            if report is not None
+            for order_id in order_ids
+        ],
+        batch_size=2000,
+    )
+    ReportPayment.objects.bulk_create(
+        [
+            ReportPayment(tenant=tenant, report=report, visit=visit, payment_id=payment_id)
+            for visit, report, _o, payment_ids in links
+            if report is not None
+            for payment_id in payment_ids
+        ],
+        batch_size=2000,
+    )
+    _market_reports(ctx, texts, reps, by_pk, customers, past, at)
+
+
+def _plan(texts, rng, rep, manager, day, is_past, is_demo_rep, at) -> VisitPlan:
+    plan = VisitPlan(tenant_id=rep.tenant_id, rep=rep, day=day, note=rng.choice(texts.plan_notes))
+    if is_past:
+        returned = rng.random() < 0.03
+        plan.status = VisitPlan.Status.RETURNED if returned else VisitPlan.Status.APPROVED
+        plan.submitted_at = at(day, dt.time(8, 0), -rng.randint(5, 14 * 60))
+        plan.reviewed_by, plan.reviewed_at = manager, at(day, dt.time(8, 30), rng.randint(0, 60))
+        if returned:
+            plan.review_comment = rng.choice(texts.return_comments)
+        elif rng.random() < 0.25:
+            plan.review_comment = rng.choice(texts.approve_comments)
+        return plan
+    # The plan day: the manager's approval queue has work (demo-rep's plan is always in it).
+    roll = rng.random()
+    status = (
+        VisitPlan.Status.SUBMITTED
+        if is_demo_rep or roll < 0.5
+        else VisitPlan.Status.DRAFT
+        if roll < 0.75
+        else VisitPlan.Status.APPROVED
+        if roll < 0.92
+        else VisitPlan.Status.RETURNED
+    )
+    plan.status = status
+    if status != VisitPlan.Status.DRAFT:
+        plan.submitted_at = at(day, dt.time(7, 30), -rng.randint(0, 12 * 60))
+    if status in (VisitPlan.Status.APPROVED, VisitPlan.Status.RETURNED):
+        plan.reviewed_by, plan.reviewed_at = manager, at(day, dt.time(8, 0), rng.randint(0, 40))
+        if status == VisitPlan.Status.RETURNED:
+            plan.review_comment = rng.choice(texts.return_comments)
+    return plan
+
+
+def _cost(rng, texts: Texts) -> Decimal:
+    return (Decimal(str(round(rng.uniform(8, 120) * texts.cost_scale, 1)))).quantize(CENT)
+
+
+def _visit(texts, rng, rep, day, plan, customer, purpose, position, is_past, has_order, at) -> Visit:
+    slot = SLOTS[min(position - 1, len(SLOTS) - 1)]
+    visit = Visit(
+        tenant_id=rep.tenant_id,
+        rep=rep,
+        day=day,
+        plan=plan,
+        customer=customer,
+        area=customer.address[: customer.address.find("区") + 1] if "区" in customer.address else "",
+        planned_time=slot,
+        purpose=purpose,
+        note=rng.choice(texts.purpose_notes[purpose]),
+        position=position,
+    )
+    if not is_past:
+        return visit
+    roll = rng.random()
+    outcome = "done" if has_order or roll < 0.84 else "not_met" if roll < 0.92 else "postponed"
+    visit.outcome = outcome
+    if outcome == "postponed":
+        visit.result_note = rng.choice(texts.postponed)
+        return visit
+    visit.cost = _cost(rng, texts)
+    visit.check_in_at = at(day, slot, rng.randint(-20, 25))
+    far = rng.random() < 0.04
+    lat0, lng0 = float(customer.latitude), float(customer.longitude)
+    spread = rng.uniform(0.012, 0.04) if far else abs(rng.gauss(0, 0.0006))
+    angle = rng.uniform(0, 2 * math.pi)
+    lat, lng = lat0 + spread * math.sin(angle), lng0 + spread * math.cos(angle)
+    visit.check_in_lat, visit.check_in_lng = Decimal(f"{lat:.6f}"), Decimal(f"{lng:.6f}")
+    visit.check_in_accuracy_m = rng.randint(8, 60)
+    visit.check_in_distance_m = round(haversine_m(lat, lng, lat0, lng0))
+    visit.check_in_far = visit.check_in_distance_m > 500
+    if outcome == "not_met":
+        visit.result_note = rng.choice(texts.not_met)
+        visit.effective = False
+        return visit
+    visit.result_note = rng.choice(texts.results[purpose])
+    visit.effective = has_order or rng.random() < 0.62
+    visit.check_out_at = visit.check_in_at + dt.timedelta(minutes=rng.randint(25, 95))
+    visit.check_out_lat, visit.check_out_lng = visit.check_in_lat, visit.check_in_lng
+    return visit
+
+
+def _report(ctx, texts, rng, rep, manager, day, attendance, last_day, at) -> DailyReport:
+    deadline = report_deadline(tenant=ctx.tenant, day=day)
+    on_duty = attendance == DailyReport.Attendance.ON_DUTY
+    late = rng.random() < 0.08
+    submitted = (
+        deadline + dt.timedelta(minutes=rng.randint(20, 14 * 60))
+        if late
+        else deadline - dt.timedelta(minutes=rng.randint(10, 150))
+    )
+    report = DailyReport(
+        tenant_id=rep.tenant_id,
+        rep=rep,
+        day=day,
+        attendance=attendance,
+        complaints_handled=rng.choice(texts.complaints) if on_duty else "",
+        competitor_info=rng.choice(texts.competitor) if on_duty else "",
+        customer_feedback=rng.choice(texts.feedback) if on_duty else "",
+        learnings=rng.choice(texts.learnings),
+        status=DailyReport.Status.SUBMITTED,
+        submitted_at=submitted,
+        deadline_at=deadline,
+        on_time=submitted <= deadline,
+    )
+    # Yesterday's reports wait for the 批示; older ones are mostly signed off.
+    if day < last_day and rng.random() < 0.92 and manager is not None:
+        report.status = DailyReport.Status.REVIEWED
+        report.reviewed_by = manager
+        report.reviewed_at = at(next_working_day(day), dt.time(9, 0), rng.randint(0, 150))
+        report.manager_comment = rng.choice(texts.review_comments) if rng.random() < 0.8 else ""
+    return report
+
+
+def _market_reports(ctx, texts, reps, by_pk, customers, past, at) -> None:
+    """Market situation reports of the last weeks: the older acknowledged or closed, the recent ones
+    open, each open one with an unread notification for the author's manager."""
+    tenant = ctx.tenant
+    rng = ctx.rng("market_reports")
+    demo_rep = next((r for r in reps if r.user.username == "demo-rep"), None)
+    rows: list[MarketReport] = []
+    n = len(texts.market)
+    for i, (category, urgency, title, body) in enumerate(texts.market):
+        rep = demo_rep if (demo_rep is not None and i in (0, 3)) else rng.choice(reps)
+        day = past[-1 - (i * (len(past) - 1)) // max(1, n - 1)] if i else past[-1]
+        own = customers.get(rep.pk, [])
+        customer = rng.choice(own) if own and rng.random() < 0.6 else None
+        report = MarketReport(
+            tenant=tenant,
+            rep=rep,
+            raised_at=at(day, dt.time(rng.randint(9, 17), rng.choice((0, 15, 30, 45)))),
+            customer=customer,
+            region_id=customer.region_id if customer else None,
+            category=category,
+            urgency=urgency,
+            title=title,
+            body=body,
+        )
+        age = (past[-1] - day).days
+        manager = by_pk.get(rep.reports_to_id)
+        if age > 10 and manager is not None:
+            report.status = MarketReport.Status.CLOSED if age > 20 else MarketReport.Status.ACKNOWLEDGED
+            report.acknowledged_by = manager
+            report.acknowledged_at = report.raised_at + dt.timedelta(hours=rng.randint(1, 20))
+            report.response = rng.choice(texts.responses)
+        rows.append(report)
+    MarketReport.objects.bulk_create(rows)
+    notes = []
+    with translation.override(ctx.spec.language):
+        for report in rows:
+            manager = by_pk.get(report.rep.reports_to_id)
+            if manager is None:
+                continue
+            prefix = _("URGENT: ") if report.urgency == MarketReport.Urgency.URGENT else ""
+            title = _("Market report from %(rep)s: %(title)s") % {
+                "rep": report.rep.name,
+                "title": report.title,
+            }
+            notes.append(
+                Notification(
+                    tenant=tenant,
+                    recipient=manager,
+                    kind="market_report",
+                    title=(prefix + title)[:200],
+                    body=f"{report.get_category_display()}\n{report.body}",
+                    url=reverse(
+                        "reports:market-detail", kwargs={"tenant_slug": tenant.slug, "report_id": report.pk}
+                    ),
+                    dedupe_key=f"market-report:{report.pk}:{manager.pk}",
+                    read_at=report.acknowledged_at,
+                )
+            )
+    Notification.objects.bulk_create(notes)
+
+
+register_demo_seeder(40, seed_field_work)
