@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from apps.tenancy.demo import DemoContext, register_demo_seeder
-from apps.tenancy.models import Membership, Role
+from apps.tenancy.models import Membership, Notification, Role
 
 from .appraisals import appraisal_create_for_cycle, appraisal_cycle_save, appraisal_set_lines
 from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction
@@ -125,6 +129,46 @@ def seed_appraisals(ctx: DemoContext) -> None:
         appraisals, ["status", "rating", "feedback", "submitted_at", "acknowledged_at", "rep_comment"]
     )
     ImprovementAction.objects.bulk_create(actions)
+    _notifications(ctx, cycle, appraisals, manager)
+
+
+def _notifications(ctx: DemoContext, cycle: AppraisalCycle, appraisals: list[Appraisal], manager) -> None:
+    """What the workflow told people (as appraisals.appraisal_submit and _acknowledge do, without the
+    mails): the rep that the appraisal is ready, the manager that the rep signed. Read once acted on."""
+    tenant = ctx.tenant
+    rows = []
+    with translation.override(ctx.spec.language):
+        for a in appraisals:
+            url = reverse("appraisals:detail", kwargs={"tenant_slug": tenant.slug, "appraisal_id": a.pk})
+            if a.status == S.DRAFT:
+                continue
+            rows.append(
+                Notification(
+                    tenant=tenant,
+                    recipient=a.rep,
+                    kind="appraisal_submitted",
+                    title=_("Your appraisal for %(cycle)s is ready: please read it and acknowledge")
+                    % {"cycle": cycle.name},
+                    url=url,
+                    dedupe_key=f"appraisal_submitted:{a.pk}",
+                    read_at=a.acknowledged_at,
+                )
+            )
+            if a.acknowledged_at is not None:
+                rows.append(
+                    Notification(
+                        tenant=tenant,
+                        recipient=manager,
+                        kind="appraisal_acknowledged",
+                        title=_("%(rep)s acknowledged the appraisal for %(cycle)s")
+                        % {"rep": a.rep.name, "cycle": cycle.name},
+                        body=a.rep_comment,
+                        url=url,
+                        dedupe_key=f"appraisal_acknowledged:{a.pk}",
+                        read_at=a.acknowledged_at + dt.timedelta(hours=3) if a.status == S.CLOSED else None,
+                    )
+                )
+    Notification.objects.bulk_create(rows)
 
 
 register_demo_seeder(35, seed_appraisals)

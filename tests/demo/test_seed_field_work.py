@@ -243,6 +243,12 @@ def test_appraisals_of_last_month_in_every_state(seeded):
         t,
     )
     assert (rated_drafts, unrated_others, actions_in_drafts) == (0, 0, 0)
+    # demo-rep was told the appraisal is ready and has not read it yet.
+    assert rows(
+        """SELECT kind, url LIKE '/t/demo/appraisals/%%' FROM tenancy_notification
+           WHERE tenant_id = %(t)s AND recipient_id = %(r)s AND kind LIKE 'appraisal%%' AND read_at IS NULL""",
+        {**t, "r": rep.pk},
+    ) == [("appraisal_submitted", True)]
 
 
 def test_rival_field_work_stays_in_its_tenant(seeded):
