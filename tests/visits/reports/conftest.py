@@ -51,3 +51,13 @@ def visit_rows():
         return [{"id": v.pk, "outcome": "done", "effective": True, "cost": "5.00", **extra} for v in visits]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_active():
+    """A page request activates the user's language for the thread and leaves it active: reset it,
+    so a Chinese-speaking user's test does not turn the next test's messages Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
