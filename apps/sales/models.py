@@ -156,3 +156,19 @@ class Payment(SyncModel):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.amount} {self.received_on}"
+
+
+class OrderLineDay(TenantModel):
+    """The lines of confirmed orders summed per (rep, local day): the KPI engine's pre-aggregate for
+    revenue and margin where no line-level filter applies, so a dashboard sums a few rows per rep and
+    day instead of every line. Kept exact by database triggers on order lines (insert, update,
+    delete) and on an order's cancellation or reinstatement (migration 0003); the app never writes it."""
+
+    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "rep", "day"], name="orderlineday_unique")]
+        indexes = [models.Index(fields=["tenant", "day"], name="orderlineday_tenant_day")]

@@ -26,6 +26,10 @@ def register_builtins() -> None:
                 "f.order_id NOT IN (SELECT o.id FROM sales_order o"
                 " WHERE o.tenant_id = %(tenant)s AND o.status = 'cancelled')"
             ),
+            # Confirmed lines per rep and day (sales.OrderLineDay, kept by triggers): revenue and
+            # margin by rep, team, line or tenant sum a row per rep and day instead of every line.
+            rollup="sales_orderlineday",
+            rollup_sums=("f.amount", "f.amount - f.cost"),
         )
     )
     registry.register_source(

@@ -48,6 +48,10 @@ class FactSource:
     product_column: str | None = None
     # A fixed predicate every fact of this source must meet (alias f, %(tenant)s is bound).
     where: str = ""
+    # A pre-aggregate of the same facts per (tenant_id, rep_id, day): sums of `rollup_sums` (written
+    # over alias f with the rollup's own column names) read from it when nothing finer is asked.
+    rollup: str = ""
+    rollup_sums: tuple[str, ...] = ()
 
     def supports(self, dimension: str) -> bool:
         if dimension == "tenant":

@@ -157,6 +157,13 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
         end = min(group["period_end"].max(), today)
         if end < start:
             continue
+        filters = target_filters(by_target[group["target"].iloc[0]])
+        # Only the facts of the owners asked about: a manager's line, not the whole tenant.
+        reps = _owner_reps(tenant, owner_kind, sorted({int(k) for k in group["key"]}))
+        if reps is not None:
+            if not reps:
+                continue
+            filters["rep_ids"] = reps
         frame = compute(
             tenant=tenant,
             metrics=list(group["metric"].unique()),
@@ -164,7 +171,7 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
             start=start,
             end=end,
             by=OWNER_DIMENSION[owner_kind],
-            filters=target_filters(by_target[group["target"].iloc[0]]),
+            filters=filters,
         )
         if frame.empty:
             continue
@@ -218,6 +225,21 @@ class TreeNode:
     children: list[TreeNode] = field(default_factory=list)
     children_sum: Decimal | None = None
     mismatch: Decimal | None = None
+
+
+def _owner_reps(tenant: Tenant, owner_kind: str, keys: list[int]) -> list[int] | None:
+    """The reps whose facts can count toward these owners: the reps themselves, or the members of the
+    teams' subtrees (one query); None for the organisation (every rep)."""
+    if owner_kind == Target.OwnerKind.REP:
+        return keys
+    if owner_kind == Target.OwnerKind.TEAM:
+        subtree = TeamClosure.objects.filter(tenant_id=tenant.pk, ancestor_id__in=keys).values(
+            "descendant_id"
+        )
+        return sorted(
+            Membership.objects.filter(tenant_id=tenant.pk, team__in=subtree).values_list("pk", flat=True)
+        )
+    return None
 
 
 def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:

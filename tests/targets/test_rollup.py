@@ -1,0 +1,106 @@
+"""The per-rep-and-day pre-aggregate of order lines (sales.OrderLineDay): kept equal to the lines of
+live orders by the database triggers through every kind of write, and read by compute() only where
+it answers exactly (plain revenue and margin sums, no finer filter)."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope
+
+from apps.sales import services as sales
+from apps.sales.models import Order, OrderLine
+from apps.targets.engine import compute
+
+pytestmark = pytest.mark.django_db
+
+LIVE_LINES = """
+    SELECT rep_id, order_date, sum(amount), sum(cost) FROM sales_orderline l
+    WHERE tenant_id = %s AND NOT EXISTS (SELECT 1 FROM sales_order o WHERE o.id = l.order_id AND o.status = 'cancelled')
+    GROUP BY 1, 2 HAVING sum(amount) <> 0 OR sum(cost) <> 0"""
+ROLLUP = """
+    SELECT rep_id, day, amount, cost FROM sales_orderlineday
+    WHERE tenant_id = %s AND (amount <> 0 OR cost <> 0)"""
+
+
+def rows(sql, tenant) -> set[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, [tenant.pk])
+        return set(cur.fetchall())
+
+
+def assert_rollup_matches(tenant):
+    expected = rows(LIVE_LINES, tenant)
+    assert expected and rows(ROLLUP, tenant) == expected
+
+
+def test_the_rollup_holds_the_lines_of_live_orders_per_rep_and_day(book, rival_book):
+    assert_rollup_matches(book.tenant)
+    # the cancelled 9999 of 10 November is not in it
+    assert (book.rep_a.pk, dt.date(2026, 11, 10)) not in {
+        (r, d) for r, d, _a, _c in rows(ROLLUP, book.tenant)
+    }
+
+
+def test_the_rollup_follows_every_write(book):
+    admin = book.manager.reports_to
+    with scope(tenant=book.tenant.pk):
+        order = sales.order_create(
+            tenant=book.tenant,
+            by=admin,
+            customer=book.c3,
+            rep=book.rep_b,
+            order_date=dt.date(2026, 11, 20),
+            lines=[{"product": book.px, "quantity": Decimal("2"), "unit_price": Decimal("50")}],
+        )
+        assert_rollup_matches(book.tenant)
+        # lines replaced, then the order moved to another day and rep
+        order = sales.order_update(
+            order=order,
+            by=admin,
+            lines=[{"product": book.py, "quantity": Decimal("3"), "unit_price": Decimal("70")}],
+        )
+        assert_rollup_matches(book.tenant)
+        order = sales.order_update(order=order, by=admin, order_date=dt.date(2026, 11, 21), rep=book.rep_a)
+        assert_rollup_matches(book.tenant)
+        sales.order_cancel(order=order, by=admin)
+        assert_rollup_matches(book.tenant)
+        Order.objects.filter(pk=order.pk).update(status=Order.Status.CONFIRMED)  # reinstated
+        assert_rollup_matches(book.tenant)
+        OrderLine.objects.filter(order=order).update(amount=Decimal("1"))
+        assert_rollup_matches(book.tenant)
+        sales.order_delete(order=Order.objects.get(pk=order.pk), by=admin)
+        assert_rollup_matches(book.tenant)
+
+
+def _sql_of(**kwargs) -> str:
+    with CaptureQueriesContext(connection) as ctx:
+        frame = compute(**kwargs)
+    return " ".join(q["sql"] for q in ctx.captured_queries), frame
+
+
+def test_compute_reads_the_rollup_for_plain_sums_and_the_lines_otherwise(book):
+    common = {
+        "tenant": book.tenant,
+        "grain": "month",
+        "start": dt.date(2026, 10, 1),
+        "end": dt.date(2026, 11, 30),
+    }
+    with scope(tenant=book.tenant.pk):
+        sql, plain = _sql_of(metrics=["revenue", "gross_margin"], by="team", **common)
+        assert "sales_orderlineday" in sql
+        # a line-level filter, or a count, needs the lines themselves
+        for kwargs in (
+            {"metrics": ["revenue"], "by": "rep", "filters": {"category_ids": [book.cat_x.pk]}},
+            {"metrics": ["revenue", "order_count"], "by": "rep"},
+            {"metrics": ["revenue"], "by": "region"},
+        ):
+            sql, _frame = _sql_of(**kwargs, **common)
+            assert "sales_orderlineday" not in sql and "sales_orderline " in sql, kwargs
+        _sql, lines = _sql_of(metrics=["revenue", "gross_margin", "order_count"], by="team", **common)
+    assert plain.equals(lines[["revenue", "gross_margin"]])
+    # North ⊃ North-1: October 1500 + 400, November 300 + 200 (the cancelled order left out)
+    assert plain.loc[(book.north.pk, dt.date(2026, 10, 1)), "revenue"] == 1900
+    assert plain.loc[(book.north.pk, dt.date(2026, 11, 1)), "revenue"] == 500
