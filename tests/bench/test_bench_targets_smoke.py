@@ -10,11 +10,11 @@ from bench import targets as targets_bench
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
-TINY = {"reps": 5, "customers": 50, "lines": 2000, "days": 730}
+TINY = {"targets_reps": 5, "targets_customers": 50, "targets_lines": 2000, "targets_slug": "bench-smoke"}
 
 
 def test_targets_bench_runs_matches_hand_sql_and_reports_every_figure():
-    args = argparse.Namespace(**TINY, slug="bench-smoke", rebuild=False, targets_repeat=1)
+    args = argparse.Namespace(**TINY, rebuild=False, targets_repeat=1, dashboard_requests=2)
     with scopes_disabled():
         rows = targets_bench.run(args, log=lambda *_: None)
         by_name = {row.name: row for row in rows}
@@ -33,3 +33,8 @@ def test_targets_bench_runs_matches_hand_sql_and_reports_every_figure():
         again = targets_bench.run(args, log=lambda *_: None)
         assert {row.name: row for row in again}["dataset"].values["reused"] == "yes"
         assert Target.objects.filter(statement=targets_bench.MARK).count() == 480
+        # The team dashboard is timed for a manager and an admin, each period, with its query count.
+        pages = [row for row in rows if row.name.startswith("team dashboard")]
+        assert len(pages) == 6 and all(
+            row.values["p95_ms"] > 0 and row.values["queries"] > 0 for row in pages
+        )
