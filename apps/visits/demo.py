@@ -299,12 +299,14 @@ def seed_field_work(ctx: DemoContext) -> None:
     links: list[
         tuple[Visit, DailyReport | None, list[int], list[int]]
     ] = []  # visit, report, orders, payments
+    carries: list[tuple[Visit, Visit]] = []  # (visit, the postponed visit it carries over)
     purposes, weights = zip(*PURPOSES, strict=True)
     last_day = past[-1]
 
     for rep in reps:
         own = customers.get(rep.pk, [])
         manager = by_pk.get(rep.reports_to_id)
+        postponed: list[Visit] = []  # the previous working day's, mostly carried into the next plan
         for day in [*past, plan_day]:
             is_past = day < plan_day
             roll = rng.random()
@@ -323,32 +325,44 @@ def seed_field_work(ctx: DemoContext) -> None:
             if is_past:
                 report = _report(ctx, texts, rng, rep, manager, day, attendance, last_day, at)
                 reports.append(report)
+            carry, postponed = [v for v in postponed if rng.random() < 0.8], []
             if attendance != DailyReport.Attendance.ON_DUTY or not own:
                 continue
 
             plan = _plan(texts, rng, rep, manager, day, is_past, rep.user.username == "demo-rep", at)
             plans.append(plan)
             # The day's deals come first: a customer who ordered or paid that day was mostly visited.
-            chosen: list[tuple[Customer, str, list[int], list[int]]] = []
+            chosen: list[tuple[Customer, str, list[int], list[int], Visit | None]] = [
+                (v.customer, v.purpose, [], [], v) for v in carry
+            ]
             for c in own:
                 key = (rep.pk, c.pk, day)
                 if (key in orders or key in payments) and is_past and rng.random() < 0.75:
                     purpose = "order" if key in orders else "collection"
-                    chosen.append((c, purpose, orders.get(key, []), payments.get(key, [])))
+                    deal = (orders.get(key, []), payments.get(key, []))
+                    same = next((i for i, item in enumerate(chosen) if item[0].pk == c.pk), None)
+                    if same is None:
+                        chosen.append((c, purpose, *deal, None))
+                    else:
+                        chosen[same] = (c, chosen[same][1], *deal, chosen[same][4])
             target = rng.randint(3, 6)
-            picked = {c.pk for c, *_ in chosen}
+            picked = {item[0].pk for item in chosen}
             pool = [c for c in own if c.pk not in picked]
             for c in rng.sample(pool, k=min(len(pool), max(0, target - len(chosen)))):
-                chosen.append((c, rng.choices(purposes, weights)[0], [], []))
+                chosen.append((c, rng.choices(purposes, weights)[0], [], [], None))
             chosen = chosen[:6]
             rng.shuffle(chosen)
             prospect = rng.random() < 0.12
-            for position, (c, purpose, order_ids, payment_ids) in enumerate(chosen, start=1):
+            for position, (c, purpose, order_ids, payment_ids, source) in enumerate(chosen, start=1):
                 visit = _visit(texts, rng, rep, day, plan, c, purpose, position, is_past, bool(order_ids), at)
                 visit.report = report
                 visits.append(visit)
+                if source is not None:
+                    carries.append((visit, source))
                 if order_ids or payment_ids:
                     links.append((visit, report, order_ids, payment_ids))
+                if visit.outcome == Visit.Outcome.POSTPONED:
+                    postponed.append(visit)
             if prospect:
                 visit = Visit(
                     tenant=tenant,
@@ -373,8 +387,9 @@ def seed_field_work(ctx: DemoContext) -> None:
                     visit.cost = _cost(rng, texts)
                 visits.append(visit)
             # Now and then an unplanned visit, recorded in the day's report.
-            if is_past and rng.random() < 0.1 and pool:
-                c = rng.choice(pool)
+            rest = [c for c in pool if c.pk not in {item[0].pk for item in chosen}]
+            if is_past and rng.random() < 0.1 and rest:
+                c = rng.choice(rest)
                 visit = _visit(texts, rng, rep, day, None, c, "service", len(chosen) + 2, True, False, at)
                 visit.planned, visit.report, visit.planned_time = False, report, None
                 visits.append(visit)
@@ -385,6 +400,9 @@ def seed_field_work(ctx: DemoContext) -> None:
         visit.plan_id = visit.plan.pk if visit.plan else None
         visit.report_id = visit.report.pk if visit.report else None
     Visit.objects.bulk_create(visits, batch_size=2000)
+    for visit, source in carries:
+        visit.carried_from_id = source.pk
+    Visit.objects.bulk_update([visit for visit, _source in carries], ["carried_from"], batch_size=1000)
     ReportOrder.objects.bulk_create(
         [
             ReportOrder(tenant=tenant, report=report, visit=visit, order_id=order_id)

@@ -162,6 +162,14 @@ def test_visits_are_plausible(seeded):
            AND check_in_far <> (check_in_distance_m > 500)""",
         t,
     ) == [(0,)]
+    # Postponed visits are mostly carried into the rep's next plan, once, for the same customer.
+    [(carried, wrong)] = rows(
+        """SELECT count(*), count(*) FILTER (WHERE s.outcome <> 'postponed' OR s.rep_id <> v.rep_id
+                  OR s.customer_id <> v.customer_id OR s.day >= v.day OR v.plan_id IS NULL)
+           FROM visits_visit v JOIN visits_visit s ON s.id = v.carried_from_id WHERE v.tenant_id = %(t)s""",
+        t,
+    )
+    assert carried > 20 and wrong == 0
     # Linked orders and payments are the rep's own, of the visit's customer and day.
     assert rows(
         """SELECT count(*) FROM visits_reportorder ro JOIN visits_visit v ON v.id = ro.visit_id
@@ -271,3 +279,46 @@ def test_rival_field_work_stays_in_its_tenant(seeded):
         "SELECT count(*) FROM visits_dailyreport WHERE tenant_id = %s AND learnings ~ '[一-龥]'", [rival]
     )
     assert english == [(0,)]
+
+
+def page(client, name: str, **kwargs):
+    from django.urls import reverse
+
+    response = client.get(reverse(name, kwargs={"tenant_slug": "demo", **kwargs.pop("ids", {})}), kwargs)
+    assert response.status_code == 200, name
+    return response.text
+
+
+def test_demo_logins_open_the_pages_with_the_seeded_data(seeded):
+    from django.test import Client
+
+    manager, rep = member("demo", "demo-manager"), member("demo", "demo-rep")
+    t = {"t": manager.tenant_id}
+    [(report_id, comment)] = rows(
+        """SELECT id, manager_comment FROM visits_dailyreport WHERE tenant_id = %(t)s AND rep_id = %(r)s
+           AND status = 'reviewed' AND manager_comment <> '' ORDER BY day DESC LIMIT 1""",
+        {**t, "r": rep.pk},
+    )
+    [(market_id, title)] = rows(
+        "SELECT id, title FROM visits_marketreport WHERE tenant_id = %(t)s AND status = 'open' ORDER BY id LIMIT 1",
+        t,
+    )
+    [(appraisal_id,)] = rows(
+        "SELECT id FROM targets_appraisal WHERE tenant_id = %(t)s AND rep_id = %(r)s", {**t, "r": rep.pk}
+    )
+    boss = Client()
+    boss.force_login(manager.user)
+    assert rep.display_name in page(boss, "visits:queue")
+    assert rep.display_name in page(boss, "reports:queue")
+    assert comment in page(boss, "reports:detail", ids={"report_id": report_id})
+    assert title in page(boss, "reports:market-list")
+    page(boss, "reports:market-detail", ids={"report_id": market_id})
+    weekly = page(boss, "reporting:weekly", week="2026-W44")
+    assert "2026-W44" in weekly
+    page(boss, "appraisals:list")
+    page(boss, "notifications")
+    own = Client()
+    own.force_login(rep.user)
+    page(own, "appraisals:detail", ids={"appraisal_id": appraisal_id})
+    page(own, "reports:mine")
+    page(own, "visits:today")
