@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -218,8 +219,16 @@ def _create(
     *, tenant: Tenant, by: Membership, day: dt.date, visits: list[dict], **fields: Any
 ) -> DailyReport:
     ensure_can_write(by)
-    if day > tenant_today(tenant):
+    today = tenant_today(tenant)
+    if day > today:
         raise ValidationError({"day": _("A report cannot be filed for a future day.")})
+    if day < today - dt.timedelta(days=settings.DAILY_REPORT_MAX_DAYS_LATE):
+        raise ValidationError(
+            {
+                "day": _("A report can be filed at most %(days)d days after the day it reports.")
+                % {"days": settings.DAILY_REPORT_MAX_DAYS_LATE}
+            }
+        )
     report = DailyReport(
         tenant=tenant,
         rep=by,

@@ -218,3 +218,5 @@ X_FRAME_OPTIONS = "DENY"
 
 # Product settings
 BULK_MAX_ROWS = 1000
+# A daily report may be filed late, but not for a day long past (it would rewrite history).
+DAILY_REPORT_MAX_DAYS_LATE = env.int("DAILY_REPORT_MAX_DAYS_LATE", default=31)

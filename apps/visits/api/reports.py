@@ -18,6 +18,7 @@ from apps.tenancy.api.views import (
     IDEMPOTENCY_HEADER,
     SYNC_PARAMETER,
     IdempotentCreateMixin,
+    ServiceWriteMixin,
     SyncListMixin,
     TenantAPIMixin,
 )
@@ -35,6 +36,7 @@ QUANTITY = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")
 
 
 class ReportViewSet(
+    ServiceWriteMixin,
     TenantAPIMixin,
     IdempotentCreateMixin,
     SyncListMixin,
@@ -46,29 +48,14 @@ class ReportViewSet(
     """Reads from a selector, writes through services, like ServiceViewSet — but with no delete
     (reports are records of work done: they are corrected, never removed)."""
 
-    input_serializer_class = None
-    write_actions = ("create", "update", "partial_update")
-
-    def get_serializer_class(self):
-        return self.input_serializer_class if self.action in self.write_actions else self.serializer_class
-
-    def reload(self, obj):
-        return self.get_queryset().filter(pk=obj.pk).first() or obj
-
-    def perform_create(self, serializer):
-        serializer.instance = self.reload(self.create_object(dict(serializer.validated_data)))
-
-    def perform_update(self, serializer):
-        serializer.instance = self.reload(
-            self.update_object(serializer.instance, dict(serializer.validated_data))
-        )
-
 
 # ---- daily reports: output -------------------------------------------------------------------
 
 
 class ReportVisitOut(serializers.ModelSerializer):
-    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
+    customer_name = serializers.CharField(
+        source="customer.name", read_only=True, default=None, allow_null=True
+    )
     orders = serializers.SerializerMethodField()
     payments = serializers.SerializerMethodField()
 
@@ -125,7 +112,9 @@ class ReportPaymentOut(serializers.Serializer):
 
 class DailyReportOut(serializers.ModelSerializer):
     rep_name = serializers.CharField(source="rep.name", read_only=True)
-    reviewed_by_name = serializers.CharField(source="reviewed_by.name", read_only=True, default=None)
+    reviewed_by_name = serializers.CharField(
+        source="reviewed_by.name", read_only=True, default=None, allow_null=True
+    )
     visit_cost = serializers.SerializerMethodField()
     visits = serializers.SerializerMethodField()
     orders = ReportOrderOut(source="report_orders", many=True, read_only=True)
@@ -306,9 +295,13 @@ class DailyReportViewSet(ReportViewSet, mixins.UpdateModelMixin):
 
 class MarketReportOut(serializers.ModelSerializer):
     rep_name = serializers.CharField(source="rep.name", read_only=True)
-    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
-    region_name = serializers.CharField(source="region.name", read_only=True, default=None)
-    acknowledged_by_name = serializers.CharField(source="acknowledged_by.name", read_only=True, default=None)
+    customer_name = serializers.CharField(
+        source="customer.name", read_only=True, default=None, allow_null=True
+    )
+    region_name = serializers.CharField(source="region.name", read_only=True, default=None, allow_null=True)
+    acknowledged_by_name = serializers.CharField(
+        source="acknowledged_by.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = MarketReport

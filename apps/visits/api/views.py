@@ -115,7 +115,14 @@ class VisitPlanViewSet(ServiceViewSet):
     @extend_schema(
         methods=["post"], request=CarryOverIn, responses={201: VisitPlanOut}, parameters=[IDEMPOTENCY_HEADER]
     )
-    @action(detail=False, methods=["get", "post"], url_path="carry-over", url_name="carry-over")
+    @action(
+        detail=False,
+        methods=["get", "post"],
+        url_path="carry-over",
+        url_name="carry-over",
+        pagination_class=None,  # a day's handful of visits, answered whole
+        filter_backends=[],
+    )
     def carry_over(self, request):
         """GET: the rep's unfinished visits of their previous working day, offered for `day`.
         POST: carry the chosen ones into the plan of `day` (each once)."""

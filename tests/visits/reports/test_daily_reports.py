@@ -87,7 +87,16 @@ def test_an_unplanned_visit_to_a_prospect_or_own_customer_is_added(tenant, rep, 
 
 @pytest.mark.parametrize(
     "case",
-    ["future", "second", "peer_visit", "peer_customer", "foreign_customer", "prospect_order", "bad_product"],
+    [
+        "future",
+        "long_past",
+        "second",
+        "peer_visit",
+        "peer_customer",
+        "foreign_customer",
+        "prospect_order",
+        "bad_product",
+    ],
 )
 def test_bad_reports_are_refused_with_a_reason_and_nothing_is_saved(
     case, tenant, rep, peer, plan_visits, products, today, visit_rows
@@ -95,6 +104,8 @@ def test_bad_reports_are_refused_with_a_reason_and_nothing_is_saved(
     day, rows = today, visit_rows(plan_visits)
     if case == "future":
         day = today + dt.timedelta(days=1)
+    elif case == "long_past":
+        day, rows = today - dt.timedelta(days=32), []
     elif case == "second":
         _create(tenant, rep, today)
         rows = []
