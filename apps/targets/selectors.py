@@ -160,11 +160,10 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
         filters = target_filters(by_target[group["target"].iloc[0]])
         # Only the facts of the owners asked about: a manager's line, not the whole tenant.
         reps = _owner_reps(tenant, owner_kind, sorted({int(k) for k in group["key"]}))
-        if reps is not None:
-            if not reps:
-                continue
-            filters["rep_ids"] = reps
+        if reps is not None and not reps:
+            continue
         frame = compute(
+            rep_ids=reps,
             tenant=tenant,
             metrics=list(group["metric"].unique()),
             grain=grain,
@@ -227,19 +226,26 @@ class TreeNode:
     mismatch: Decimal | None = None
 
 
+# Past this many reps a filter on them costs more per fact than it saves (48,000 targets of all 500
+# bench reps: 20 % slower with it); below it, a manager's line reads its own facts only.
+NARROWING_REPS = 200
+
+
 def _owner_reps(tenant: Tenant, owner_kind: str, keys: list[int]) -> list[int] | None:
-    """The reps whose facts can count toward these owners: the reps themselves, or the members of the
-    teams' subtrees (one query); None for the organisation (every rep)."""
+    """The reps whose facts can count toward these owners, when they are few: the reps themselves, or
+    the members of the teams' subtrees (one query); None to read every rep's facts."""
     if owner_kind == Target.OwnerKind.REP:
-        return keys
-    if owner_kind == Target.OwnerKind.TEAM:
+        reps = keys
+    elif owner_kind == Target.OwnerKind.TEAM:
         subtree = TeamClosure.objects.filter(tenant_id=tenant.pk, ancestor_id__in=keys).values(
             "descendant_id"
         )
-        return sorted(
+        reps = sorted(
             Membership.objects.filter(tenant_id=tenant.pk, team__in=subtree).values_list("pk", flat=True)
         )
-    return None
+    else:
+        return None
+    return reps if len(reps) <= NARROWING_REPS else None
 
 
 def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:
