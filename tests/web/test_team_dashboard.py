@@ -114,3 +114,18 @@ def test_query_count_constant_for_3_and_15_reps(
         response = client.get(url("targets:team"))
     assert len(_chart(response.text)["reps"]["labels"]) == 15
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_large_line_reads_as_pages_of_reps(client_as, url, monkeypatch, manager, rep, peer):
+    monkeypatch.setattr("apps.targets.views.DASHBOARD_REPS_PER_PAGE", 1)
+    rep.display_name, peer.display_name = "Rep Alpha", "Rep Beta"
+    for m in (rep, peer):
+        m.save(update_fields=["display_name"])
+        _target(m)
+    client = client_as(manager)
+    first = client.get(url("targets:team") + "?period=month").text
+    second = client.get(url("targets:team") + "?period=month&page=2").text
+    assert "Rep Alpha" in first and "Rep Beta" not in first
+    assert "Rep Beta" in second and "Rep Alpha" not in second
+    assert _chart(second)["reps"]["labels"] == ["Rep Beta"]
+    assert "page=2" in first and "period=month" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
