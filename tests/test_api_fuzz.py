@@ -5,6 +5,7 @@ In-process through WSGI (fast, inside the test's transaction). `make fuzz` runs 
 gunicorn with many more examples.
 """
 
+import datetime as dt
 import itertools
 import os
 
@@ -21,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
 from apps.tenancy.models import Role
 from salesmgmt.wsgi import application
 from tests.factories import CustomerFactory, MembershipFactory, TeamFactory, token_for
+from tests.visits.factories import DailyReportFactory, MarketReportFactory, VisitFactory, VisitPlanFactory
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 
@@ -45,6 +47,12 @@ def tokens(tenant, other_tenant):
     manager = MembershipFactory(tenant=tenant, role=Role.MANAGER, team=team, reports_to=admin)
     rep = MembershipFactory(tenant=tenant, role=Role.REP, team=team, reports_to=manager)
     CustomerFactory.create_batch(3, tenant=tenant, owner=rep)
+    # Field work with the optional parts left empty and filled, so nullable fields appear both ways.
+    plan = VisitPlanFactory(tenant=tenant, rep=rep)
+    VisitFactory(tenant=tenant, rep=rep, plan=plan, planned_time=dt.time(9, 30))
+    VisitFactory(tenant=tenant, rep=rep, customer=None, prospect_name="New shop")
+    DailyReportFactory(tenant=tenant, rep=rep)
+    MarketReportFactory(tenant=tenant, rep=rep)
     CustomerFactory(tenant=other_tenant, owner=MembershipFactory(tenant=other_tenant, role=Role.REP))
     return {"admin": token_for(admin), "manager": token_for(manager), "rep": token_for(rep)}
 

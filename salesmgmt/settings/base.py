@@ -166,6 +166,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "DEFAULT_GENERATOR_CLASS": "salesmgmt.schema.UnscopedSchemaGenerator",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "salesmgmt.schema.local_times",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "CustomerStatusEnum": "apps.customers.models.Customer.Status",
         "OrderStatusEnum": "apps.sales.models.Order.Status",

@@ -18,6 +18,7 @@ from apps.tenancy.api.views import (
     IDEMPOTENCY_HEADER,
     SYNC_PARAMETER,
     IdempotentCreateMixin,
+    ServiceUpdateMixin,
     ServiceWriteMixin,
     SyncListMixin,
     TenantAPIMixin,
@@ -240,7 +241,7 @@ def _visit_data(data: dict) -> dict:
     update=extend_schema(request=DailyReportIn, responses=DailyReportOut),
     partial_update=extend_schema(request=DailyReportIn, responses=DailyReportOut),
 )
-class DailyReportViewSet(ReportViewSet, mixins.UpdateModelMixin):
+class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMixin):
     """每日销售报告: a rep files their own (nested visits with their orders and collections), edits it
     until it is signed off and submits it; a manager above signs it off with a comment (`review`)."""
 

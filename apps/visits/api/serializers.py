@@ -78,8 +78,12 @@ VISIT_FIELDS = [
 class VisitItemOut(serializers.ModelSerializer):
     """A plan item as the plan shows it (without the rep, the day and photos, which the plan carries)."""
 
-    customer_code = serializers.CharField(source="customer.code", read_only=True, default=None)
-    customer_name = serializers.CharField(source="customer.name", read_only=True, default=None)
+    customer_code = serializers.CharField(
+        source="customer.code", read_only=True, default=None, allow_null=True
+    )
+    customer_name = serializers.CharField(
+        source="customer.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Visit
@@ -103,7 +107,9 @@ class VisitOut(VisitItemOut):
 
 class VisitPlanOut(serializers.ModelSerializer):
     rep_name = serializers.CharField(source="rep.name", read_only=True)
-    reviewed_by_name = serializers.CharField(source="reviewed_by.name", read_only=True, default=None)
+    reviewed_by_name = serializers.CharField(
+        source="reviewed_by.name", read_only=True, default=None, allow_null=True
+    )
     items = VisitItemOut(many=True, read_only=True)
 
     class Meta:

@@ -198,7 +198,13 @@ class VisitViewSet(ServiceViewSet):
 
     @extend_schema(methods=["get"], responses=VisitPhotoOut(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": PhotoIn}, responses={201: VisitPhotoOut})
-    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,  # a visit's few photos, answered whole
+        filter_backends=[],
+    )
     def photos(self, request, pk=None):
         visit = self.get_object()
         context = self.get_serializer_context()
