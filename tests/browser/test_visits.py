@@ -37,6 +37,7 @@ def test_rep_plans_checks_in_with_location_and_manager_approves(browser, live_se
     page.get_by_role("link", name="Today", exact=True).click()
     expect(page.locator("h1")).to_have_text("Today")
 
+    page.wait_for_load_state("load")  # htmx wires the search input once the page has loaded
     page.fill("#customer-search", "bund")  # htmx asks the server as the rep types
     page.locator("[data-pick-customer]", has_text="Bund Grocery").click()
     expect(page.locator("[data-picked]")).to_contain_text("Bund Grocery")
