@@ -178,15 +178,15 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     reps = base.filter(owner_kind=Target.OwnerKind.REP)
     if ids is not None:
         reps = reps.filter(rep__in=ids)
-    rep_targets = list(reps.select_related("tenant").filter(dimension="").order_by("rep__display_name", "id"))
+    reps = reps.select_related("tenant").filter(dimension="").order_by("rep__display_name", "id")
     team_targets = list(
         base.filter(owner_kind=Target.OwnerKind.TEAM, dimension="")
         .select_related("tenant")
         .order_by("team__name", "id")
     )
-    # A line of any size reads as pages of reps (an admin's whole organisation is hundreds): the
-    # progress of one page is computed, the teams above stay whole.
-    page = Paginator(rep_targets, DASHBOARD_REPS_PER_PAGE).get_page(request.GET.get("page"))
+    # A line of any size reads as pages of reps (an admin's whole organisation is hundreds), paged in
+    # SQL: one page of targets is read and its progress computed; the teams above stay whole.
+    page = Paginator(reps, DASHBOARD_REPS_PER_PAGE).get_page(request.GET.get("page"))
     rep_targets = list(page.object_list)
     rep_rows = _rep_rows(rep_targets, target_progress(targets=rep_targets, today=today))
     team_rows = _rep_rows(team_targets, target_progress(targets=team_targets, today=today))
