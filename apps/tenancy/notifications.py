@@ -3,7 +3,7 @@
 Delivery of mail, and the choice made about duplicates
 ------------------------------------------------------
 `notify()` writes the Notification and the OutboxMail rows in the caller's transaction and enqueues
-`send_outbox_mail` with `delay_on_commit`: a rolled-back workflow sends nothing, a committed one
+`send_outbox_mail` once it commits: a rolled-back workflow sends nothing, a committed one
 always leaves a row to send.
 
 `outbox_send()` claims the row with `SELECT … FOR UPDATE SKIP LOCKED` and moves it pending → sending
@@ -18,11 +18,20 @@ crash window, because the mails here are reminders and escalations (a market rep
 where a rare duplicate costs little and a lost one costs a missed escalation. The sweep also
 re-enqueues pending rows whose task was lost (a broker restart), and gives up after
 OUTBOX_MAX_ATTEMPTS failed sends (status failed, last_error kept for the operator).
+
+A broker that is down when the transaction commits (Redis restarting) must not fail the request or
+the job that wrote the mail: the row is committed, so enqueueing is best effort — a failure is
+logged and the row stays pending until the sweep enqueues it again. Each mail carries a Message-ID
+made from its outbox row, the same on every attempt, so the receiving side can recognise a resend
+from the crash window above.
 """
 
 import datetime as dt
+import functools
+import logging
 import uuid
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -32,6 +41,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from .models import Membership, Notification, OutboxMail, Tenant, UserProfile
+
+log = logging.getLogger(__name__)
 
 
 class MailNotSent(Exception):
@@ -80,8 +91,6 @@ def notify_many(*, tenant: Tenant, messages: list[Message]) -> list[Notification
     Runs in the caller's transaction; the mails go out after it commits. A message whose dedupe key
     was used before (in this tenant) is skipped entirely. Returns the notifications created (ids only).
     """
-    from .tasks import send_outbox_mail  # tasks import this module
-
     if not messages:
         return []
     for msg in messages:
@@ -123,9 +132,36 @@ def notify_many(*, tenant: Tenant, messages: list[Message]) -> list[Notification
             },
             {**base, "status": OutboxMail.Status.PENDING, "attempts": 0, "last_error": ""},
         )
-        for pk, _key in outbox:
-            send_outbox_mail.delay_on_commit(tenant.pk, pk)
+        enqueue_mails_on_commit([(tenant.pk, pk) for pk, _key in outbox])
     return [Notification(pk=pk, tenant=tenant, dedupe_key=key) for pk, key in rows]
+
+
+def enqueue_mails_on_commit(rows: list[tuple[int, int]]) -> None:
+    """After commit, enqueue `send_outbox_mail` for each (tenant_id, outbox_id); best effort."""
+    if rows:
+        transaction.on_commit(functools.partial(_enqueue_mails, rows))
+
+
+def _enqueue_mails(rows: list[tuple[int, int]]) -> None:
+    from .tasks import send_outbox_mail  # tasks import this module
+
+    for done, (tenant_id, outbox_id) in enumerate(rows):
+        try:
+            send_outbox_mail.delay(tenant_id, outbox_id)
+        except Exception:  # noqa: BLE001 — broker down: the committed rows wait for the sweep
+            # Stop at the first failure: each further try would wait out the producer's retries.
+            log.warning(
+                "broker unavailable: %d outbox mail(s) left pending for the sweep",
+                len(rows) - done,
+                exc_info=True,
+            )
+            return
+
+
+def message_id(row: OutboxMail) -> str:
+    """The same Message-ID on every attempt to send this row."""
+    domain = urlsplit(settings.SITE_URL).hostname or "salesmgmt.local"
+    return f"<outbox.{row.tenant_id}.{row.pk}@{domain}>"
 
 
 def _mail_body(msg: Message) -> str:
@@ -193,7 +229,9 @@ def outbox_send(*, outbox_id: int) -> str:
         row.claimed_at = timezone.now()
         row.save(update_fields=["status", "attempts", "claimed_at", "updated_at"])
     try:
-        EmailMessage(row.subject, row.body, to=[row.to_address]).send()
+        EmailMessage(
+            row.subject, row.body, to=[row.to_address], headers={"Message-ID": message_id(row)}
+        ).send()
     except Exception as exc:  # noqa: BLE001 — any backend error: keep it, retry or give up
         final = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
         status = OutboxMail.Status.FAILED if final else OutboxMail.Status.PENDING
@@ -215,8 +253,6 @@ def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
     "sending" for longer than OUTBOX_STALE_MINUTES means the worker died mid-send: back to pending
     (at least once, see the module docstring). "pending" for as long means its task was lost.
     """
-    from .tasks import send_outbox_mail
-
     now = now or timezone.now()
     stale = now - dt.timedelta(minutes=settings.OUTBOX_STALE_MINUTES)
     with scopes_disabled(), transaction.atomic():  # the sweep serves every tenant
@@ -230,6 +266,5 @@ def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
         OutboxMail.objects.filter(pk__in=[pk for pk, _t in rows]).update(
             status=OutboxMail.Status.PENDING, claimed_at=None, updated_at=now
         )
-        for pk, tenant_id in rows:
-            send_outbox_mail.delay_on_commit(tenant_id, pk)
+        enqueue_mails_on_commit([(tenant_id, pk) for pk, tenant_id in rows])
     return len(rows)

@@ -83,11 +83,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# A cache that answers "miss" while Redis is down (salesmgmt/cache.py), with short socket timeouts so
+# a Redis that hangs costs a request at most a second rather than a worker.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "salesmgmt.cache.ResilientRedisCache",
         "LOCATION": env("CACHE_URL", default=REDIS_URL),
         "KEY_PREFIX": "salesmgmt",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 }
 
@@ -137,7 +140,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="salesmgmt <noreply@sales
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Outbox (apps.tenancy.notifications): a mail "sending" this long is taken as lost and sent again;
 # after this many failed sends it is marked failed.
-OUTBOX_STALE_MINUTES = env.int("OUTBOX_STALE_MINUTES", default=15)
+OUTBOX_STALE_MINUTES = env.float("OUTBOX_STALE_MINUTES", default=15)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
 REST_FRAMEWORK = {
@@ -183,7 +186,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# How long an unacknowledged task (its worker killed) waits before another worker gets it again.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

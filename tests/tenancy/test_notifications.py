@@ -183,3 +183,36 @@ def test_a_row_locked_by_a_worker_mid_claim_is_skipped_then_sent_once(tenant):
     assert send_outbox_mail(tenant.pk, row.pk) == "sent"
     assert send_outbox_mail(tenant.pk, row.pk) == "skipped"
     assert len(mail.outbox) == 1
+
+
+def test_a_broker_down_at_commit_leaves_the_mail_pending_for_the_sweep(
+    tenant, manager, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    def down(*args):
+        raise BrokerDown("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(send_outbox_mail, "delay", down)
+    with scope(tenant=tenant.pk), django_capture_on_commit_callbacks(execute=True):
+        assert svc.notify(manager, "test", "Hello", dedupe_key="k1") is not None  # no exception
+    with scopes_disabled():
+        row = OutboxMail.objects.get()
+        assert row.status == "pending"
+    sent = []
+    monkeypatch.setattr(send_outbox_mail, "delay", lambda *args: sent.append(args))
+    later = timezone.now() + dt.timedelta(minutes=60)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert svc.outbox_sweep(now=later) == 1
+    assert sent == [(tenant.pk, row.pk)]
+
+
+def test_a_resent_mail_keeps_its_message_id(tenant):
+    row = OutboxMailFactory(tenant=tenant)
+    assert send_outbox_mail(tenant.pk, row.pk) == "sent"
+    with scopes_disabled():  # the sweep's reset after a crash in the send window
+        OutboxMail.objects.filter(pk=row.pk).update(status="pending")
+    assert send_outbox_mail(tenant.pk, row.pk) == "sent"
+    ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert ids == [f"<outbox.{tenant.pk}.{row.pk}@127.0.0.1>"] * 2
+    assert "Message-ID: <outbox." in mail.outbox[0].message().as_string()

@@ -205,3 +205,19 @@ def test_a_market_report_about_a_peers_customer_is_400(api_as, rep, peer):
     assert response.status_code == 400 and "customer" in response.json()
     with scopes_disabled():
         assert not MarketReport.objects.exists()
+
+
+def test_a_market_report_is_filed_while_the_broker_is_down(
+    api_as, rep, manager, django_capture_on_commit_callbacks, monkeypatch
+):
+    from kombu.exceptions import OperationalError as BrokerDown
+
+    def down(*args):
+        raise BrokerDown("Connection refused")
+
+    monkeypatch.setattr(send_outbox_mail, "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(rep).post(MARKET, {"title": "Rival price cut", "category": "price"}, format="json")
+    assert response.status_code == 201, response.json()
+    with scopes_disabled():  # the mail waits in the outbox for the sweep
+        assert OutboxMail.objects.get().status == "pending"
