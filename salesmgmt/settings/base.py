@@ -114,6 +114,13 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "apps.tenancy.security.client_ip"
+# A page in the user's language for the browser, JSON for the API; both 429 with Retry-After.
+AXES_LOCKOUT_CALLABLE = "apps.tenancy.security.lockout_response"
+# How many reverse proxies in front of the app append the client's address to X-Forwarded-For.
+# 0 (no proxy) takes the socket's address; the header is then ignored, because a client can put
+# anything in it and so dodge every per-address limit.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
@@ -157,7 +164,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.tenancy.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": env("THROTTLE_TOKEN", default="20/min")},
+    # Public endpoints only (apps.tenancy.throttling): `<scope>` per client address and
+    # `<scope>_credential` per username (or invitation token). Signed-in API traffic is not limited.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("THROTTLE_TOKEN", default="20/min"),
+        "token_credential": env("THROTTLE_TOKEN_USERNAME", default="10/min"),
+        # Generous per address: a whole office may sign in at nine from one NAT address.
+        "login": env("THROTTLE_LOGIN", default="120/min"),
+        "login_credential": env("THROTTLE_LOGIN_USERNAME", default="10/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -6,10 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.tenancy.models import ApiToken, Membership, Tenant
+from apps.tenancy.throttling import PUBLIC_THROTTLES
 
 
 class TokenIn(serializers.Serializer):
@@ -28,13 +28,25 @@ class TokenOut(serializers.Serializer):
     membership_id = serializers.IntegerField()
 
 
-class ObtainTokenView(APIView):
-    """Exchange username, password and organisation slug for a token bound to that membership."""
+class ErrorOut(serializers.Serializer):
+    detail = serializers.CharField()
 
+
+class ObtainTokenView(APIView):
+    """Exchange username, password and organisation slug for a token bound to that membership.
+
+    Limited per client address and per username; after repeated wrong passwords the username is
+    locked out from that address for a while, as on the sign-in form. Both answer 429 with
+    Retry-After.
+    """
+
+    # Rates `token` (per address) and `token_credential` (per username); wrong passwords count
+    # toward django-axes' lock-out, whose answer here is JSON (apps.tenancy.security.lockout_response).
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = PUBLIC_THROTTLES
     throttle_scope = "token"
+    throttle_credential = "username"
 
     @extend_schema(
         request=TokenIn,
@@ -42,6 +54,10 @@ class ObtainTokenView(APIView):
             201: TokenOut,
             # Field errors ({"username": [...]}) or non_field_errors for bad credentials.
             400: OpenApiTypes.OBJECT,
+            404: ErrorOut,
+            # Too many requests from this address or for this username, or the username is locked
+            # out from this address after failed passwords; Retry-After says when to try again.
+            429: ErrorOut,
         },
     )
     def post(self, request):
