@@ -118,3 +118,9 @@ def notifications(request: HttpRequest) -> HttpResponse:
         return redirect("notifications", tenant_slug=request.tenant.slug)
     page = Paginator(notification_list(recipient=request.membership), 25).get_page(request.GET.get("page"))
     return render(request, "tenancy/notifications.html", {"page_obj": page, "items": page.object_list})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: most refusals are a form left open past its session (or a sign-out in
+    another tab), so say that in the user's language instead of Django's bare 403."""
+    return render(request, "403_csrf.html", status=403)

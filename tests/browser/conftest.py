@@ -1,10 +1,12 @@
 """Browser tests: Playwright driving Debian's Chromium (no `playwright install` on this machine kind)."""
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,3 +55,32 @@ def compiled_messages():
     tmp = mo.with_name(f"django.{os.getpid()}.mo")  # xdist workers may compile at once: rename atomically
     subprocess.run(["msgfmt", "-o", str(tmp), str(PO)], check=True)
     os.replace(tmp, mo)
+
+
+# Chromium reports every refusal of the Content-Security-Policy on the console ("Refused to load
+# the script … because it violates the following Content Security Policy directive …").
+CSP_REFUSAL = re.compile(
+    r"Content Security Policy|Refused to (load|execute|apply|evaluate|connect|frame)", re.I
+)
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(monkeypatch):
+    """Every page a browser test opens runs under the real Content-Security-Policy: any refusal
+    logged in any of its browser contexts (pytest-playwright's or the test's own) fails the test."""
+    refusals: list[str] = []
+    original = Browser.new_context
+
+    def new_context(self, *args, **kwargs):
+        context = original(self, *args, **kwargs)
+        context.on(
+            "console",
+            lambda m: (
+                refusals.append(f"{m.location.get('url')}: {m.text}") if CSP_REFUSAL.search(m.text) else None
+            ),
+        )
+        return context
+
+    monkeypatch.setattr(Browser, "new_context", new_context)
+    yield refusals
+    assert not refusals, "Content-Security-Policy refusals:\n" + "\n".join(refusals)
