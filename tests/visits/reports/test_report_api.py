@@ -116,6 +116,31 @@ def test_the_list_syncs_and_filters(api_as, rep, today):
     assert "sync_token" in synced
 
 
+def test_a_list_page_builds_the_visit_serializer_once_for_all_reports(api_as, manager, rep, peer, today):
+    import datetime as dt
+    from unittest import mock
+
+    from apps.visits.api.reports import ReportVisitOut
+    from tests.visits.factories import ReportOrderFactory, VisitFactory
+
+    tenant = rep.tenant
+    expected = {}
+    for k in range(3):
+        for who in (rep, peer):
+            report = DailyReportFactory(tenant=tenant, rep=who, day=today - dt.timedelta(days=k))
+            visits = [VisitFactory(tenant=tenant, rep=who, day=report.day, report=report) for _ in range(2)]
+            link = ReportOrderFactory(tenant=tenant, report=report, visit=visits[1])
+            expected[report.pk] = {visits[0].pk: [], visits[1].pk: [link.order_id]}
+    built = mock.patch.object(
+        ReportVisitOut, "get_fields", autospec=True, side_effect=ReportVisitOut.get_fields
+    )
+    with built as get_fields:
+        rows = api_as(manager).get(URL).json()["results"]
+    assert get_fields.call_count == 1
+    # Each report still shows its own visits with their own orders.
+    assert {r["id"]: {v["id"]: v["orders"] for v in r["visits"]} for r in rows} == expected
+
+
 @pytest.mark.parametrize("path", [URL, MARKET])
 def test_list_query_counts_do_not_grow_with_rows(
     path, api_as, tenant, manager, rep, peer, today, django_assert_max_num_queries
