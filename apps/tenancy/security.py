@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 
 from axes.helpers import get_client_username, get_cool_off, get_failure_limit
@@ -23,6 +24,18 @@ def client_ip(request: HttpRequest) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return meta.get("REMOTE_ADDR") or "unknown"
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """client_ip for django-axes, which stores it in an address column: a request with no address
+    (gunicorn on a unix socket without a trusted proxy, a login made in-process) is recorded
+    without one, instead of failing the sign-in with a 500 on saving the word "unknown"."""
+    address = client_ip(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:

@@ -116,7 +116,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=8)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "apps.tenancy.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "apps.tenancy.security.axes_client_ip"
 # A page in the user's language for the browser, JSON for the API; both 429 with Retry-After.
 AXES_LOCKOUT_CALLABLE = "apps.tenancy.security.lockout_response"
 # How many reverse proxies in front of the app append the client's address to X-Forwarded-For.

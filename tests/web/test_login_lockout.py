@@ -89,3 +89,14 @@ def test_the_token_endpoint_shares_the_lockout_and_answers_json(rep, peer):
         url, {"username": "rep1", "password": "pass-123-word", "tenant": "acme"}, REMOTE_ADDR=HOME
     )
     assert ok.status_code == 201
+
+
+def test_a_sign_in_without_a_client_address_is_recorded_without_one(rep):
+    from axes.models import AccessLog
+    from django_scopes import scopes_disabled
+
+    client = Client(REMOTE_ADDR="")  # gunicorn on a unix socket, no trusted proxy
+    assert client.post(reverse("login"), {"username": "rep1", "password": "pass-123-word"}).status_code == 302
+    Client().force_login(rep.user)  # an in-process login has no address at all
+    with scopes_disabled():
+        assert list(AccessLog.objects.values_list("ip_address", flat=True)) == [None, None]
