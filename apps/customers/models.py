@@ -23,7 +23,11 @@ class Customer(SyncModel):
     code = models.CharField(_("customer code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     owner = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="customers", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     region = models.ForeignKey(
         Region,
@@ -32,6 +36,7 @@ class Customer(SyncModel):
         blank=True,
         related_name="customers",
         verbose_name=_("region"),
+        db_constraint=False,
     )
     segment = models.CharField(_("segment"), max_length=20, choices=Segment.choices, default=Segment.RETAIL)
     is_key_account = models.BooleanField(_("key account"), default=False)
@@ -78,7 +83,11 @@ class Customer(SyncModel):
 
 class Contact(SyncModel):
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("customer")
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("customer"),
+        db_constraint=False,
     )
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("title"), max_length=120, blank=True)
@@ -107,13 +116,27 @@ class Interaction(SyncModel):
         NOTE = "note", _("Note")
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="interactions", verbose_name=_("customer")
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="interactions",
+        verbose_name=_("customer"),
+        db_constraint=False,
     )
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact")
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact"),
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VISIT)
     occurred_at = models.DateTimeField(_("when"))

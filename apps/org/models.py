@@ -15,6 +15,7 @@ class Team(SyncModel):
         blank=True,
         related_name="children",
         verbose_name=_("parent team"),
+        db_constraint=False,
     )
     lead = models.ForeignKey(
         Membership,
@@ -23,6 +24,7 @@ class Team(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("team lead"),
+        db_constraint=False,
     )
 
     class Meta:
@@ -48,6 +50,7 @@ class Region(SyncModel):
         blank=True,
         related_name="children",
         verbose_name=_("parent region"),
+        db_constraint=False,
     )
 
     class Meta:
@@ -64,8 +67,8 @@ class Region(SyncModel):
 
 
 class TeamClosure(TenantModel):
-    ancestor = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    descendant = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    ancestor = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    descendant = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     depth = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -76,8 +79,8 @@ class TeamClosure(TenantModel):
 
 
 class RegionClosure(TenantModel):
-    ancestor = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
-    descendant = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    ancestor = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    descendant = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     depth = models.PositiveSmallIntegerField()
 
     class Meta:
@@ -90,8 +93,10 @@ class RegionClosure(TenantModel):
 class ReportingClosure(TenantModel):
     """Who is below whom in the reporting line; depth 0 is the member themself."""
 
-    ancestor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
-    descendant = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+    ancestor = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    descendant = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     depth = models.PositiveSmallIntegerField()
 
     class Meta:

@@ -37,6 +37,7 @@ class WeeklyProgress(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("account manager"),
+        db_constraint=False,
     )
     team = models.ForeignKey(
         Team,
@@ -45,6 +46,7 @@ class WeeklyProgress(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("team"),
+        db_constraint=False,
     )
     reps = models.PositiveIntegerField(_("account managers"), default=0)
     revenue = models.DecimalField(_("revenue"), **MONEY)
@@ -101,7 +103,9 @@ class WeeklyProgress(SyncModel):
 class WeeklyReportNote(SyncModel):
     """Next week's goals for a team, written by its manager on the weekly report."""
 
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"))
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="+", verbose_name=_("team"), db_constraint=False
+    )
     week_start = models.DateField(_("week starting"))
     next_week_goals = models.TextField(_("next week's goals"), blank=True)
     author = models.ForeignKey(
@@ -111,6 +115,7 @@ class WeeklyReportNote(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("author"),
+        db_constraint=False,
     )
 
     class Meta:

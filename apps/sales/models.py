@@ -33,7 +33,11 @@ class Product(SyncModel):
     sku = models.CharField(_("SKU"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     category = models.ForeignKey(
-        ProductCategory, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+        ProductCategory,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("category"),
+        db_constraint=False,
     )
     unit = models.CharField(_("unit"), max_length=20, default="pcs")
     list_price = models.DecimalField(_("list price"), validators=[MinValueValidator(0)], **MONEY)
@@ -60,10 +64,18 @@ class Order(SyncModel):
 
     number = models.CharField(_("order number"), max_length=40)
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="orders", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("customer"),
+        db_constraint=False,
     )
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="orders", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     order_date = models.DateField(_("order date"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED)
@@ -94,17 +106,17 @@ class OrderLine(TenantModel):
     """One product on an order. Carries the order's date, rep and customer so the KPI engine reads
     a single fact table instead of joining orders for every grouped query."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_constraint=False)
     product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product"), db_constraint=False
     )
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     amount = models.DecimalField(_("amount"), **MONEY)
     cost = models.DecimalField(_("cost"), **MONEY)
     order_date = models.DateField()
-    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+")
+    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
 
     class Meta:
         indexes = [
@@ -127,10 +139,18 @@ class Payment(SyncModel):
         OTHER = "other", _("Other")
 
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, related_name="payments", verbose_name=_("customer")
+        Customer,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("customer"),
+        db_constraint=False,
     )
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="payments", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     order = models.ForeignKey(
         Order,
@@ -139,6 +159,7 @@ class Payment(SyncModel):
         blank=True,
         related_name="payments",
         verbose_name=_("order"),
+        db_constraint=False,
     )
     received_on = models.DateField(_("received on"))
     amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
@@ -164,7 +185,7 @@ class OrderLineDay(TenantModel):
     day instead of every line. Kept exact by database triggers on order lines (insert, update,
     delete) and on an order's cancellation or reinstatement (migration 0003); the app never writes it."""
 
-    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     day = models.DateField()
     amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     cost = models.DecimalField(max_digits=18, decimal_places=2, default=0)

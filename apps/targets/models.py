@@ -95,7 +95,13 @@ class Target(SyncModel):
     metric = models.CharField(_("metric"), max_length=60)
     owner_kind = models.CharField(_("owner"), max_length=10, choices=OwnerKind.choices)
     team = models.ForeignKey(
-        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("team")
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        db_constraint=False,
     )
     rep = models.ForeignKey(
         Membership,
@@ -104,6 +110,7 @@ class Target(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("account manager"),
+        db_constraint=False,
     )
     grain = models.CharField(_("period"), max_length=10, choices=GRAIN_CHOICES)
     period_start = models.DateField(_("period start"))
@@ -111,16 +118,31 @@ class Target(SyncModel):
         _("dimension"), max_length=10, choices=Dimension.choices, blank=True, default=""
     )
     category = models.ForeignKey(
-        "sales.ProductCategory", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "sales.ProductCategory",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     product = models.ForeignKey(
-        "sales.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "sales.Product",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     region = models.ForeignKey(
-        "org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
     )
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "customers.Customer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4)
     statement = models.TextField(_("specific statement"), blank=True)
@@ -131,6 +153,7 @@ class Target(SyncModel):
         blank=True,
         related_name="children",
         verbose_name=_("serves target"),
+        db_constraint=False,
     )
     seasonal_profile = models.ForeignKey(
         SeasonalProfile,
@@ -140,16 +163,17 @@ class Target(SyncModel):
         related_name="+",
         verbose_name=_("seasonal profile"),
         help_text=_("Expected-by-now follows this profile instead of a straight line."),
+        db_constraint=False,
     )
     achievability_warning = models.CharField(_("achievability warning"), max_length=300, blank=True)
     justification = models.TextField(_("justification"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
     )
     approved_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
     )
 
     class Meta:
@@ -187,9 +211,11 @@ class Target(SyncModel):
 class TargetChange(TenantModel):
     """One versioned change to a locked target: what changed, who changed it and why."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="changes")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="changes", db_constraint=False)
     version = models.PositiveIntegerField()
-    changed_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    changed_by = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, related_name="+", db_constraint=False
+    )
     reason = models.TextField(_("reason"))
     changes = models.JSONField(default=dict)
 
@@ -226,6 +252,7 @@ class AppraisalCycle(TenantModel):
         ordering = ["-period_start", "id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "name"], name="appraisalcycle_unique_name"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="appraisalcycle_tenant_id_key"),
             models.CheckConstraint(
                 name="appraisalcycle_period_order",
                 condition=models.Q(period_end__gte=models.F("period_start")),
@@ -247,12 +274,18 @@ class Appraisal(TenantModel):
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         CLOSED = "closed", _("Closed")
 
-    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.PROTECT, related_name="appraisals")
+    cycle = models.ForeignKey(
+        AppraisalCycle, on_delete=models.PROTECT, related_name="appraisals", db_constraint=False
+    )
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     manager = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("manager")
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("manager"), db_constraint=False
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
@@ -267,6 +300,7 @@ class Appraisal(TenantModel):
         ordering = ["cycle", "rep"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "cycle", "rep"], name="appraisal_unique_rep"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="appraisal_tenant_id_key"),
             models.CheckConstraint(
                 name="appraisal_rating_1_5",
                 condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
@@ -284,10 +318,18 @@ class Appraisal(TenantModel):
 class AppraisalLine(TenantModel):
     """A weighted KPI line of an appraisal; actual, attainment and score come from target progress."""
 
-    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="lines")
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="lines", db_constraint=False
+    )
     metric = models.CharField(_("metric"), max_length=60)
     target = models.ForeignKey(
-        Target, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("target")
+        Target,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target"),
+        db_constraint=False,
     )
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2)
     actual = models.DecimalField(_("actual"), max_digits=16, decimal_places=4, null=True, blank=True)
@@ -310,9 +352,13 @@ class AppraisalLine(TenantModel):
 class ImprovementAction(TenantModel):
     """An improvement action agreed in an appraisal, with an owner and a due date."""
 
-    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="actions")
+    appraisal = models.ForeignKey(
+        Appraisal, on_delete=models.CASCADE, related_name="actions", db_constraint=False
+    )
     description = models.TextField(_("description"))
-    owner = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"), db_constraint=False
+    )
     due_date = models.DateField(_("due date"))
     done = models.BooleanField(_("done"), default=False)
 

@@ -102,6 +102,7 @@ class Membership(models.Model):
         blank=True,
         related_name="members",
         verbose_name=_("team"),
+        db_constraint=False,
     )
     reports_to = models.ForeignKey(
         "self",
@@ -110,6 +111,7 @@ class Membership(models.Model):
         blank=True,
         related_name="reports",
         verbose_name=_("reports to"),
+        db_constraint=False,
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     employee_no = models.CharField(_("employee number"), max_length=30, blank=True)
@@ -191,7 +193,9 @@ class ApiToken(models.Model):
 class AuditLog(TenantModel):
     """Who changed what, when. Written by services through apps.tenancy.audit.audit_log."""
 
-    actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True)
+    actor = models.ForeignKey(
+        Membership, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False
+    )
     action = models.CharField(max_length=80)
     object_type = models.CharField(max_length=80)
     object_id = models.BigIntegerField(null=True)
@@ -206,7 +210,7 @@ class AuditLog(TenantModel):
 class IdempotencyRecord(TenantModel):
     """The first response to a POST carrying an Idempotency-Key, replayed for later identical POSTs."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, db_constraint=False)
     key = models.CharField(max_length=200)
     path = models.CharField(max_length=300)
     request_hash = models.CharField(max_length=64)
@@ -272,7 +276,11 @@ class Notification(TenantModel):
     """
 
     recipient = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+        db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=200)

@@ -24,7 +24,11 @@ class VisitPlan(SyncModel):
         RETURNED = "returned", _("Returned")
 
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="visit_plans", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="visit_plans",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     day = models.DateField(_("day"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -37,6 +41,7 @@ class VisitPlan(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("reviewed by"),
+        db_constraint=False,
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = models.TextField(_("review comment"), blank=True)
@@ -70,7 +75,11 @@ class DailyReport(SyncModel):
         REVIEWED = "reviewed", _("Reviewed")
 
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="daily_reports", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="daily_reports",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     day = models.DateField(_("day"))
     attendance = models.CharField(
@@ -92,6 +101,7 @@ class DailyReport(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("reviewed by"),
+        db_constraint=False,
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     manager_comment = models.TextField(_("manager's comment"), blank=True)
@@ -129,7 +139,11 @@ class Visit(SyncModel):
         POSTPONED = "postponed", _("Postponed")
 
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="visits", verbose_name=_("account manager")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("account manager"),
+        db_constraint=False,
     )
     day = models.DateField(_("day"))
     plan = models.ForeignKey(
@@ -139,6 +153,7 @@ class Visit(SyncModel):
         blank=True,
         related_name="items",
         verbose_name=_("daily visit plan"),
+        db_constraint=False,
     )
     planned = models.BooleanField(_("planned"), default=True)
     customer = models.ForeignKey(
@@ -148,6 +163,7 @@ class Visit(SyncModel):
         blank=True,
         related_name="visits",
         verbose_name=_("customer"),
+        db_constraint=False,
     )
     prospect_name = models.CharField(_("prospect name"), max_length=200, blank=True)
     area = models.CharField(_("area"), max_length=120, blank=True)
@@ -188,6 +204,7 @@ class Visit(SyncModel):
         blank=True,
         related_name="carried_to",
         verbose_name=_("carried over from"),
+        db_constraint=False,
     )
     report = models.ForeignKey(
         DailyReport,
@@ -196,6 +213,7 @@ class Visit(SyncModel):
         blank=True,
         related_name="visits",
         verbose_name=_("daily sales report"),
+        db_constraint=False,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -239,12 +257,18 @@ def visit_photo_path(instance: "VisitPhoto", filename: str) -> str:
 
 
 class VisitPhoto(TenantModel):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit"))
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="photos", verbose_name=_("visit"), db_constraint=False
+    )
     image = models.FileField(_("photo"), upload_to=visit_photo_path, max_length=300)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+        db_constraint=False,
     )
 
     class Meta:
@@ -263,6 +287,7 @@ class ReportOrder(TenantModel):
         on_delete=models.CASCADE,
         related_name="report_orders",
         verbose_name=_("daily sales report"),
+        db_constraint=False,
     )
     visit = models.ForeignKey(
         Visit,
@@ -271,13 +296,21 @@ class ReportOrder(TenantModel):
         blank=True,
         related_name="visit_orders",
         verbose_name=_("visit"),
+        db_constraint=False,
     )
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="+", verbose_name=_("order"))
+    # One report line per order, unique per tenant (reportorder_unique_order) rather than a
+    # OneToOneField's global unique index: a unique key without tenant_id cannot be distributed.
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="+", verbose_name=_("order"), db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("order in a daily report")
         verbose_name_plural = _("orders in daily reports")
-        constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="reportorder_tenant_id_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="reportorder_tenant_id_key"),
+            models.UniqueConstraint(fields=["tenant", "order"], name="reportorder_unique_order"),
+        ]
         indexes = [models.Index(fields=["tenant", "report"]), models.Index(fields=["tenant", "visit"])]
 
 
@@ -289,6 +322,7 @@ class ReportPayment(TenantModel):
         on_delete=models.CASCADE,
         related_name="report_payments",
         verbose_name=_("daily sales report"),
+        db_constraint=False,
     )
     visit = models.ForeignKey(
         Visit,
@@ -297,15 +331,20 @@ class ReportPayment(TenantModel):
         blank=True,
         related_name="visit_payments",
         verbose_name=_("visit"),
+        db_constraint=False,
     )
-    payment = models.OneToOneField(
-        Payment, on_delete=models.CASCADE, related_name="+", verbose_name=_("payment")
+    # unique per tenant (reportpayment_unique_payment), as ReportOrder.order
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="+", verbose_name=_("payment"), db_constraint=False
     )
 
     class Meta:
         verbose_name = _("collection in a daily report")
         verbose_name_plural = _("collections in daily reports")
-        constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="reportpayment_tenant_id_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="reportpayment_tenant_id_key"),
+            models.UniqueConstraint(fields=["tenant", "payment"], name="reportpayment_unique_payment"),
+        ]
         indexes = [models.Index(fields=["tenant", "report"]), models.Index(fields=["tenant", "visit"])]
 
 
@@ -330,7 +369,11 @@ class MarketReport(SyncModel):
         CLOSED = "closed", _("Closed")
 
     rep = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="market_reports", verbose_name=_("author")
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="market_reports",
+        verbose_name=_("author"),
+        db_constraint=False,
     )
     raised_at = models.DateTimeField(_("raised at"))
     customer = models.ForeignKey(
@@ -340,6 +383,7 @@ class MarketReport(SyncModel):
         blank=True,
         related_name="market_reports",
         verbose_name=_("customer"),
+        db_constraint=False,
     )
     region = models.ForeignKey(
         Region,
@@ -348,6 +392,7 @@ class MarketReport(SyncModel):
         blank=True,
         related_name="market_reports",
         verbose_name=_("region"),
+        db_constraint=False,
     )
     category = models.CharField(
         _("category"), max_length=20, choices=Category.choices, default=Category.COMPETITOR
@@ -363,6 +408,7 @@ class MarketReport(SyncModel):
         blank=True,
         related_name="+",
         verbose_name=_("acknowledged by"),
+        db_constraint=False,
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     response = models.TextField(_("response"), blank=True)
