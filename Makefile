@@ -6,7 +6,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 DEB_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk chromium poppler-utils gettext
 
-.PHONY: install venv debs assets messages services migrate seed run test test-fast lint format bench fuzz clean
+.PHONY: install venv debs assets messages services migrate seed run test test-fast lint format bench fuzz chaos clean
 
 install: debs venv assets messages
 
@@ -68,6 +68,10 @@ bench: install services
 
 fuzz: install services
 	@bin/fuzz
+
+# Fault scenarios on private servers it starts and stops itself (docs/operations.md); not in make test.
+chaos: install
+	@bin/chaos
 
 clean:
 	rm -rf .venv var/tools static/vendor node_modules

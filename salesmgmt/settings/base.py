@@ -203,9 +203,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# How long an unacknowledged task (its worker killed) waits before another worker gets it again.
+# How long an unacknowledged task (its worker killed) waits before a worker gets it again; workers look
+# for such tasks every 10 s (kombu's default throttle would look only every 100 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60),
+    "unacked_restore_throttle": 1,
 }
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_SERIALIZER = "json"
