@@ -42,7 +42,10 @@ CSV_PATH = ROOT / "bench-results" / "chaos.csv"
 
 def identity() -> Identity:
     """The demo manager's browser session and API token, API tokens of reps who have a manager."""
-    from django.test import Client
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django_scopes import scopes_disabled
 
     from apps.tenancy.demo import DEMO_PASSWORD
@@ -59,10 +62,13 @@ def identity() -> Identity:
             .exclude(reports_to__user__email="")
             .order_by("pk")[:4]
         )
-        client = Client()
-        client.force_login(manager.user)
+        session = import_module(settings.SESSION_ENGINE).SessionStore()  # a signed-in browser
+        session[SESSION_KEY] = str(manager.user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = manager.user.get_session_auth_hash()
+        session.create()
         return Identity(
-            session_cookie=client.cookies["sessionid"].value,
+            session_cookie=session.session_key,
             manager_token=ApiToken.issue(membership=manager, name="chaos")[1],
             rep_tokens=[ApiToken.issue(membership=rep, name="chaos")[1] for rep in reps],
             username="demo-manager",
