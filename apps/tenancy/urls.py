@@ -15,7 +15,12 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("password/reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    # Each reset sends a mail: limited so the form cannot flood an inbox or probe addresses fast.
+    path(
+        "password/reset/",
+        rate_limited("password_reset", credential="email")(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("password/reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "reset/<uidb64>/<token>/",

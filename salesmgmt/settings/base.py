@@ -174,6 +174,8 @@ REST_FRAMEWORK = {
         # Generous per address: a whole office may sign in at nine from one NAT address.
         "login": env("THROTTLE_LOGIN", default="120/min"),
         "login_credential": env("THROTTLE_LOGIN_USERNAME", default="10/min"),
+        "password_reset": env("THROTTLE_PASSWORD_RESET", default="20/hour"),
+        "password_reset_credential": env("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

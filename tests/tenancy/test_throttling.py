@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -136,6 +137,23 @@ def test_the_sign_in_form_is_limited_per_username(rates, rep, peer):
         .status_code
         == 200
     )
+
+
+def test_password_resets_are_limited_per_email_address_and_per_client_address(rates, rep):
+    rates(password_reset_credential="2/hour", password_reset="2/hour")
+    for ip in ("10.0.8.1", "10.0.8.2"):
+        assert (
+            Client(REMOTE_ADDR=ip).post(reverse("password_reset"), {"email": rep.user.email}).status_code
+            == 302
+        )
+    refused = Client(REMOTE_ADDR="10.0.8.3").post(
+        reverse("password_reset"), {"email": rep.user.email.upper()}
+    )
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 60
+    assert len(mail.outbox) == 2  # the refused request sent nothing
+    client = Client(REMOTE_ADDR="10.0.8.1")
+    assert client.post(reverse("password_reset"), {"email": "other@example.com"}).status_code == 302
+    assert client.post(reverse("password_reset"), {"email": "third@example.com"}).status_code == 429
 
 
 def test_a_window_ends_and_the_client_may_ask_again(rates, rep, monkeypatch):
