@@ -700,17 +700,33 @@ class Load:
 
 
 def members_ready(bench: BenchTenant) -> list[Member]:
-    """An API token and a logged-in session for every rep and manager of the tenant."""
-    from django.test import Client
+    """An API token and a signed-in session for every rep and manager of the tenant. The sessions
+    are written as a sign-in leaves them (no password hashing, no sign-in records per run)."""
+    from importlib import import_module
 
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from apps.tenancy.middleware import SESSION_TENANT
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ApiToken.objects.filter(membership__tenant=bench.tenant, name=TOKEN_NAME).delete()
     out = []
     for m in [*bench.managers, *bench.reps]:
         _token, key = ApiToken.issue(membership=m, name=TOKEN_NAME)
-        client = Client()  # one each: logging another user into a session ends the first one's
-        client.force_login(m.user)
-        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-        out.append(Member(id=m.pk, role=m.role, token=key, cookie=cookie))
+        session = store()
+        session[SESSION_KEY] = str(m.user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = m.user.get_session_auth_hash()
+        session[SESSION_TENANT] = m.tenant_id
+        session.create()
+        out.append(
+            Member(
+                id=m.pk,
+                role=m.role,
+                token=key,
+                cookie=f"{settings.SESSION_COOKIE_NAME}={session.session_key}",
+            )
+        )
     return out
 
 
