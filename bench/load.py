@@ -125,6 +125,7 @@ def run(args, log=print) -> list[Row]:
 @dataclass
 class World:
     today: dt.date  # in the tenant's time zone
+    tz: dt.tzinfo
     free_days: dict[int, list[dt.date]]  # rep id -> days of the window without a report
     customers: dict[int, list[int]]  # member id -> customers it may see (a sample)
     orders: dict[int, list[int]]  # member id -> orders it may see (a sample)
@@ -194,6 +195,7 @@ def world_ensure(bench: BenchTenant, *, visits: int, weeks: int, log) -> World:
         (reports,) = cur.fetchone()
     return World(
         today=today,
+        tz=tenant.tzinfo,
         free_days=free_days,
         customers=samples["customers"],
         orders=samples["orders"],
@@ -622,7 +624,9 @@ def visit_round(u: User):
     pk = u.pick("customers")
     if not pk:
         return
-    body = {"day": u.load.world.today.isoformat(), "customer": pk, "purpose": "service", "note": MARK}
+    # Today as the server sees it now: a run may cross the tenant's midnight, and check-in is same-day.
+    today = dt.datetime.now(u.load.world.tz).date()
+    body = {"day": today.isoformat(), "customer": pk, "purpose": "service", "note": MARK}
     data = u.request("/api/v1/visits/", "POST", "/api/v1/visits/", body, key=True)
     if data is None:
         return
