@@ -373,6 +373,11 @@ class Server:
             "LOG_LEVEL": "WARNING",
             "DEBUG": "false",
         }
+        # The role the app logs in as, where the settings name one apart from the schema owner.
+        s = connection.settings_dict
+        if s.get("APP_USER"):
+            self.env["DATABASE_APP_USER"] = s["APP_USER"]
+            self.env["DATABASE_APP_PASSWORD"] = s.get("APP_PASSWORD") or ""
         self.proc: subprocess.Popen | None = None
 
     def collectstatic(self, log) -> None:
