@@ -536,7 +536,14 @@ class User(threading.Thread):
         while tour or time.monotonic() < self.load.stop_at:
             self.member = self.rng.choice(self.members)
             action = tour.pop(0) if tour else self.rng.choices(self.mix, self.weights)[0][2]
-            action(self)
+            try:
+                action(self)
+            except Exception as exc:  # an answer the generator could not use: an error, not a dead user
+                stats = self.stats.setdefault(f"{self.role} {action.__name__} (unusable answer)", Stats())
+                stats.errors += 1
+                stats.statuses["exception"] += 1
+                if len(stats.first_errors) < 3:
+                    stats.first_errors.append(f"{type(exc).__name__}: {exc}")
         if self.conn is not None:
             self.conn.close()
 
