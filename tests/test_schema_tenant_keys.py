@@ -10,6 +10,7 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ForeignKey
+from django_scopes import scopes_disabled
 
 from apps.customers.models import Customer
 from apps.org.models import Team
@@ -20,6 +21,15 @@ from apps.tenancy.models import Membership
 from .factories import CustomerFactory, MembershipFactory, OrderFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def every_tenant():
+    """These tests aim raw SQL at other tenants' rows to prove the keys refuse it; row-level security
+    (tests/tenancy/test_rls.py) would hide those rows first, so they run with every tenant visible."""
+    with scopes_disabled():
+        yield
+
 
 # Unique keys on a tenant table that may leave tenant_id out, each with the reason. The primary key
 # `id` is exempt by rule rather than listed: ids come from one sequence per table, so `id` alone is

@@ -8,4 +8,4 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the login receiver)
+        from . import checks, signals  # noqa: F401  (registers the role check, connects the login receiver)

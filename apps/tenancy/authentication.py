@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -22,7 +23,8 @@ class MembershipTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Invalid token header."))
-        token = ApiToken.lookup(key)
+        with scopes_disabled():  # the token names its tenant; until it is read, no tenant is known
+            token = ApiToken.lookup(key)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         membership = token.membership
@@ -59,7 +61,8 @@ class TenantSessionAuthentication(authentication.SessionAuthentication):
             if tenant_id is None:
                 return None
             qs = qs.filter(tenant_id=tenant_id)
-        membership = qs.first()
+        with scopes_disabled():  # the user's own memberships, read before the tenant is known
+            membership = qs.first()
         if membership is None:
             return None
         return user, membership

@@ -1,4 +1,5 @@
 from django.utils.functional import SimpleLazyObject
+from django_scopes import scopes_disabled
 
 from .notifications import unread_count
 
@@ -7,9 +8,12 @@ def tenancy(request):
     membership = getattr(request, "membership", None)
     memberships = []
     if request.user.is_authenticated and membership is not None:
-        memberships = list(
-            request.user.memberships.select_related("tenant").filter(is_active=True, tenant__is_active=True)
-        )
+        with scopes_disabled():  # the tenant switcher lists the user's own memberships in every tenant
+            memberships = list(
+                request.user.memberships.select_related("tenant").filter(
+                    is_active=True, tenant__is_active=True
+                )
+            )
     return {
         "tenant": getattr(request, "tenant", None),
         "membership": membership,

@@ -66,3 +66,61 @@ def SameTenantKeys(keys: list[tuple[str, str, str]]) -> migrations.RunSQL:
             for table, column, _ref in reversed(keys)
         ],
     )
+
+
+# Row-level security: a tenant table answers only rows of the tenant the connection serves
+# (`app.tenant_id`, set by salesmgmt.db before statements), or every row for system work
+# (`app.all_tenants` = on, under scopes_disabled()). The settings are read once per statement
+# (sub-selects become init plans), not once per row.
+TENANT_POLICY = "tenant_wall"
+TENANT_VISIBLE = (
+    "tenant_id = (SELECT NULLIF(current_setting('app.tenant_id', true), '')::bigint)"
+    " OR (SELECT current_setting('app.all_tenants', true)) = 'on'"
+)
+
+
+def TenantRowSecurity(*tables: str) -> migrations.RunSQL:
+    """Enable and force row-level security on tenant tables, with the tenant policy.
+
+    Every new table with a tenant_id column needs this in its migration (tests/tenancy/test_rls.py
+    fails otherwise).
+    """
+    return migrations.RunSQL(
+        "".join(
+            f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY; ALTER TABLE {t} FORCE ROW LEVEL SECURITY; "
+            f"CREATE POLICY {TENANT_POLICY} ON {t} USING ({TENANT_VISIBLE}) WITH CHECK ({TENANT_VISIBLE}); "
+            for t in tables
+        ),
+        "".join(
+            f"DROP POLICY IF EXISTS {TENANT_POLICY} ON {t}; "
+            f"ALTER TABLE {t} NO FORCE ROW LEVEL SECURITY; ALTER TABLE {t} DISABLE ROW LEVEL SECURITY; "
+            for t in tables
+        ),
+    )
+
+
+def grant_app_role(connection) -> None:
+    """Give the app's login role what it needs on every table and sequence, and nothing more.
+
+    Run after each migrate (tables made later get their grants then). The role must exist: bin/services
+    creates it; in production the DBA does (docs/operations.md).
+    """
+    role = connection.settings_dict.get("APP_USER")
+    if not role:
+        return
+    from django.core.management.base import CommandError
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = %s", [role])
+        row = cursor.fetchone()
+        if row is None:
+            raise CommandError(
+                f"The app's database role {role!r} does not exist. Create it (LOGIN, no superuser, "
+                "no BYPASSRLS) with bin/services or as described in docs/operations.md."
+            )
+        quoted = connection.ops.quote_name(role)
+        cursor.execute(
+            f"GRANT USAGE ON SCHEMA public TO {quoted};"
+            f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO {quoted};"
+            f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {quoted};"
+        )

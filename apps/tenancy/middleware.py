@@ -3,6 +3,7 @@ import re
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import translation
+from django_scopes import scopes_disabled
 
 from .context import tenant_context
 from .models import Membership, Tenant
@@ -36,10 +37,13 @@ class TenantMiddleware:
         memberships = Membership.objects.select_related("tenant", "user", "team").filter(
             tenant__is_active=True, user=request.user, is_active=True
         )
-        if match:
-            membership = memberships.filter(tenant__slug=match["slug"]).first()
-        else:
-            membership = memberships.filter(tenant_id=request.session.get(SESSION_TENANT)).first()
+        # Before the tenant is known, the user's own memberships are read across tenants (the
+        # database shows every tenant under scopes_disabled; the query names the user).
+        with scopes_disabled():
+            if match:
+                membership = memberships.filter(tenant__slug=match["slug"]).first()
+            else:
+                membership = memberships.filter(tenant_id=request.session.get(SESSION_TENANT)).first()
         if membership is None:
             raise Http404("No such organisation.")
         request.tenant, request.membership = membership.tenant, membership

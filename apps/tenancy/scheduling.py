@@ -27,6 +27,7 @@ from datetime import date, datetime, time, timedelta
 from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from .models import Tenant
 
@@ -130,7 +131,8 @@ def dispatch(now: datetime | None = None) -> list[tuple[int, str, str]]:
             period = job.due(tenant, local_now)
             if period:
                 due_rows.append((tenant.pk, job.code, period))
-    with transaction.atomic(), connection.cursor() as cur:
+    # System work over every tenant: the database shows all of them only under scopes_disabled().
+    with scopes_disabled(), transaction.atomic(), connection.cursor() as cur:
         if due_rows:
             tenant_ids, codes, periods = (list(col) for col in zip(*due_rows, strict=True))
             cur.execute(
@@ -171,7 +173,7 @@ def _enqueue(run_id: int) -> None:
         current_app.send_task(RUNNER_TASK, args=(run_id,))
     except Exception:  # broker down: release the claim so the next tick enqueues it again
         log.exception("could not enqueue tenant job run %s; it will be retried", run_id)
-        with connection.cursor() as cur:
+        with scopes_disabled(), connection.cursor() as cur:
             cur.execute(
                 "UPDATE tenancy_tenantjobrun SET enqueued_at = NULL WHERE id = %s AND finished_at IS NULL",
                 [run_id],

@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_scopes import scopes_disabled
 
 from .forms import LanguageForm
 from .models import Membership, UserProfile
@@ -50,11 +51,13 @@ def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = N
 
 
 def _active_memberships(user) -> list[Membership]:
-    return list(
-        user.memberships.select_related("tenant")
-        .filter(is_active=True, tenant__is_active=True)
-        .order_by("tenant__name")
-    )
+    """The user's organisations: their own memberships, read across tenants."""
+    with scopes_disabled():
+        return list(
+            user.memberships.select_related("tenant")
+            .filter(is_active=True, tenant__is_active=True)
+            .order_by("tenant__name")
+        )
 
 
 @login_required

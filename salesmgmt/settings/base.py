@@ -79,6 +79,12 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://salesmgmt:salesmgmt@127.0.0.1:5432/salesmgmt"),
 }
+# DATABASE_URL names the schema owner, which only migrations use; the app itself (web, workers,
+# commands, tests) logs in as DATABASE_APP_USER, a role that owns nothing and is subject to the
+# row-level-security policies of every tenant table (salesmgmt/db, docs/operations.md).
+DATABASES["default"]["ENGINE"] = "salesmgmt.db"
+DATABASES["default"]["APP_USER"] = env("DATABASE_APP_USER", default="salesmgmt_app")
+DATABASES["default"]["APP_PASSWORD"] = env("DATABASE_APP_PASSWORD", default="salesmgmt_app")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -24,3 +24,5 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)  # noqa: F405
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)  # noqa: F405
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)  # noqa: F405
+# Refuse to start as a superuser, BYPASSRLS role or table owner (apps/tenancy/checks.py).
+DATABASE_ROLE_CHECK = env.bool("DATABASE_ROLE_CHECK", default=True)  # noqa: F405

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.tenancy.context import tenant_context
 from apps.tenancy.models import ApiToken, Membership, Tenant
 from apps.tenancy.throttling import PUBLIC_THROTTLES
 
@@ -73,7 +74,8 @@ class ObtainTokenView(APIView):
         )
         membership = None
         if user is not None:
-            membership = Membership.objects.filter(user=user, tenant=tenant, is_active=True).first()
+            with tenant_context(tenant):
+                membership = Membership.objects.filter(user=user, tenant=tenant, is_active=True).first()
         if membership is None:
             return Response(
                 {"non_field_errors": [_("Unable to log in with the given credentials.")]},

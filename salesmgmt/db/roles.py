@@ -1,0 +1,31 @@
+"""Which role a new connection logs in as: the app role, or the schema owner inside owner_mode()."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_owner_depth = 0
+
+
+def owner_mode_active() -> bool:
+    return _owner_depth > 0
+
+
+@contextmanager
+def owner_mode() -> Iterator[None]:
+    """Run a block (migrations, creating/dropping a database) connected as the schema owner.
+
+    Open connections are closed on the way in and out, so no statement of the block runs as the app
+    role and no connection of the owner outlives it.
+    """
+    from django.db import connections
+
+    global _owner_depth
+    if _owner_depth == 0:
+        connections.close_all()
+    _owner_depth += 1
+    try:
+        yield
+    finally:
+        _owner_depth -= 1
+        if _owner_depth == 0:
+            connections.close_all()
