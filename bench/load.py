@@ -373,6 +373,11 @@ class Server:
             "LOG_LEVEL": "WARNING",
             "DEBUG": "false",
         }
+        # The role the app logs in as, where the settings name one apart from the schema owner.
+        s = connection.settings_dict
+        if s.get("APP_USER"):
+            self.env["DATABASE_APP_USER"] = s["APP_USER"]
+            self.env["DATABASE_APP_PASSWORD"] = s.get("APP_PASSWORD") or ""
         self.proc: subprocess.Popen | None = None
 
     def collectstatic(self, log) -> None:
@@ -418,6 +423,26 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+    def cpu_seconds(self) -> float:
+        """CPU time the master and its workers used so far (Linux /proc; 0 elsewhere). Unlike
+        latency, it does not depend on what else the machine is running."""
+        if self.proc is None:
+            return 0.0
+        pids, total = [self.proc.pid], 0.0
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children") as fh:
+                pids += [int(p) for p in fh.read().split()]
+        except OSError:
+            return 0.0
+        for pid in pids:
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+            except (OSError, IndexError, ValueError):
+                continue
+        return total
 
     @staticmethod
     def log_errors() -> tuple[int, list[str]]:
@@ -511,7 +536,14 @@ class User(threading.Thread):
         while tour or time.monotonic() < self.load.stop_at:
             self.member = self.rng.choice(self.members)
             action = tour.pop(0) if tour else self.rng.choices(self.mix, self.weights)[0][2]
-            action(self)
+            try:
+                action(self)
+            except Exception as exc:  # an answer the generator could not use: an error, not a dead user
+                stats = self.stats.setdefault(f"{self.role} {action.__name__} (unusable answer)", Stats())
+                stats.errors += 1
+                stats.statuses["exception"] += 1
+                if len(stats.first_errors) < 3:
+                    stats.first_errors.append(f"{type(exc).__name__}: {exc}")
         if self.conn is not None:
             self.conn.close()
 
@@ -791,7 +823,14 @@ def _run(args, bench: BenchTenant, world: World, log) -> list[Row]:
             + (f" × {threads} threads" if worker_class == "gthread" else "")
             + f"; {len(users)} users for {warmup:g} + {duration:g} s"
         )
+        cpu0 = time.process_time()
+        server_cpu = [0.0]
+        timer = threading.Timer(warmup, lambda: server_cpu.__setitem__(0, server.cpu_seconds()))
+        timer.start()
         measured = load.run(users)
+        timer.join()
+        server_cpu[0] = server.cpu_seconds() - server_cpu[0]  # of the counted requests (workers survive)
+        client_cpu = time.process_time() - cpu0  # the generator's own share of the machine
         load1 = os.getloadavg()[0]
         t0 = time.perf_counter()
     log(f"  server stopped: {time.perf_counter() - t0:.1f} s")
@@ -806,6 +845,8 @@ def _run(args, bench: BenchTenant, world: World, log) -> list[Row]:
             "reports_filed": load.filed_days,
             "load1_before": round(load1_before, 2),
             "load1_after": round(load1, 2),
+            "client_cpu_s": round(client_cpu, 1),
+            "server_cpu_s": round(server_cpu[0], 1),
             "cores": os.cpu_count(),
         },
         tracebacks,
@@ -842,7 +883,13 @@ def rows_from(
         Row(
             CASE,
             "total",
-            _figures(every, measured, errors, statuses),
+            {
+                **_figures(every, measured, errors, statuses),
+                # gunicorn's CPU per request: comparable between runs on a machine shared with others
+                "server_cpu_ms_per_req": round(setup.get("server_cpu_s", 0) * 1000 / len(every), 1)
+                if every
+                else 0.0,
+            },
             goal="0 errors, all 2xx",
             ok=errors == 0 and bool(every) and all(k.startswith("2") for k in statuses),
         )

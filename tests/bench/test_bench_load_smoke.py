@@ -60,6 +60,7 @@ def test_load_bench_serves_the_whole_mix_without_errors():
                 assert row.values["p99_ms"] >= row.values["p50_ms"] > 0
                 assert row.values["rps"] > 0
         assert rows["setup"].values["reports_filed"] >= 1
+        assert rows["total"].values["server_cpu_ms_per_req"] > 0
         # What the load filed is gone: a rerun finds the same tenant.
         assert not DailyReport.objects.filter(learnings=load_bench.MARK).exists()
         assert not Visit.objects.filter(note=load_bench.MARK).exists()
