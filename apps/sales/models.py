@@ -200,3 +200,22 @@ class OrderLineDay(TenantModel):
                 fields=["tenant", "rep", "day"], include=["amount", "cost"], name="orderlineday_rep_day_sums"
             ),
         ]
+
+
+class OrderLineMonth(TenantModel):
+    """OrderLineDay summed per (rep, calendar month): a quarter or a year of a rep reads a dozen rows
+    instead of a row per day. Derived from OrderLineDay by database triggers on it (migration 0006),
+    so it is exactly the sum of that month's days; the app never writes it. `month` is the month's
+    first day."""
+
+    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    month = models.DateField()
+    amount = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    cost = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "rep", "month"], include=["amount", "cost"], name="orderlinemonth_unique"
+            )
+        ]

@@ -30,6 +30,7 @@ def register_builtins() -> None:
             # margin by rep, team, line or tenant sum a row per rep and day instead of every line.
             rollup="sales_orderlineday",
             rollup_sums=("f.amount", "f.amount - f.cost"),
+            rollup_monthly="sales_orderlinemonth",  # sales.OrderLineMonth, the days summed per month
         )
     )
     registry.register_source(

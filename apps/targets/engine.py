@@ -270,6 +270,8 @@ def compute(
     for source_code, group in by_source.items():
         source = registry.sources[source_code]
         q = _Sql(tenant.pk, _rollup_of(source, group, by, base_filters) or source)
+        if q.source is not source:
+            q.source = _rollup_rows(q, source, grain, by, start, end)
         key = q.key(by)
         where = ["f.tenant_id = %(tenant)s", q.date_range(start, end, tz)]
         if q.source.where:
@@ -352,6 +354,57 @@ def _rollup_of(source: FactSource, group: list[_Leaf], by: str, filters: dict) -
         where="",
         rollup="",
     )
+
+
+MONTHLY_GRAINS = ("month", "quarter", "year")
+
+
+def _rollup_rows(
+    q: _Sql, source: FactSource, grain: str, by: str, start: dt.date, end: dt.date
+) -> FactSource:
+    """The rows of the day rollup `q` reads for start..end, as a table of (tenant_id, rep_id, day,
+    amount, cost):
+
+    - whole months of a month, quarter or year grain come from the monthly rollup, a month's first day
+      standing for the month (which lies in one period of these grains); only the days of the partial
+      months at either end are read per day. Same sums, a thirtieth of the rows for a year.
+    - by team or line, the rows are first summed per rep and period (the earliest day standing for the
+      period), so the closure join, which repeats each row once per ancestor, joins one row per rep and
+      period instead of one per day. Sums are exact regrouped; the rollup holds nothing but sums.
+    """
+    days, cols = q.source.table, "tenant_id, rep_id, day, amount, cost"
+    first = start if start.day == 1 else period_shift(start, "month", 1)  # first whole month
+    after = end + dt.timedelta(days=1)
+    after = after if after.day == 1 else end.replace(day=1)  # the day after the last whole month
+    if source.rollup_monthly and grain in MONTHLY_GRAINS and first < after:
+        parts = [
+            f"SELECT tenant_id, rep_id, month AS day, amount, cost FROM {source.rollup_monthly} "
+            "WHERE tenant_id = %(tenant)s AND month >= %(r_first)s AND month < %(r_after)s"
+        ]
+        if start < first:
+            parts.append(
+                f"SELECT {cols} FROM {days} "
+                "WHERE tenant_id = %(tenant)s AND day >= %(r_start)s AND day < %(r_first)s"
+            )
+        if after <= end:
+            parts.append(
+                f"SELECT {cols} FROM {days} "
+                "WHERE tenant_id = %(tenant)s AND day >= %(r_after)s AND day <= %(r_end)s"
+            )
+    elif by in ("team", "line"):
+        parts = [
+            f"SELECT {cols} FROM {days} WHERE tenant_id = %(tenant)s AND day >= %(r_start)s AND day <= %(r_end)s"
+        ]
+    else:
+        return q.source
+    q.params.update(r_start=start, r_first=first, r_after=after, r_end=end)
+    table = "(" + " UNION ALL ".join(parts) + ")"
+    if by in ("team", "line"):
+        table = (
+            "(SELECT tenant_id, rep_id, min(day) AS day, sum(amount) AS amount, sum(cost) AS cost "
+            f"FROM {table} u GROUP BY tenant_id, rep_id, date_trunc('{grain}', day::timestamp))"
+        )
+    return replace(q.source, table=table)
 
 
 def _supports_filter(source: FactSource, key: str) -> bool:

@@ -52,6 +52,9 @@ class FactSource:
     # over alias f with the rollup's own column names) read from it when nothing finer is asked.
     rollup: str = ""
     rollup_sums: tuple[str, ...] = ()
+    # The same sums per (tenant_id, rep_id, month), `month` its first day: whole months of a month,
+    # quarter or year grain read a row per rep and month instead of one per day.
+    rollup_monthly: str = ""
 
     def supports(self, dimension: str) -> bool:
         if dimension == "tenant":

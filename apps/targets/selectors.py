@@ -240,8 +240,11 @@ def _owner_reps(tenant: Tenant, owner_kind: str, keys: list[int]) -> list[int] |
         subtree = TeamClosure.objects.filter(tenant_id=tenant.pk, ancestor_id__in=keys).values(
             "descendant_id"
         )
+        # One past the bound tells "too many" without reading an organisation's every member.
         reps = sorted(
-            Membership.objects.filter(tenant_id=tenant.pk, team__in=subtree).values_list("pk", flat=True)
+            Membership.objects.filter(tenant_id=tenant.pk, team__in=subtree).values_list("pk", flat=True)[
+                : NARROWING_REPS + 1
+            ]
         )
     else:
         return None

@@ -1,6 +1,7 @@
-"""The per-rep-and-day pre-aggregate of order lines (sales.OrderLineDay): kept equal to the lines of
-live orders by the database triggers through every kind of write, and read by compute() only where
-it answers exactly (plain revenue and margin sums, no finer filter)."""
+"""The per-rep-and-day pre-aggregate of order lines (sales.OrderLineDay) and its per-month sums
+(sales.OrderLineMonth): kept equal to the lines of live orders by the database triggers through
+every kind of write, and read by compute() only where they answer exactly (plain revenue and margin
+sums, no finer filter; whole months only for the monthly one)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -25,6 +26,15 @@ ROLLUP = """
     WHERE tenant_id = %s AND (amount <> 0 OR cost <> 0)"""
 
 
+LIVE_LINES_BY_MONTH = """
+    SELECT rep_id, date_trunc('month', order_date)::date, sum(amount), sum(cost) FROM sales_orderline l
+    WHERE tenant_id = %s AND NOT EXISTS (SELECT 1 FROM sales_order o WHERE o.id = l.order_id AND o.status = 'cancelled')
+    GROUP BY 1, 2 HAVING sum(amount) <> 0 OR sum(cost) <> 0"""
+MONTHLY = """
+    SELECT rep_id, month, amount, cost FROM sales_orderlinemonth
+    WHERE tenant_id = %s AND (amount <> 0 OR cost <> 0)"""
+
+
 def rows(sql, tenant) -> set[tuple]:
     with scope(tenant=tenant.pk), connection.cursor() as cur:
         cur.execute(sql, [tenant.pk])
@@ -34,6 +44,8 @@ def rows(sql, tenant) -> set[tuple]:
 def assert_rollup_matches(tenant):
     expected = rows(LIVE_LINES, tenant)
     assert expected and rows(ROLLUP, tenant) == expected
+    by_month = rows(LIVE_LINES_BY_MONTH, tenant)
+    assert by_month and rows(MONTHLY, tenant) == by_month
 
 
 def test_the_rollup_holds_the_lines_of_live_orders_per_rep_and_day(book, rival_book):
@@ -75,6 +87,47 @@ def test_the_rollup_follows_every_write(book):
         assert_rollup_matches(book.tenant)
 
 
+def test_the_monthly_rollup_follows_bulk_writes_across_months_and_reps(book, rival_book):
+    """One statement moving many lines between days, months and reps, or deleting them, moves the
+    monthly sums with the day sums (the bulk paths: one statement-level trigger call per statement)."""
+    tenant = book.tenant
+    with scope(tenant=tenant.pk):
+        created = sales.order_bulk_create(
+            tenant=tenant,
+            by=book.manager.reports_to,
+            rows=[
+                {
+                    "customer": customer.pk,
+                    "rep": rep.pk,
+                    "order_date": day,
+                    "lines": [
+                        {"product": book.px.pk, "quantity": Decimal("1"), "unit_price": Decimal(price)}
+                    ],
+                }
+                for customer, rep, day, price in (
+                    (book.c2, book.rep_a, dt.date(2026, 9, 30), "10"),
+                    (book.c3, book.rep_b, dt.date(2026, 10, 1), "20"),
+                    (book.c3, book.rep_b, dt.date(2026, 12, 31), "40"),
+                )
+            ],
+        )
+        assert len(created) == 3
+        assert_rollup_matches(tenant)
+        lines = OrderLine.objects.filter(tenant=tenant)
+        lines.filter(order_date=dt.date(2026, 10, 31)).update(order_date=dt.date(2026, 9, 1))  # a month back
+        assert_rollup_matches(tenant)
+        lines.filter(rep=book.rep_b).update(rep=book.rep_a, amount=Decimal("7"))  # to another rep
+        assert_rollup_matches(tenant)
+        lines.filter(order_date__gte=dt.date(2026, 11, 1)).delete()
+        assert_rollup_matches(tenant)
+        Order.objects.filter(tenant=tenant).update(status=Order.Status.CANCELLED)  # every order at once
+        assert not rows(MONTHLY, tenant) and not rows(ROLLUP, tenant)
+        Order.objects.filter(tenant=tenant).update(status=Order.Status.CONFIRMED)
+        assert_rollup_matches(tenant)
+    # the other tenant's months stay as its lines make them
+    assert_rollup_matches(rival_book.rep.tenant)
+
+
 def _sql_of(**kwargs) -> str:
     with CaptureQueriesContext(connection) as ctx:
         frame = compute(**kwargs)
@@ -90,7 +143,7 @@ def test_compute_reads_the_rollup_for_plain_sums_and_the_lines_otherwise(book):
     }
     with scope(tenant=book.tenant.pk):
         sql, plain = _sql_of(metrics=["revenue", "gross_margin"], by="team", **common)
-        assert "sales_orderlineday" in sql
+        assert "sales_orderlinemonth" in sql  # two whole months
         # a line-level filter, or a count, needs the lines themselves
         for kwargs in (
             {"metrics": ["revenue"], "by": "rep", "filters": {"category_ids": [book.cat_x.pk]}},
@@ -98,9 +151,38 @@ def test_compute_reads_the_rollup_for_plain_sums_and_the_lines_otherwise(book):
             {"metrics": ["revenue"], "by": "region"},
         ):
             sql, _frame = _sql_of(**kwargs, **common)
-            assert "sales_orderlineday" not in sql and "sales_orderline " in sql, kwargs
+            assert "sales_orderline " in sql, kwargs
+            assert "sales_orderlineday" not in sql and "sales_orderlinemonth" not in sql, kwargs
         _sql, lines = _sql_of(metrics=["revenue", "gross_margin", "order_count"], by="team", **common)
     assert plain.equals(lines[["revenue", "gross_margin"]])
     # North ⊃ North-1: October 1500 + 400, November 300 + 200 (the cancelled order left out)
     assert plain.loc[(book.north.pk, dt.date(2026, 10, 1)), "revenue"] == 1900
     assert plain.loc[(book.north.pk, dt.date(2026, 11, 1)), "revenue"] == 500
+
+
+def test_compute_reads_whole_months_from_the_monthly_rollup_and_the_days_at_either_end(book):
+    """A quarter from 5 October to 15 November: October 5–31 and November 1–15 per day; September 30
+    to 31 December has October and November whole (monthly) and a day at each end. Every range gives
+    the numbers the lines give."""
+    with scope(tenant=book.tenant.pk):
+        for start, end, monthly, daily in (
+            (dt.date(2026, 10, 5), dt.date(2026, 11, 15), False, True),
+            (dt.date(2026, 10, 1), dt.date(2026, 11, 15), True, True),
+            (dt.date(2026, 9, 30), dt.date(2026, 12, 1), True, True),
+            (dt.date(2026, 10, 1), dt.date(2026, 12, 31), True, False),
+        ):
+            for grain, by in (("month", "rep"), ("quarter", "team"), ("year", "tenant")):
+                common = {"tenant": book.tenant, "grain": grain, "start": start, "end": end, "by": by}
+                sql, plain = _sql_of(metrics=["revenue", "gross_margin"], **common)
+                assert ("sales_orderlinemonth" in sql) == monthly, (start, end, grain)
+                assert ("sales_orderlineday" in sql) == daily, (start, end, grain)
+                _sql, lines = _sql_of(metrics=["revenue", "gross_margin", "order_count"], **common)
+                assert plain.equals(lines[["revenue", "gross_margin"]]), (start, end, grain, by)
+        # narrowed to reps, as a manager's line is
+        common = {"tenant": book.tenant, "start": dt.date(2026, 1, 1), "end": dt.date(2026, 11, 15)}
+        sql, plain = _sql_of(metrics=["revenue"], grain="year", by="rep", rep_ids=[book.rep_b.pk], **common)
+        assert "sales_orderlinemonth" in sql
+        assert plain.to_dict() == {"revenue": {(book.rep_b.pk, dt.date(2026, 1, 1)): 600.0}}
+        # weeks cross months: days only
+        sql, _frame = _sql_of(metrics=["revenue"], grain="week", by="rep", **common)
+        assert "sales_orderlinemonth" not in sql and "sales_orderlineday" in sql
