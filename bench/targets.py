@@ -67,6 +67,9 @@ def add_arguments(parser) -> None:
     group.add_argument(
         "--dashboard-requests", type=int, default=100, help="timed requests per dashboard case"
     )
+    group.add_argument(
+        "--dashboard-only", action="store_true", help="time the team dashboard only (skip the engine runs)"
+    )
 
 
 def run(args, log=print) -> list[Row]:
@@ -83,7 +86,7 @@ def run(args, log=print) -> list[Row]:
     )
     with scopes_disabled():
         bench = bench_tenant_ensure(slug=slug, size=size, rebuild=getattr(args, "rebuild", False), log=log)
-        rows = _run(bench, repeat, log)
+        rows = [] if getattr(args, "dashboard_only", False) else _run(bench, repeat, log)
         rows += dashboard(bench, getattr(args, "dashboard_requests", 100), log)
         return rows
 

@@ -136,6 +136,7 @@ def _by_target(progress) -> dict[int, dict]:
 
 def _rep_rows(targets, progress) -> list[dict]:
     progress = _by_target(progress)
+    labels = {code: str(label) for code, label in STATUSES}  # translated once, not once per row
     rows = []
     for t in targets:
         p = progress[t.pk]
@@ -149,7 +150,7 @@ def _rep_rows(targets, progress) -> list[dict]:
                 "attainment": None if attainment is None else attainment * 100,
                 "bar": None if attainment is None else max(0.0, min(attainment * 100, 100.0)),
                 "status": p["status"],
-                "status_label": dict(STATUSES).get(p["status"], p["status"]),
+                "status_label": labels.get(p["status"], p["status"]),
             }
         )
     return rows
