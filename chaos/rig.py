@@ -499,7 +499,7 @@ class Load:
         who: Identity,
         threads: int = 3,
         report_every: float = 1.5,
-        token_every: float = 6.0,
+        token_every: float = 10.0,  # under the per-username token rate (10/min)
     ):
         self.cfg, self.who = cfg, who
         self.hits: list[Hit] = []
