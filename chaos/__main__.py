@@ -77,6 +77,16 @@ def identity() -> Identity:
         )
 
 
+def db_role() -> str:
+    """The role the app's connections log in as (row-level security binds it unless it bypasses)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT current_user, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+        role, bypass = cur.fetchone()
+    return f"{role} ({'BYPASSES' if bypass else 'bound by'} row-level security)"
+
+
 def _on_signal(signum, _frame):
     raise SystemExit(128 + signum)
 
@@ -131,7 +141,8 @@ def main() -> int:
         sweeper = Sweeper()
         sweeper.start()
         log(
-            f"ready in {time.monotonic() - t0:.0f} s: gunicorn :{cfg.web_port}, Redis :{cfg.redis_port}, SMTP sink :{sink.port}"
+            f"ready in {time.monotonic() - t0:.0f} s: gunicorn :{cfg.web_port}, Redis :{cfg.redis_port}, "
+            f"SMTP sink :{sink.port}; the app logs in as {db_role()}"
         )
         for name in args.only or list(SCENARIOS):
             log(f"--- {name}")
