@@ -6,8 +6,9 @@ from django_scopes import scopes_disabled
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from .context import user_membership
 from .middleware import SESSION_TENANT
-from .models import ApiToken, Membership
+from .models import ApiToken
 
 
 class MembershipTokenAuthentication(authentication.BaseAuthentication):
@@ -51,18 +52,10 @@ class TenantSessionAuthentication(authentication.SessionAuthentication):
             return None
         user = result[0]
         slug = request.headers.get("X-Tenant")
-        qs = Membership.objects.select_related("tenant", "user").filter(
-            user=user, is_active=True, tenant__is_active=True
-        )
-        if slug:
-            qs = qs.filter(tenant__slug=slug)
-        else:
-            tenant_id = request._request.session.get(SESSION_TENANT)
-            if tenant_id is None:
-                return None
-            qs = qs.filter(tenant_id=tenant_id)
-        with scopes_disabled():  # the user's own memberships, read before the tenant is known
-            membership = qs.first()
+        tenant_id = request._request.session.get(SESSION_TENANT)
+        if not slug and tenant_id is None:
+            return None
+        membership = user_membership(user, slug=slug, tenant_id=tenant_id)
         if membership is None:
             return None
         return user, membership

@@ -4,9 +4,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
-from .models import Tenant
+from .models import Membership, Tenant
 
 _current: ContextVar[Tenant | None] = ContextVar("salesmgmt_tenant", default=None)
 
@@ -31,3 +31,29 @@ def tenant_context(tenant: "Tenant | int") -> Iterator[Tenant]:
             yield tenant
     finally:
         _current.reset(token)
+
+
+# ---- who the user is, before a tenant is entered ---------------------------------------------------
+# A request learns its tenant from the user's own membership. That read happens before any tenant
+# scope exists, so it runs across tenants (the database shows every tenant under scopes_disabled());
+# each query names the user, and these two functions are the only places that make it.
+
+
+def user_membership(user, *, slug: str | None = None, tenant_id: int | None = None) -> Membership | None:
+    """The user's active membership in one active tenant, named by slug or else by id; None if none."""
+    memberships = Membership.objects.select_related("tenant", "user", "team").filter(
+        user=user, is_active=True, tenant__is_active=True
+    )
+    memberships = memberships.filter(tenant__slug=slug) if slug else memberships.filter(tenant_id=tenant_id)
+    with scopes_disabled():
+        return memberships.first()
+
+
+def user_memberships(user) -> list[Membership]:
+    """Every organisation the user is an active member of, by name (the tenant switcher)."""
+    with scopes_disabled():
+        return list(
+            user.memberships.select_related("tenant")
+            .filter(is_active=True, tenant__is_active=True)
+            .order_by("tenant__name")
+        )

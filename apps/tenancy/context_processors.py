@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
-from django_scopes import scopes_disabled
 
+from .context import user_memberships
 from .notifications import unread_count
 
 
@@ -8,12 +8,7 @@ def tenancy(request):
     membership = getattr(request, "membership", None)
     memberships = []
     if request.user.is_authenticated and membership is not None:
-        with scopes_disabled():  # the tenant switcher lists the user's own memberships in every tenant
-            memberships = list(
-                request.user.memberships.select_related("tenant").filter(
-                    is_active=True, tenant__is_active=True
-                )
-            )
+        memberships = user_memberships(request.user)
     return {
         "tenant": getattr(request, "tenant", None),
         "membership": membership,

@@ -111,9 +111,8 @@ def grant_app_role(connection) -> None:
     from django.core.management.base import CommandError
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = %s", [role])
-        row = cursor.fetchone()
-        if row is None:
+        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cursor.fetchone() is None:
             raise CommandError(
                 f"The app's database role {role!r} does not exist. Create it (LOGIN, no superuser, "
                 "no BYPASSRLS) with bin/services or as described in docs/operations.md."

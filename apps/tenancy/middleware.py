@@ -3,10 +3,9 @@ import re
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import translation
-from django_scopes import scopes_disabled
 
-from .context import tenant_context
-from .models import Membership, Tenant
+from .context import tenant_context, user_membership
+from .models import Tenant
 
 TENANT_PATH = re.compile(r"^/t/(?P<slug>[a-z0-9-]+)/")
 # The tenant admin is Django's admin, whose URLs cannot carry a slug: it runs in the tenant the
@@ -34,16 +33,10 @@ class TenantMiddleware:
             return self.get_response(request)
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        memberships = Membership.objects.select_related("tenant", "user", "team").filter(
-            tenant__is_active=True, user=request.user, is_active=True
-        )
-        # Before the tenant is known, the user's own memberships are read across tenants (the
-        # database shows every tenant under scopes_disabled; the query names the user).
-        with scopes_disabled():
-            if match:
-                membership = memberships.filter(tenant__slug=match["slug"]).first()
-            else:
-                membership = memberships.filter(tenant_id=request.session.get(SESSION_TENANT)).first()
+        if match:
+            membership = user_membership(request.user, slug=match["slug"])
+        else:
+            membership = user_membership(request.user, tenant_id=request.session.get(SESSION_TENANT))
         if membership is None:
             raise Http404("No such organisation.")
         request.tenant, request.membership = membership.tenant, membership

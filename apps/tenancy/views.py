@@ -13,10 +13,10 @@ from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_scopes import scopes_disabled
 
+from .context import user_memberships
 from .forms import LanguageForm
-from .models import Membership, UserProfile
+from .models import UserProfile
 from .notifications import notification_list, notification_mark_read
 from .signals import SESSION_LANGUAGE
 
@@ -50,20 +50,10 @@ def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = N
     return decorate(view) if view is not None else decorate
 
 
-def _active_memberships(user) -> list[Membership]:
-    """The user's organisations: their own memberships, read across tenants."""
-    with scopes_disabled():
-        return list(
-            user.memberships.select_related("tenant")
-            .filter(is_active=True, tenant__is_active=True)
-            .order_by("tenant__name")
-        )
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send the user to the organisation they used last, or let them choose."""
-    memberships = _active_memberships(request.user)
+    memberships = user_memberships(request.user)
     if len(memberships) == 1:
         return redirect("dashboard", tenant_slug=memberships[0].tenant.slug)
     last = request.session.get("tenant_id")
@@ -76,7 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def choose_tenant(request: HttpRequest) -> HttpResponse:
     """The tenant switcher: every organisation the user belongs to, always listed (no redirect)."""
-    return render(request, "tenancy/choose_tenant.html", {"choices": _active_memberships(request.user)})
+    return render(request, "tenancy/choose_tenant.html", {"choices": user_memberships(request.user)})
 
 
 def _save_language(request: HttpRequest, language: str) -> None:
