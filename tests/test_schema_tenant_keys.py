@@ -18,6 +18,7 @@ from apps.sales.models import Order
 from apps.tenancy.db import same_tenant_key_name
 from apps.tenancy.models import Membership
 
+from .catalog import catalog_rows, tenant_tables
 from .factories import CustomerFactory, MembershipFactory, OrderFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,28 +48,9 @@ GLOBAL_TO_TENANT: dict[tuple[str, str], str] = {
 }
 
 
-def _rows(sql: str, params: list | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchall()
-
-
-def _tenant_tables() -> set[str]:
-    return {
-        name
-        for (name,) in _rows(
-            """
-            SELECT c.relname FROM pg_class c
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped
-            WHERE c.relkind IN ('r', 'p') AND c.relnamespace = current_schema()::regnamespace
-            """
-        )
-    }
-
-
 def _unique_indexes() -> list[tuple[str, str, list[str], bool]]:
     """(table, index, key columns, is primary key) of every unique index, constraint-backed or not."""
-    return _rows(
+    return catalog_rows(
         """
         SELECT t.relname, ic.relname,
                array(SELECT coalesce(a.attname, '(expression)') FROM unnest(i.indkey[0:i.indnkeyatts - 1]) k
@@ -84,7 +66,7 @@ def _unique_indexes() -> list[tuple[str, str, list[str], bool]]:
 
 def _foreign_keys() -> list[tuple[str, str, list[str], str, list[str], bool, bool]]:
     """(table, constraint, columns, referenced table, referenced columns, deferrable, validated)."""
-    return _rows(
+    return catalog_rows(
         """
         SELECT t.relname, con.conname,
                array(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
@@ -101,8 +83,8 @@ def _foreign_keys() -> list[tuple[str, str, list[str], str, list[str], bool, boo
     )
 
 
-def test_the_rule_sees_the_tenant_tables():
-    tables = _tenant_tables()
+def test_the_rule_sees_thetenant_tables():
+    tables = tenant_tables()
     assert {
         "tenancy_membership",
         "org_team",
@@ -114,7 +96,7 @@ def test_the_rule_sees_the_tenant_tables():
 
 
 def test_every_unique_key_of_a_tenant_table_includes_tenant_id():
-    tables = _tenant_tables()
+    tables = tenant_tables()
     wrong = []
     for table, index, columns, primary in _unique_indexes():
         if table not in tables or "tenant_id" in columns or (table, index) in UNIQUE_WITHOUT_TENANT:
@@ -136,7 +118,7 @@ def test_the_allowlist_names_only_keys_that_exist():
 
 
 def test_every_foreign_key_between_tenant_tables_pairs_tenant_id_with_tenant_id():
-    tables = _tenant_tables()
+    tables = tenant_tables()
     wrong = []
     for table, name, columns, ref, ref_columns, deferrable, validated in _foreign_keys():
         if table not in tables or ref not in tables:
@@ -153,7 +135,7 @@ def test_every_foreign_key_between_tenant_tables_pairs_tenant_id_with_tenant_id(
 
 
 def test_every_relation_between_tenant_models_is_covered_by_a_composite_key():
-    tables = _tenant_tables()
+    tables = tenant_tables()
     composite = {
         (table, columns[1], ref)
         for table, _n, columns, ref, ref_columns, *_f in _foreign_keys()
@@ -178,7 +160,7 @@ def test_every_relation_between_tenant_models_is_covered_by_a_composite_key():
 
 def test_no_many_to_many_between_tenant_models_has_an_auto_created_through_table():
     # An auto-created through table has no tenant_id, so its rows could join two tenants.
-    tables = _tenant_tables()
+    tables = tenant_tables()
     wrong = [
         f"{model._meta.label}.{field.name}"
         for model in apps.get_models()
@@ -190,7 +172,7 @@ def test_no_many_to_many_between_tenant_models_has_an_auto_created_through_table
 
 
 def test_a_global_table_points_into_a_tenant_table_only_where_listed():
-    tables = _tenant_tables()
+    tables = tenant_tables()
     found = {
         (table, columns[0])
         for table, _n, columns, ref, *_rest in _foreign_keys()

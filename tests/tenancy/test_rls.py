@@ -17,19 +17,10 @@ from django_scopes import scope, scopes_disabled
 from apps.tenancy.checks import check_database_role, database_role_problems, ensure_unprivileged_database_role
 from apps.tenancy.db import TENANT_POLICY
 from salesmgmt.db.base import wanted_tenant_settings
+from tests.catalog import tenant_tables
 from tests.factories import CustomerFactory, MembershipFactory, OrderLineFactory, TenantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def tenant_tables() -> list[str]:
-    with scopes_disabled(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped"
-            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') ORDER BY 1"
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def count(table: str, tenant_id: int | None = None) -> int:
@@ -57,7 +48,7 @@ def two_tenants(db):
 def test_every_tenant_table_has_row_level_security_forced_with_the_tenant_policy():
     """The meta-test: a new table with a tenant_id column and no TenantRowSecurity(...) in its
     migration fails here."""
-    tables = tenant_tables()
+    tables = sorted(tenant_tables())
     assert len(tables) >= 38
     with connection.cursor() as cursor:
         cursor.execute(
@@ -93,7 +84,7 @@ def test_the_app_role_is_not_superuser_owner_or_bypassrls():
 
 
 def test_with_no_tenant_set_every_tenant_table_answers_nothing(two_tenants):
-    tables = tenant_tables()
+    tables = sorted(tenant_tables())
     with scopes_disabled():
         seen = {table: count(table) for table in tables}
     assert (
