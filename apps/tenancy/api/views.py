@@ -195,7 +195,8 @@ class ServiceWriteMixin:
         """The written row as lists show it (with its related names), in one query."""
         return self.get_queryset().filter(pk=obj.pk).first() or obj
 
-    def _written_row_response(self, obj, status_code):
+    def answer(self, obj, status_code=status.HTTP_200_OK):
+        """The row `obj` as lists show it (the output serializer): the answer of every write and action."""
         out = self.serializer_class(self.reload(obj), context=self.get_serializer_context())
         return Response(out.data, status=status_code)
 
@@ -204,7 +205,7 @@ class ServiceWriteMixin:
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             obj = self.create_object(dict(serializer.validated_data))
-            return self._written_row_response(obj, status.HTTP_201_CREATED)
+            return self.answer(obj, status.HTTP_201_CREATED)
 
         return self.run_idempotent(request, handler)
 
@@ -212,9 +213,7 @@ class ServiceWriteMixin:
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=kwargs.pop("partial", False))
         serializer.is_valid(raise_exception=True)
-        return self._written_row_response(
-            self.update_object(instance, dict(serializer.validated_data)), status.HTTP_200_OK
-        )
+        return self.answer(self.update_object(instance, dict(serializer.validated_data)))
 
     def perform_destroy(self, instance):
         self.delete_object(instance)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from apps.customers.api.serializers import CustomerField
 from apps.org.models import Region
@@ -221,9 +220,6 @@ class DailyReportIn(serializers.ModelSerializer):
         ]
         validators: list = []  # one report per rep and day: checked by the service
 
-    def to_representation(self, instance):
-        return DailyReportOut(instance, context=self.context).data
-
 
 class ReviewIn(serializers.Serializer):
     comment = serializers.CharField(help_text="The manager's comment (批示).")
@@ -271,8 +267,7 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
     @extend_schema(request=None, responses=DailyReportOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        report = reports.daily_report_submit(report=self.get_object(), by=self.membership)
-        return Response(DailyReportOut(self.reload(report), context=self.get_serializer_context()).data)
+        return self.answer(reports.daily_report_submit(report=self.get_object(), by=self.membership))
 
     @extend_schema(request=ReviewIn, responses=DailyReportOut)
     @action(detail=True, methods=["post"])
@@ -280,10 +275,11 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
         report = self.get_object()
         body = ReviewIn(data=request.data)
         body.is_valid(raise_exception=True)
-        report = reports.daily_report_review(
-            report=report, by=self.membership, comment=body.validated_data["comment"]
+        return self.answer(
+            reports.daily_report_review(
+                report=report, by=self.membership, comment=body.validated_data["comment"]
+            )
         )
-        return Response(DailyReportOut(self.reload(report), context=self.get_serializer_context()).data)
 
     @extend_schema(responses=DailyReportOut(many=True))
     @action(detail=False, url_path="review-queue")
@@ -345,9 +341,6 @@ class MarketReportIn(serializers.ModelSerializer):
         model = MarketReport
         fields = ["title", "body", "category", "urgency", "customer", "region"]
 
-    def to_representation(self, instance):
-        return MarketReportOut(instance, context=self.context).data
-
 
 class ResponseIn(serializers.Serializer):
     response = serializers.CharField(required=False, allow_blank=True, default="")
@@ -374,16 +367,13 @@ class MarketReportViewSet(ReportViewSet):
     def create_object(self, data):
         return market.market_report_create(tenant=self.request.tenant, by=self.membership, **data)
 
-    def _respond(self, report):
-        return Response(MarketReportOut(self.reload(report), context=self.get_serializer_context()).data)
-
     @extend_schema(request=ResponseIn, responses=MarketReportOut)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
         report = self.get_object()
         body = ResponseIn(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._respond(
+        return self.answer(
             market.market_report_acknowledge(
                 report=report, by=self.membership, response=body.validated_data["response"]
             )
@@ -395,7 +385,7 @@ class MarketReportViewSet(ReportViewSet):
         report = self.get_object()
         body = ResponseIn(data=request.data)
         body.is_valid(raise_exception=True)
-        return self._respond(
+        return self.answer(
             market.market_report_close(
                 report=report, by=self.membership, response=body.validated_data["response"]
             )

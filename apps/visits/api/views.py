@@ -79,27 +79,24 @@ class VisitPlanViewSet(ServiceViewSet):
     def delete_object(self, instance):
         services.visit_plan_delete(plan=instance, by=self.membership)
 
-    def _answer(self, plan):
-        return Response(VisitPlanOut(self.reload(plan), context=self.get_serializer_context()).data)
-
     @extend_schema(request=None, responses=VisitPlanOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._answer(services.visit_plan_submit(plan=self.get_object(), by=self.membership))
+        return self.answer(services.visit_plan_submit(plan=self.get_object(), by=self.membership))
 
     @extend_schema(request=PlanReviewIn, responses=VisitPlanOut)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         plan = self.get_object()
         data = _parsed(PlanReviewIn, request)
-        return self._answer(services.visit_plan_approve(plan=plan, by=self.membership, **data))
+        return self.answer(services.visit_plan_approve(plan=plan, by=self.membership, **data))
 
     @extend_schema(request=PlanReturnIn, responses=VisitPlanOut)
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_plan(self, request, pk=None):
         plan = self.get_object()
         data = _parsed(PlanReturnIn, request)
-        return self._answer(services.visit_plan_return(plan=plan, by=self.membership, **data))
+        return self.answer(services.visit_plan_return(plan=plan, by=self.membership, **data))
 
     @extend_schema(responses=VisitPlanOut(many=True))
     @action(detail=False, methods=["get"])
@@ -142,10 +139,7 @@ class VisitPlanViewSet(ServiceViewSet):
                 rep=data.get("rep"),
                 visit_ids=data["visits"],
             )
-            return Response(
-                VisitPlanOut(self.reload(plan), context=self.get_serializer_context()).data,
-                status=status.HTTP_201_CREATED,
-            )
+            return self.answer(plan, status.HTTP_201_CREATED)
 
         return self.run_idempotent(request, carry)
 
@@ -171,30 +165,27 @@ class VisitViewSet(ServiceViewSet):
     def delete_object(self, instance):
         services.visit_delete(visit=instance, by=self.membership)
 
-    def _answer(self, visit):
-        return Response(VisitOut(self.reload(visit), context=self.get_serializer_context()).data)
-
     @extend_schema(request=CheckInIn, responses=VisitOut)
     @action(detail=True, methods=["post"], url_path="check-in", url_name="check-in")
     def check_in(self, request, pk=None):
         """Arrive at the visit now; the position is optional (the rep may refuse location)."""
         visit = self.get_object()
         data = _parsed(CheckInIn, request)
-        return self._answer(services.visit_check_in(visit=visit, by=self.membership, **data))
+        return self.answer(services.visit_check_in(visit=visit, by=self.membership, **data))
 
     @extend_schema(request=PositionIn, responses=VisitOut)
     @action(detail=True, methods=["post"], url_path="check-out", url_name="check-out")
     def check_out(self, request, pk=None):
         visit = self.get_object()
         data = _parsed(PositionIn, request)
-        return self._answer(services.visit_check_out(visit=visit, by=self.membership, **data))
+        return self.answer(services.visit_check_out(visit=visit, by=self.membership, **data))
 
     @extend_schema(request=None, responses=VisitOut)
     @action(detail=True, methods=["post"], url_path="set-customer-location", url_name="set-customer-location")
     def set_customer_location(self, request, pk=None):
         """Store this visit's check-in position as the customer's location (the customer's owner only)."""
         visit = self.get_object()
-        return self._answer(services.customer_location_from_visit(visit=visit, by=self.membership))
+        return self.answer(services.customer_location_from_visit(visit=visit, by=self.membership))
 
     @extend_schema(methods=["get"], responses=VisitPhotoOut(many=True))
     @extend_schema(methods=["post"], request={"multipart/form-data": PhotoIn}, responses={201: VisitPhotoOut})
