@@ -8,8 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.customers.api.views import ServiceViewSet, service_schema
-from apps.tenancy.api.views import IDEMPOTENCY_HEADER, TenantReadOnlyViewSet
+from apps.tenancy.api.views import IDEMPOTENCY_HEADER, ServiceViewSet, TenantReadOnlyViewSet, service_schema
 from apps.visits import services
 from apps.visits.filters import VisitFilter, VisitPlanFilter
 from apps.visits.models import Visit, VisitPhoto, VisitPlan
