@@ -86,6 +86,7 @@ def my_targets(request: HttpRequest) -> HttpResponse:
 
     progress = _by_target(target_progress(targets=targets, today=today))
     metrics = {m["code"]: m for m in metric_catalogue(tenant=tenant)} if targets else {}
+    labels = {code: str(label) for code, label in STATUSES}  # translated once, not once per row
     rows = []
     for t in targets:
         p = progress[t.pk]
@@ -107,7 +108,7 @@ def my_targets(request: HttpRequest) -> HttpResponse:
                 "attainment": None if attainment is None else attainment * 100,
                 "bar": None if attainment is None else max(0.0, min(attainment * 100, 100.0)),
                 "status": p["status"],
-                "status_label": dict(STATUSES).get(p["status"], p["status"]),
+                "status_label": labels.get(p["status"], p["status"]),
             }
         )
     if status:
