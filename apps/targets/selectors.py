@@ -150,7 +150,7 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     by_target = {t.pk: t for t in targets}
     actual = pd.Series(0.0, index=rows.index)
     # All metrics of a (grain, owner kind, dimension row) go to one compute(), which reads each fact
-    # source once for all of them; targets are then joined to its long frame in one merge.
+    # source once for all of them; each target then reads its figure from that frame.
     groups = rows.groupby(["grain", "owner_kind", "dimension", "dimension_id"], sort=False)
     for (grain, owner_kind, _dimension, _dimension_id), group in groups:
         start = group["period_start"].min()
