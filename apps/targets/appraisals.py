@@ -240,6 +240,14 @@ def appraisal_acknowledge(*, appraisal: Appraisal, by: Membership, comment: str 
     return appraisal
 
 
+def notification_title(kind: str, *, cycle: str, rep: str) -> str:
+    """The title of an appraisal notification in the active language: to the rep when it is ready
+    ("appraisal_submitted"), to the manager when the rep `rep` has signed it."""
+    if kind == "appraisal_submitted":
+        return _("Your appraisal for %(cycle)s is ready: please read it and acknowledge") % {"cycle": cycle}
+    return _("%(rep)s acknowledged the appraisal for %(cycle)s") % {"rep": rep, "cycle": cycle}
+
+
 def _tell(appraisal: Appraisal, recipient_id: int | None, by: Membership, kind: str) -> None:
     """In the app and by mail, in the recipient's language: the rep when their appraisal is ready
     to read and sign, the manager when the rep has signed. Once per appraisal and step."""
@@ -248,15 +256,7 @@ def _tell(appraisal: Appraisal, recipient_id: int | None, by: Membership, kind: 
     recipient = Membership.objects.select_related("user", "tenant").get(pk=recipient_id)
     cycle = AppraisalCycle.objects.get(pk=appraisal.cycle_id)
     with translation.override(recipient_languages([recipient])[recipient.pk]):
-        if kind == "appraisal_submitted":
-            title = _("Your appraisal for %(cycle)s is ready: please read it and acknowledge") % {
-                "cycle": cycle.name
-            }
-        else:
-            title = _("%(rep)s acknowledged the appraisal for %(cycle)s") % {
-                "rep": by.name,
-                "cycle": cycle.name,
-            }
+        title = notification_title(kind, cycle=cycle.name, rep=by.name)
     url = reverse(
         "appraisals:detail", kwargs={"tenant_slug": recipient.tenant.slug, "appraisal_id": appraisal.pk}
     )

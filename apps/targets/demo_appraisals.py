@@ -15,12 +15,16 @@ from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from apps.tenancy.demo import DemoContext, register_demo_seeder
 from apps.tenancy.models import Membership, Notification, Role
 
-from .appraisals import appraisal_create_for_cycle, appraisal_cycle_save, appraisal_set_lines
+from .appraisals import (
+    appraisal_create_for_cycle,
+    appraisal_cycle_save,
+    appraisal_set_lines,
+    notification_title,
+)
 from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction
 
 S = Appraisal.Status
@@ -134,7 +138,8 @@ def seed_appraisals(ctx: DemoContext) -> None:
 
 def _notifications(ctx: DemoContext, cycle: AppraisalCycle, appraisals: list[Appraisal], manager) -> None:
     """What the workflow told people (as appraisals.appraisal_submit and _acknowledge do, without the
-    mails): the rep that the appraisal is ready, the manager that the rep signed. Read once acted on."""
+    mails, with their titles): the rep that the appraisal is ready, the manager that the rep signed.
+    Read once acted on."""
     tenant = ctx.tenant
     rows = []
     with translation.override(ctx.spec.language):
@@ -147,8 +152,7 @@ def _notifications(ctx: DemoContext, cycle: AppraisalCycle, appraisals: list[App
                     tenant=tenant,
                     recipient=a.rep,
                     kind="appraisal_submitted",
-                    title=_("Your appraisal for %(cycle)s is ready: please read it and acknowledge")
-                    % {"cycle": cycle.name},
+                    title=notification_title("appraisal_submitted", cycle=cycle.name, rep=a.rep.name),
                     url=url,
                     dedupe_key=f"appraisal_submitted:{a.pk}",
                     read_at=a.acknowledged_at,
@@ -160,8 +164,7 @@ def _notifications(ctx: DemoContext, cycle: AppraisalCycle, appraisals: list[App
                         tenant=tenant,
                         recipient=manager,
                         kind="appraisal_acknowledged",
-                        title=_("%(rep)s acknowledged the appraisal for %(cycle)s")
-                        % {"rep": a.rep.name, "cycle": cycle.name},
+                        title=notification_title("appraisal_acknowledged", cycle=cycle.name, rep=a.rep.name),
                         body=a.rep_comment,
                         url=url,
                         dedupe_key=f"appraisal_acknowledged:{a.pk}",
