@@ -39,6 +39,9 @@ from apps.tenancy.models import Membership, Role, Tenant
 from .models import WeeklyReportNote
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
+# The years a week or month of the report may fall in: the report reads weeks and months around the
+# asked one, which at the ends of the date range (0001, 9999) would overflow into a 500.
+YEARS = range(2000, 2101)
 # engine metric code -> WeeklyProgress column
 METRICS = {
     "revenue": "revenue",
@@ -100,7 +103,7 @@ CENT = Decimal("0.01")
 def week_parse(period: str) -> tuple[int, int]:
     """ "2026-W47" -> (2026, 47); 400 material for anything else."""
     match = WEEK_RE.match(str(period or "").strip())
-    if match:
+    if match and int(match[1]) in YEARS:
         year, week = int(match[1]), int(match[2])
         try:
             dt.date.fromisocalendar(year, week, 1)

@@ -45,6 +45,8 @@ def _report_context(request: HttpRequest) -> dict:
     if view == "month":
         try:
             month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
+            if month.year not in services.YEARS:
+                raise ValueError(month)
         except ValueError:
             month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         first_day = month

@@ -160,3 +160,20 @@ def test_pdf_renders_chinese_text(client, tenant, rolled, tmp_path):
     image = Image.open(png).convert("L")
     dark = sum(1 for p in image.getdata() if p < 128)
     assert image.size[0] > 300 and dark > 2000  # text was drawn (CJK glyphs, not empty boxes only)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"week": "9999-W52"},
+        {"week": "0001-W01"},
+        {"view": "month", "month": "9999-12"},
+        {"view": "month", "month": "0001-01"},
+    ],
+)
+@pytest.mark.parametrize("name", ["weekly", "pdf", "xlsx"])
+def test_a_week_or_month_at_the_ends_of_the_calendar_falls_back_instead_of_a_500(
+    client, tenant, admin, rolled, name, params
+):
+    client.force_login(admin.user)
+    assert client.get(url(tenant, name), params).status_code == 200
