@@ -77,9 +77,9 @@ def _report_context(request: HttpRequest) -> dict:
         if team
         else None
     )
-    period = f"month={label}" if view == "month" else f"week={services.week_label(first_week)}"
     return {
-        "export_query": f"view={view}&{period}" + (f"&team={team.pk}" if team else ""),
+        # label is the period in the view's own parameter: 2026-11 for month=, 2026-W47 for week=
+        "export_query": f"view={view}&{view}={label}" + (f"&team={team.pk}" if team else ""),
         "teams": teams,
         "team": team,
         "view": view,

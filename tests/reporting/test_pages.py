@@ -75,6 +75,7 @@ def test_admin_month_view_adds_up_the_weeks(client, tenant, admin, rolled):
         rollup_week(tenant=tenant, iso_year=2026, iso_week=47)
     client.force_login(admin.user)
     response = client.get(url(tenant), {"view": "month", "month": "2026-11", "team": rolled.north.pk})
+    assert response.context["export_query"] == f"view=month&month=2026-11&team={rolled.north.pk}"
     summary = response.context["report"]["summary"]
     assert summary["weeks"] == 2  # of the weeks starting in November, 46 and 47 were rolled up
     assert summary["visits_done"] == 6  # 5 in W46 and va6 in W47
