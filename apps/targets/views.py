@@ -62,6 +62,19 @@ def _number(value, scale: float = 1.0) -> float | None:
     return float(value) * scale
 
 
+def _attainment_cells(p: dict) -> dict:
+    """A progress row's attainment in percent and its bar's width (0-100), both None when unknown."""
+    attainment = _number(p["attainment"])
+    if attainment is None:
+        return {"attainment": None, "bar": None}
+    return {"attainment": attainment * 100, "bar": max(0.0, min(attainment * 100, 100.0))}
+
+
+def _status_labels() -> dict[str, str]:
+    """Progress status -> its label, translated once per page rather than once per row."""
+    return {code: str(label) for code, label in STATUSES}
+
+
 @tenant_page
 def my_targets(request: HttpRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
@@ -86,12 +99,11 @@ def my_targets(request: HttpRequest) -> HttpResponse:
 
     progress = _by_target(target_progress(targets=targets, today=today))
     metrics = {m["code"]: m for m in metric_catalogue(tenant=tenant)} if targets else {}
-    labels = {code: str(label) for code, label in STATUSES}  # translated once, not once per row
+    labels = _status_labels()
     rows = []
     for t in targets:
         p = progress[t.pk]
         metric = metrics.get(t.metric, {})
-        attainment = _number(p["attainment"])
         ratio = metric.get("unit") == "ratio"
         scale = 100.0 if ratio else 1.0
         rows.append(
@@ -105,8 +117,7 @@ def my_targets(request: HttpRequest) -> HttpResponse:
                 "expected": _number(p["expected"], scale),
                 "forecast": _number(p["forecast"], scale),
                 "gap": _number(p["gap"], scale),
-                "attainment": None if attainment is None else attainment * 100,
-                "bar": None if attainment is None else max(0.0, min(attainment * 100, 100.0)),
+                **_attainment_cells(p),
                 "status": p["status"],
                 "status_label": labels.get(p["status"], p["status"]),
             }
@@ -137,19 +148,17 @@ def _by_target(progress) -> dict[int, dict]:
 
 def _rep_rows(targets, progress) -> list[dict]:
     progress = _by_target(progress)
-    labels = {code: str(label) for code, label in STATUSES}  # translated once, not once per row
+    labels = _status_labels()
     rows = []
     for t in targets:
         p = progress[t.pk]
-        attainment = _number(p["attainment"])
         rows.append(
             {
                 "target": t,
                 "value": float(t.value),
                 "actual": _number(p["actual"]),
                 "gap": _number(p["gap"]),
-                "attainment": None if attainment is None else attainment * 100,
-                "bar": None if attainment is None else max(0.0, min(attainment * 100, 100.0)),
+                **_attainment_cells(p),
                 "status": p["status"],
                 "status_label": labels.get(p["status"], p["status"]),
             }
@@ -286,13 +295,13 @@ def _tree_context(request: HttpRequest, root: Target, *, edit: int | None = None
     root.tenant = tenant
     progress = _by_target(target_progress(targets=[n.target for n in nodes], today=timezone.localdate()))
     rights = target_rights(viewer=viewer)
+    labels = _status_labels()
     metric = next((m for m in metric_catalogue(tenant=tenant) if m["code"] == root.metric), {})
     ratio = metric.get("unit") == "ratio"
     scale = 100.0 if ratio else 1.0
     rows = []
     for n in nodes:
         t, p = n.target, progress[n.target.pk]
-        attainment = _number(p["attainment"])
         may_set, may_approve = rights.may_set(t), rights.may_approve(t)
         actions = []
         if t.status == Target.Status.DRAFT and may_set:
@@ -310,10 +319,9 @@ def _tree_context(request: HttpRequest, root: Target, *, edit: int | None = None
                 "money": metric.get("unit") == "money",
                 "value": float(t.value) * scale,
                 "actual": _number(p["actual"], scale),
-                "attainment": None if attainment is None else attainment * 100,
-                "bar": None if attainment is None else max(0.0, min(attainment * 100, 100.0)),
+                **_attainment_cells(p),
                 "progress_status": p["status"],
-                "progress_label": dict(STATUSES).get(p["status"], p["status"]),
+                "progress_label": labels.get(p["status"], p["status"]),
                 "children_sum": None if n.children_sum is None else float(n.children_sum),
                 "mismatch": None if n.mismatch is None else float(n.mismatch),
                 "can_edit": t.status in EDITABLE and may_set,
