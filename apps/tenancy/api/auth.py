@@ -8,8 +8,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.tenancy.context import tenant_context
-from apps.tenancy.models import ApiToken, Membership, Tenant
+from apps.tenancy.context import user_membership
+from apps.tenancy.models import ApiToken, Tenant
 from apps.tenancy.throttling import PUBLIC_THROTTLES
 
 
@@ -72,10 +72,7 @@ class ObtainTokenView(APIView):
             username=data.validated_data["username"],
             password=data.validated_data["password"],
         )
-        membership = None
-        if user is not None:
-            with tenant_context(tenant):
-                membership = Membership.objects.filter(user=user, tenant=tenant, is_active=True).first()
+        membership = user_membership(user, tenant_id=tenant.pk) if user is not None else None
         if membership is None:
             return Response(
                 {"non_field_errors": [_("Unable to log in with the given credentials.")]},
