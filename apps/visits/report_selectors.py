@@ -11,6 +11,9 @@ from apps.tenancy.models import Membership, Tenant
 
 from .models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
 
+# Oldest day first; id last makes it total, so the API's cursor pages neither repeat nor skip a report.
+REVIEW_QUEUE_ORDER = ("day", "rep_id", "id")
+
 with scopes_disabled():
 
     class DailyReportFilter(filters.FilterSet):
@@ -58,7 +61,7 @@ def daily_report_list(
 def review_queue(*, tenant: Tenant, viewer: Membership) -> QuerySet[DailyReport]:
     """Submitted reports of the people the viewer signs off (their subtree, not themself), oldest day first."""
     qs = daily_report_list(tenant=tenant, viewer=viewer).filter(status=DailyReport.Status.SUBMITTED)
-    return qs.exclude(rep=viewer).order_by("day", "rep_id")
+    return qs.exclude(rep=viewer).order_by(*REVIEW_QUEUE_ORDER)
 
 
 def market_report_list(

@@ -13,6 +13,7 @@ from apps.customers.api.serializers import CustomerField
 from apps.org.models import Region
 from apps.sales.models import MONEY, Payment
 from apps.tenancy.api.fields import TenantRelatedField
+from apps.tenancy.api.pagination import IdCursorPagination
 from apps.tenancy.api.views import (
     IDEMPOTENCY_HEADER,
     SYNC_PARAMETER,
@@ -25,6 +26,7 @@ from apps.tenancy.api.views import (
 from apps.visits import market, reports
 from apps.visits.models import DailyReport, MarketReport, Visit
 from apps.visits.report_selectors import (
+    REVIEW_QUEUE_ORDER,
     DailyReportFilter,
     MarketReportFilter,
     daily_report_list,
@@ -225,6 +227,14 @@ class ReviewIn(serializers.Serializer):
     comment = serializers.CharField(help_text="The manager's comment (批示).")
 
 
+class ReviewQueuePagination(IdCursorPagination):
+    """The queue's order, oldest day first. DRF's cursor holds the first field (the day) and an offset
+    into that day, so the rest of the ordering must fix the order within a day for the offset to count
+    the same rows on every request (DRF caps that offset at 1000 reports of one day)."""
+
+    ordering = REVIEW_QUEUE_ORDER
+
+
 def _visit_data(data: dict) -> dict:
     """Serializer output → the service's plain dicts (ids stay ids)."""
     visits = data.get("visits")
@@ -282,13 +292,13 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
         )
 
     @extend_schema(responses=DailyReportOut(many=True))
-    @action(detail=False, url_path="review-queue")
+    @action(detail=False, url_path="review-queue", pagination_class=ReviewQueuePagination)
     def review_queue(self, request):
-        """Submitted reports of the caller's subtree awaiting sign-off (not their own), oldest first."""
+        """Submitted reports of the caller's subtree awaiting sign-off (not their own), oldest day first."""
         from apps.visits.report_selectors import review_queue
 
         qs = review_queue(tenant=request.tenant, viewer=self.membership)
-        page = self.paginate_queryset(self.filter_queryset(qs).order_by("-id"))
+        page = self.paginate_queryset(self.filter_queryset(qs))
         return self.get_paginated_response(
             DailyReportOut(page, many=True, context=self.get_serializer_context()).data
         )

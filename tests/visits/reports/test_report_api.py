@@ -107,6 +107,27 @@ def test_a_manager_outside_the_line_cannot_see_or_sign_off(api_as, tenant, rep, 
     assert client.post(f"{URL}{report.pk}/review/", {"comment": "x"}, format="json").status_code == 404
 
 
+def test_the_review_queue_pages_oldest_day_first_without_repeats_or_gaps(
+    api_as, tenant, manager, rep, peer, today
+):
+    import datetime as dt
+
+    # Created in neither day order nor rep order, so no id order can pass for the queue's order.
+    reports = [
+        DailyReportFactory(tenant=tenant, rep=who, day=today - dt.timedelta(days=k), status="submitted")
+        for k in (1, 2, 0)
+        for who in (peer, rep)
+    ]
+    expected = [r.pk for r in sorted(reports, key=lambda r: (r.day, r.rep_id))]
+    client, seen = api_as(manager), []
+    url = f"{URL}review-queue/?page_size=3"  # pages of 3 split a day of 2 reports across pages
+    while url:
+        page = client.get(url).json()
+        seen += [r["id"] for r in page["results"]]
+        url = page["next"]
+    assert seen == expected
+
+
 def test_the_list_syncs_and_filters(api_as, rep, today):
     report = DailyReportFactory(tenant=rep.tenant, rep=rep, day=today, status="submitted")
     client = api_as(rep)
