@@ -7,15 +7,6 @@ from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
 
 
-class WriteSerializer(serializers.ModelSerializer):
-    """An input serializer whose answer is rendered by its output serializer (`output_class`)."""
-
-    output_class: type[serializers.Serializer]
-
-    def to_representation(self, instance):
-        return self.output_class(instance, context=self.context).data
-
-
 def MemberField(**kwargs) -> TenantRelatedField:
     """A member the caller may assign records to (rep: themself; manager: their subtree)."""
     return TenantRelatedField(model=Membership, restrict=assignable_members, **kwargs)
@@ -59,8 +50,7 @@ class CustomerOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CustomerIn(WriteSerializer):
-    output_class = CustomerOut
+class CustomerIn(serializers.ModelSerializer):
     owner = MemberField(required=False, help_text="Defaults to the caller.")
     region = TenantRelatedField(model=Region, required=False, allow_null=True)
 
@@ -123,8 +113,7 @@ class ContactOut(CustomerLabelOut):
         read_only_fields = fields
 
 
-class ContactIn(WriteSerializer):
-    output_class = ContactOut
+class ContactIn(serializers.ModelSerializer):
     customer = CustomerField()
 
     class Meta:
@@ -159,8 +148,7 @@ class InteractionOut(CustomerRepLabelOut):
         read_only_fields = fields
 
 
-class InteractionIn(WriteSerializer):
-    output_class = InteractionOut
+class InteractionIn(serializers.ModelSerializer):
     customer = CustomerField()
     rep = MemberField(required=False, help_text="Defaults to the caller.")
     contact = TenantRelatedField(model=Contact, restrict=visible_contacts, required=False, allow_null=True)

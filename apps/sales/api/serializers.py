@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.customers.api.serializers import CustomerField, CustomerRepLabelOut, MemberField, WriteSerializer
+from apps.customers.api.serializers import CustomerField, CustomerRepLabelOut, MemberField
 from apps.sales.models import MONEY, Order, OrderLine, Payment, Product, ProductCategory
 from apps.sales.selectors import visible_orders
 from apps.tenancy.api.fields import TenantRelatedField
@@ -20,9 +20,7 @@ class ProductCategoryOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductCategoryIn(WriteSerializer):
-    output_class = ProductCategoryOut
-
+class ProductCategoryIn(serializers.ModelSerializer):
     class Meta:
         model = ProductCategory
         fields = ["code", "name"]
@@ -52,8 +50,7 @@ class ProductOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductIn(WriteSerializer):
-    output_class = ProductOut
+class ProductIn(serializers.ModelSerializer):
     category = TenantRelatedField(model=ProductCategory)
 
     class Meta:
@@ -115,8 +112,7 @@ class OrderLineIn(serializers.Serializer):
     )
 
 
-class OrderIn(WriteSerializer):
-    output_class = OrderOut
+class OrderIn(serializers.ModelSerializer):
     number = serializers.CharField(
         max_length=40, required=False, allow_blank=True, help_text="Generated when left out."
     )
@@ -202,8 +198,7 @@ class PaymentOut(CustomerRepLabelOut):
         read_only_fields = fields
 
 
-class PaymentIn(WriteSerializer):
-    output_class = PaymentOut
+class PaymentIn(serializers.ModelSerializer):
     customer = CustomerField()
     rep = MemberField(required=False, help_text="Defaults to the caller.")
     order = TenantRelatedField(model=Order, restrict=visible_orders, required=False, allow_null=True)

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.customers.api.serializers import CustomerField, MemberField, WriteSerializer
+from apps.customers.api.serializers import CustomerField, MemberField
 from apps.customers.selectors import assignable_members
 from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
@@ -153,8 +153,7 @@ class VisitItemIn(serializers.ModelSerializer):
         return attrs
 
 
-class VisitPlanIn(WriteSerializer):
-    output_class = VisitPlanOut
+class VisitPlanIn(serializers.ModelSerializer):
     rep = MemberField(required=False, help_text="Defaults to the caller; fixed once the plan exists.")
     items = VisitItemIn(
         many=True,
@@ -190,8 +189,7 @@ class CarryOverQuery(serializers.Serializer):
     rep = MemberIdField(required=False, help_text="Defaults to the caller.")
 
 
-class VisitIn(WriteSerializer):
-    output_class = VisitOut
+class VisitIn(serializers.ModelSerializer):
     plan = TenantRelatedField(
         model=VisitPlan,
         restrict=visible_plans,
