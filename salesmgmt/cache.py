@@ -2,6 +2,7 @@
 miss and a write is dropped, with a warning, instead of a 500. What the app keeps in the cache
 (API throttle counters) can afford that: for the outage a throttle counts from zero again."""
 
+import functools
 import logging
 import time
 
@@ -10,101 +11,73 @@ from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
-# operation -> what it answers when Redis cannot be reached
+
+def _always(value):
+    return lambda *args, **kwargs: value
+
+
+def _callers_default(key, default=None, version=None):
+    return default
+
+
+def _all_keys_unstored(data, *args, **kwargs):
+    return list(data)
+
+
+# operation -> its answer when Redis cannot be reached, from the call's own arguments
 _FALLBACK = {
-    "add": False,
-    "get": None,  # replaced by the caller's default
-    "set": None,
-    "touch": False,
-    "delete": False,
-    "get_many": {},
-    "has_key": False,
-    "set_many": [],
-    "delete_many": None,
-    "clear": False,
+    "add": _always(False),
+    "get": _callers_default,
+    "set": _always(None),
+    "touch": _always(False),
+    "delete": _always(False),
+    "get_many": lambda *args, **kwargs: {},  # a new dict each time: a caller may fill it in
+    "has_key": _always(False),
+    "set_many": _all_keys_unstored,
+    "delete_many": _always(None),
+    "clear": _always(False),
 }
 
 
+def _degrading(cls, name: str, fallback):
+    """cls's operation `name`, answering `fallback(*args, **kwargs)` when Redis is unreachable."""
+
+    @functools.wraps(getattr(RedisCache, name))
+    def operation(self, *args, **kwargs):
+        try:
+            return getattr(super(cls, self), name)(*args, **kwargs)
+        except RedisError as exc:
+            self._degraded(name, exc)
+            return fallback(*args, **kwargs)
+
+    return operation
+
+
+def _degrade_to_fallbacks(cls):
+    for name, fallback in _FALLBACK.items():
+        setattr(cls, name, _degrading(cls, name, fallback))
+    return cls
+
+
+@_degrade_to_fallbacks
 class ResilientRedisCache(RedisCache):
-    """django.core.cache's RedisCache whose operations degrade to a miss when Redis is unreachable.
+    """django.core.cache's RedisCache whose operations (those of _FALLBACK) degrade to a miss when
+    Redis is unreachable.
 
     `incr` still raises ValueError for a missing key, as the cache API says; nothing degrades it
     to a silent 0."""
 
     _warned_at = 0.0
 
-    def _degraded(self, operation: str, exc: Exception):
+    def _degraded(self, operation: str, exc: Exception) -> None:
         now = time.monotonic()
         if now - ResilientRedisCache._warned_at > 10:  # one line per 10 s, not one per request
             ResilientRedisCache._warned_at = now
             log.warning("cache unavailable (%s: %s); serving without it", operation, exc)
-        return _FALLBACK[operation]
-
-    def add(self, *args, **kwargs):
-        try:
-            return super().add(*args, **kwargs)
-        except RedisError as exc:
-            return self._degraded("add", exc)
-
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except RedisError as exc:
-            self._degraded("get", exc)
-            return default
-
-    def set(self, *args, **kwargs):
-        try:
-            return super().set(*args, **kwargs)
-        except RedisError as exc:
-            return self._degraded("set", exc)
-
-    def touch(self, *args, **kwargs):
-        try:
-            return super().touch(*args, **kwargs)
-        except RedisError as exc:
-            return self._degraded("touch", exc)
-
-    def delete(self, *args, **kwargs):
-        try:
-            return super().delete(*args, **kwargs)
-        except RedisError as exc:
-            return self._degraded("delete", exc)
-
-    def get_many(self, *args, **kwargs):
-        try:
-            return super().get_many(*args, **kwargs)
-        except RedisError as exc:
-            return dict(self._degraded("get_many", exc))
-
-    def has_key(self, *args, **kwargs):
-        try:
-            return super().has_key(*args, **kwargs)
-        except RedisError as exc:
-            return self._degraded("has_key", exc)
 
     def incr(self, key, delta=1, version=None):
         try:
             return super().incr(key, delta, version)
         except RedisError as exc:
-            self._degraded("get", exc)
+            self._degraded("incr", exc)
             raise ValueError(f"Key '{key}' not found (cache unavailable)") from exc
-
-    def set_many(self, data, *args, **kwargs):
-        try:
-            return super().set_many(data, *args, **kwargs)
-        except RedisError as exc:
-            self._degraded("set_many", exc)
-            return list(data)  # the keys that were not stored
-
-    def delete_many(self, *args, **kwargs):
-        try:
-            return super().delete_many(*args, **kwargs)
-        except RedisError as exc:
-            return self._degraded("delete_many", exc)
-
-    def clear(self):
-        try:
-            return super().clear()
-        except RedisError as exc:
-            return self._degraded("clear", exc)

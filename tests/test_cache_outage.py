@@ -22,12 +22,17 @@ def cache_down(settings):
 
 def test_cache_calls_degrade_to_misses_when_redis_is_unreachable(cache_down):
     assert cache_down.get("k", "fallback") == "fallback"
+    assert cache_down.get("k", default="fallback") == "fallback"
+    assert cache_down.get_or_set("k", 5) == 5
     cache_down.set("k", 1)
+    assert cache_down.touch("k") is False
     assert cache_down.add("k", 1) is False
     assert cache_down.get_many(["a", "b"]) == {}
     assert cache_down.set_many({"a": 1}) == ["a"]
     assert cache_down.has_key("k") is False
-    cache_down.delete("k")
+    assert cache_down.delete("k") is False
+    cache_down.delete_many(["a", "b"])
+    assert cache_down.clear() is False
     with pytest.raises(ValueError):
         cache_down.incr("k")
 
