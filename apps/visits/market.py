@@ -18,6 +18,7 @@ from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
 from .models import MarketReport
+from .reports import lock_status
 
 
 def escalation_recipients(rep: Membership) -> list[Membership]:
@@ -101,10 +102,7 @@ def _ensure_supervisor(report: MarketReport, by: Membership) -> None:
     ensure_can_write(by)
     if not supervises(by, report.rep_id):
         raise PermissionDenied(_("Only a manager above the author may handle this market report."))
-    # Two managers acting at once: the row lock makes the second see the first's status.
-    report.status = (
-        MarketReport.objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True).get()
-    )
+    lock_status(report)  # two managers acting at once: the second sees the first's status
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from apps.tenancy.audit import audit_log
 from apps.tenancy.models import Membership, Tenant
 from apps.tenancy.notifications import notify, recipient_languages
 
-from .models import DailyReport, ReportOrder, ReportPayment, Visit
+from .models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
 
 REPORT_FIELDS = ("attendance", "complaints_handled", "competitor_info", "customer_feedback", "learnings")
 VISIT_FIELDS = ("outcome", "result_note", "effective", "cost", "area", "purpose", "note")
@@ -47,17 +47,18 @@ def tenant_today(tenant: Tenant) -> dt.date:
     return timezone.localdate(timezone=tenant.tzinfo)
 
 
-def _lock(report: DailyReport) -> None:
-    """Take the report's row lock and its current status, so an edit and a sign-off racing each
-    other are serialised: whichever comes second sees the other's outcome."""
+def lock_status(report: DailyReport | MarketReport) -> None:
+    """Take the report's row lock and its current status, so two writes racing each other (an edit
+    and a sign-off, two managers acknowledging) are serialised: whichever comes second sees the
+    other's outcome. For daily and market reports alike."""
     report.status = (
-        DailyReport.objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True).get()
+        type(report).objects.select_for_update().filter(pk=report.pk).values_list("status", flat=True).get()
     )
 
 
 def _ensure_editable(report: DailyReport, by: Membership) -> None:
     ensure_can_write(by)
-    _lock(report)
+    lock_status(report)
     if report.rep_id != by.pk:
         raise PermissionDenied(_("Only the account manager who filed a report may change it."))
     if report.status == DailyReport.Status.REVIEWED:
@@ -318,7 +319,7 @@ def daily_report_review(*, report: DailyReport, by: Membership, comment: str) ->
     ensure_can_write(by)
     if not supervises(by, report.rep_id):
         raise PermissionDenied(_("Only a manager above the account manager may sign off this report."))
-    _lock(report)
+    lock_status(report)
     if report.status != DailyReport.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be signed off."))
     if not (comment or "").strip():
