@@ -157,8 +157,7 @@ class OrderViewSet(BulkCreateMixin, ServiceViewSet):
     @extend_schema(request=None, responses=OrderOut)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        order = services.order_cancel(order=self.get_object(), by=self.membership)
-        return Response(OrderOut(self.reload(order), context=self.get_serializer_context()).data)
+        return self.answer(services.order_cancel(order=self.get_object(), by=self.membership))
 
     @extend_schema(request=OrderBulkIn, responses={201: BulkOut}, parameters=[IDEMPOTENCY_HEADER])
     @action(detail=False, methods=["post"])
