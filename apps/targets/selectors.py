@@ -124,94 +124,91 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
     actual to date; attainment = actual / value; expected = value × elapsed share (additive metrics;
     a rate is expected at its value all along); forecast = run-rate to period end; gap = value − actual;
     status on_track (actual ≥ expected), at_risk (forecast ≥ 90 % of value), off_track, or not_started.
+
+    The figures are worked out on NumPy arrays and put in one frame at the end: a page's tens of
+    targets cost a fraction of a millisecond, and the 48,000 of a year no more than the engine's reads.
     """
     from .targets import OWNER_DIMENSION, metric_is_additive, period_end, profile_share, target_filters
 
     if not targets:
         return pd.DataFrame(columns=PROGRESS_COLUMNS).set_index("target")
     tenant = targets[0].tenant
-    rows = pd.DataFrame.from_records(
-        [
-            {
-                "target": t.pk,
-                "metric": t.metric,
-                "grain": t.grain,
-                "owner_kind": t.owner_kind,
-                "dimension": t.dimension,
-                "dimension_id": t.dimension_id or 0,
-                "key": t.owner_id,
-                "period_start": t.period_start,
-                "period_end": period_end(t),
-                "value": float(t.value),
-            }
-            for t in targets
-        ]
-    )
-    by_target = {t.pk: t for t in targets}
-    actual = pd.Series(0.0, index=rows.index)
+    starts = [t.period_start for t in targets]
+    ends = [period_end(t) for t in targets]
+    actual = np.zeros(len(targets))
     # All metrics of a (grain, owner kind, dimension row) go to one compute(), which reads each fact
     # source once for all of them; each target then reads its figure from that frame.
-    groups = rows.groupby(["grain", "owner_kind", "dimension", "dimension_id"], sort=False)
-    for (grain, owner_kind, _dimension, _dimension_id), group in groups:
-        start = group["period_start"].min()
-        end = min(group["period_end"].max(), today)
+    groups: dict[tuple, list[int]] = {}
+    for i, t in enumerate(targets):
+        groups.setdefault((t.grain, t.owner_kind, t.dimension, t.dimension_id or 0), []).append(i)
+    for (grain, owner_kind, _dimension, _dimension_id), members in groups.items():
+        start = min(starts[i] for i in members)
+        end = min(max(ends[i] for i in members), today)
         if end < start:
             continue
-        filters = target_filters(by_target[group["target"].iloc[0]])
         # Only the facts of the owners asked about: a manager's line, not the whole tenant.
-        reps = _owner_reps(tenant, owner_kind, sorted({int(k) for k in group["key"]}))
+        reps = _owner_reps(tenant, owner_kind, sorted({targets[i].owner_id for i in members}))
         if reps is not None and not reps:
             continue
         frame = compute(
             rep_ids=reps,
             tenant=tenant,
-            metrics=list(group["metric"].unique()),
+            metrics=list(dict.fromkeys(targets[i].metric for i in members)),
             grain=grain,
             start=start,
             end=end,
             by=OWNER_DIMENSION[owner_kind],
-            filters=filters,
+            filters=target_filters(targets[members[0]]),
         )
         if frame.empty:
             continue
         # Targets looked up in the frame by (key, period, metric): a dict read per target costs less
-        # than reshaping the frame and merging for the tens of targets of a page.
+        # than reshaping the frame and merging.
         found = frame.to_dict("index")
-        actual.loc[group.index] = [
-            found.get((key, period), {}).get(metric, np.nan)
-            for key, period, metric in zip(group["key"], group["period_start"], group["metric"], strict=True)
-        ]
-    rows["actual"] = actual.fillna(0.0)
-    additive = {code: metric_is_additive(tenant=tenant, code=code) for code in rows["metric"].unique()}
-    rows["additive"] = rows["metric"].map(additive)
-    total_days = (pd.to_datetime(rows["period_end"]) - pd.to_datetime(rows["period_start"])).dt.days + 1
-    elapsed_days = ((pd.Timestamp(today) - pd.to_datetime(rows["period_start"])).dt.days + 1).clip(lower=0)
-    rows["elapsed"] = (elapsed_days / total_days).clip(upper=1.0)
+        for i in members:
+            t = targets[i]
+            actual[i] = found.get((t.owner_id, t.period_start), {}).get(t.metric, 0.0)
+    actual[np.isnan(actual)] = 0.0
+
+    value = np.array([float(t.value) for t in targets])
+    additive_of = {code: metric_is_additive(tenant=tenant, code=code) for code in {t.metric for t in targets}}
+    additive = np.array([additive_of[t.metric] for t in targets])
+    total_days = np.array([(e - s).days + 1 for s, e in zip(starts, ends, strict=True)], dtype=float)
+    elapsed_days = np.array([max((today - s).days + 1, 0) for s in starts], dtype=float)
+    elapsed = np.minimum(elapsed_days / total_days, 1.0)
     # Expected-by-now: linear, or the share of the target's seasonal profile already past.
-    share = rows["elapsed"].copy()
+    share = elapsed.copy()
     profile_ids = {t.seasonal_profile_id for t in targets if t.seasonal_profile_id}
-    profiles = (
-        dict(SeasonalProfile.objects.filter(tenant=tenant, pk__in=profile_ids).values_list("pk", "weights"))
-        if profile_ids
-        else {}
-    )
-    for i, t in enumerate(targets):
-        if t.seasonal_profile_id:
-            share.iloc[i] = profile_share(
-                profiles[t.seasonal_profile_id], t.period_start, period_end(t), today
-            )
-    rows["expected"] = rows["value"].where(~rows["additive"], rows["value"] * share)
-    run_rate = rows["actual"] / rows["elapsed"].replace(0.0, np.nan)
-    rows["forecast"] = rows["actual"].where(~rows["additive"], run_rate)
-    rows["gap"] = rows["value"] - rows["actual"]
-    rows["attainment"] = rows["actual"] / rows["value"].replace(0.0, np.nan)
+    if profile_ids:
+        profiles = dict(
+            SeasonalProfile.objects.filter(tenant=tenant, pk__in=profile_ids).values_list("pk", "weights")
+        )
+        for i, t in enumerate(targets):
+            if t.seasonal_profile_id:
+                share[i] = profile_share(profiles[t.seasonal_profile_id], starts[i], ends[i], today)
+    expected = np.where(additive, value * share, value)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        run_rate = np.where(elapsed == 0.0, np.nan, actual / elapsed)
+        attainment = np.where(value == 0.0, np.nan, actual / value)
+    forecast = np.where(additive, run_rate, actual)
     status = np.where(
-        rows["actual"] >= rows["expected"],
+        actual >= expected,
         "on_track",
-        np.where(rows["forecast"] >= 0.9 * rows["value"], "at_risk", "off_track"),
+        np.where(forecast >= 0.9 * value, "at_risk", "off_track"),
     )
-    rows["status"] = np.where(rows["elapsed"] <= 0, "not_started", status)
-    return rows.set_index("target")[PROGRESS_COLUMNS[1:]]
+    status = np.where(elapsed <= 0, "not_started", status)
+    return pd.DataFrame(
+        {
+            "actual": actual,
+            "attainment": attainment,
+            "expected": expected,
+            "forecast": forecast,
+            "gap": value - actual,
+            "elapsed": elapsed,
+            "status": status.astype(object),
+        },
+        index=pd.Index([t.pk for t in targets], name="target"),
+    )
 
 
 @dataclass
