@@ -29,6 +29,7 @@ from django_scopes import scopes_disabled
 
 from apps.reporting.models import WeeklyProgress
 from apps.reporting.services import rollup_weeks
+from salesmgmt.db import run_as_owner
 
 from .common import Row
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
@@ -194,9 +195,9 @@ def visits_ensure(bench: BenchTenant, *, visits: int, first: dt.date, last: dt.d
             "WHERE v.tenant_id = %(t)s AND r.tenant_id = %(t)s AND r.rep_id = v.rep_id AND r.day = v.day",
             params,
         )
-    with connection.cursor() as cur:
-        for table in ("visits_visit", "visits_dailyreport", "visits_reportorder"):
-            cur.execute(f"ANALYZE {table}")
+    run_as_owner(
+        *(f"ANALYZE {table}" for table in ("visits_visit", "visits_dailyreport", "visits_reportorder"))
+    )
     log(f"  generated {visits:,} visits ({order_visits:,} with an order): {time.perf_counter() - t0:.1f} s")
     return visits, False
 

@@ -23,6 +23,7 @@ from django_scopes import scopes_disabled
 
 from apps.targets.models import Target
 from apps.targets.selectors import target_list, target_progress
+from salesmgmt.db import run_as_owner
 
 from .common import Row
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
@@ -135,8 +136,7 @@ def targets_ensure(bench: BenchTenant, year: int, log=print) -> tuple[int, bool]
             ],
             batch_size=5000,
         )
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE targets_target")
+    run_as_owner("ANALYZE targets_target")
     log(f"  created {expected:,} targets in {time.perf_counter() - t0:.1f} s")
     return expected, False
 
@@ -371,8 +371,7 @@ def dashboard_targets_ensure(bench: BenchTenant, today: dt.date, log=print) -> i
             rows += [Target(owner_kind="rep", rep=r, value=value, **common) for r in bench.reps]
             rows += [Target(owner_kind="team", team=t, value=value * per_team, **common) for t in teams]
         Target.objects.bulk_create(rows, batch_size=5000)
-    with connection.cursor() as cur:
-        cur.execute("ANALYZE targets_target")
+    run_as_owner("ANALYZE targets_target")
     log(f"  created {expected:,} dashboard targets (revenue, current month, quarter and year)")
     return expected
 

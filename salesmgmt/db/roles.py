@@ -29,3 +29,19 @@ def owner_mode() -> Iterator[None]:
         _owner_depth -= 1
         if _owner_depth == 0:
             connections.close_all()
+
+
+def run_as_owner(*statements: str) -> bool:
+    """Run maintenance statements (ANALYZE, VACUUM) as the schema owner, which they need: the app role
+    owns no table, and PostgreSQL skips a table its caller does not own with no more than a warning.
+
+    Only outside a transaction (owner_mode() reconnects, VACUUM refuses a transaction block); inside
+    one, such as a test's, nothing is run and False is returned."""
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        return False
+    with owner_mode(), connection.cursor() as cur:
+        for statement in statements:
+            cur.execute(statement)
+    return True

@@ -16,6 +16,7 @@ from django_scopes import scope, scopes_disabled
 
 from apps.tenancy.checks import check_database_role, database_role_problems, ensure_unprivileged_database_role
 from apps.tenancy.db import TENANT_POLICY
+from salesmgmt.db import run_as_owner
 from salesmgmt.db.base import wanted_tenant_settings
 from tests.catalog import tenant_tables
 from tests.factories import CustomerFactory, MembershipFactory, OrderLineFactory, TenantFactory
@@ -177,3 +178,29 @@ def test_a_superuser_or_the_owner_is_refused_in_production():
         finally:
             connection.settings_dict["APP_USER"] = original
             connection.close()
+
+
+def _analyzed(table: str) -> bool:
+    with connection.cursor() as cursor:  # reltuples is -1 until a table's first ANALYZE or VACUUM
+        cursor.execute("SELECT reltuples >= 0 FROM pg_class WHERE oid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # run_as_owner reconnects, and only outside a transaction
+def test_maintenance_runs_as_the_owner_because_the_app_role_may_not_analyze():
+    with connection.cursor() as cursor:
+        # A table nothing has analyzed and nothing has written to (a test database has dozens), so
+        # autovacuum will not analyze it behind the test's back.
+        cursor.execute(
+            "SELECT c.relname FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid"
+            " WHERE c.reltuples < 0 AND s.n_tup_ins = 0 AND s.n_mod_since_analyze = 0"
+            " ORDER BY c.relname LIMIT 1"
+        )
+        (table,) = cursor.fetchone()
+    with connection.cursor() as cursor:  # the app role: PostgreSQL skips the table with a warning
+        cursor.execute(f"ANALYZE {table}")
+    assert not _analyzed(table)
+    assert run_as_owner(f"ANALYZE {table}")
+    assert _analyzed(table)
+    with transaction.atomic():  # inside a transaction it would reconnect mid-transaction: refused
+        assert not run_as_owner(f"ANALYZE {table}")

@@ -16,6 +16,7 @@ from django_scopes import scopes_disabled
 from apps.tenancy.context import tenant_context
 from apps.tenancy.demo import DEMO_PASSWORD, DEMO_TENANTS, DemoContext, demo_seeders, demo_tenant_wipe
 from apps.tenancy.models import Tenant
+from salesmgmt.db import run_as_owner
 
 
 class Command(BaseCommand):
@@ -61,8 +62,7 @@ class Command(BaseCommand):
                 with tenant_context(tenant):
                     for _order, _name, seeder in seeders:
                         seeder(ctx)
-            with connection.cursor() as cur:
-                cur.execute("ANALYZE")
+            run_as_owner("ANALYZE")  # fresh statistics for the seeded rows (the owner's tables)
             logins += [(spec.slug, *login) for login in ctx.logins]
             self.stdout.write(f"seed_demo: {spec.slug} ({spec.name}) seeded in {time.monotonic() - t0:.1f} s")
 
