@@ -319,15 +319,22 @@ def compute(
             ]
         )
 
-    data = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=_empty_index())
-    data = data.reindex(columns=list(leaves)).fillna(0.0)
-    out = pd.DataFrame(index=data.index)
+    if len(frames) == 1 and list(frames[0].columns) == list(leaves):  # one source: nothing to align
+        data = frames[0].fillna(0.0)
+    else:
+        data = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=_empty_index())
+        data = data.reindex(columns=list(leaves)).fillna(0.0)
+    # Whole columns as arrays, and one frame built of them: a column set at a time costs more than the
+    # query for the few rows of a page.
+    columns = {}
     for code, spec in outputs.items():
         if spec[0] == "col":
-            out[code] = data[spec[1]]
+            columns[code] = data[spec[1]].to_numpy(dtype=float)
         else:
-            out[code] = data[spec[1]] / data[spec[2]].replace(0.0, np.nan)
-    return out.sort_index()
+            num, den = data[spec[1]].to_numpy(dtype=float), data[spec[2]].to_numpy(dtype=float)
+            columns[code] = np.divide(num, den, out=np.full(len(num), np.nan), where=den != 0.0)
+    out = pd.DataFrame(columns, index=data.index)
+    return out if out.index.is_monotonic_increasing else out.sort_index()
 
 
 ROLLUP_DIMENSIONS = ("tenant", "rep", "team", "line")
@@ -365,39 +372,60 @@ def _rollup_rows(
     """The rows of the day rollup `q` reads for start..end, as a table of (tenant_id, rep_id, day,
     amount, cost):
 
-    - whole months of a month, quarter or year grain come from the monthly rollup, a month's first day
-      standing for the month (which lies in one period of these grains); only the days of the partial
-      months at either end are read per day. Same sums, a thirtieth of the rows for a year.
+    - for a month, quarter or year grain, whole months come from the monthly rollup, a month's first day
+      standing for the month (which lies in one period of these grains). A month the range covers in
+      part is read per day, or, when the range holds most of it (this month to date, the usual case), as
+      the month's row less the days outside the range, which are few and mostly in the future. Same
+      sums, a thirtieth of the rows; a rep whose month has facts only outside the range reads as zero.
     - by team or line, the rows are first summed per rep and period (the earliest day standing for the
       period), so the closure join, which repeats each row once per ancestor, joins one row per rep and
       period instead of one per day. Sums are exact regrouped; the rollup holds nothing but sums.
     """
-    days, cols = q.source.table, "tenant_id, rep_id, day, amount, cost"
-    first = start if start.day == 1 else period_shift(start, "month", 1)  # first whole month
-    after = end + dt.timedelta(days=1)
-    after = after if after.day == 1 else end.replace(day=1)  # the day after the last whole month
-    if source.rollup_monthly and grain in MONTHLY_GRAINS and first < after:
-        parts = [
-            f"SELECT tenant_id, rep_id, month AS day, amount, cost FROM {source.rollup_monthly} "
-            "WHERE tenant_id = %(tenant)s AND month >= %(r_first)s AND month < %(r_after)s"
-        ]
-        if start < first:
+    days, months = q.source.table, source.rollup_monthly
+    in_range = "tenant_id = %(tenant)s AND day >= %({0}_from)s AND day <= %({0}_to)s"
+    parts: list[str] = []
+
+    def read_days(name: str, first: dt.date, last: dt.date, sign: str = "", day: str = "day") -> None:
+        q.params |= {f"{name}_from": first, f"{name}_to": last}
+        parts.append(
+            f"SELECT tenant_id, rep_id, {day} AS day, {sign}amount AS amount, {sign}cost AS cost "
+            f"FROM {days} WHERE {in_range.format(name)}"
+        )
+
+    if months and grain in MONTHLY_GRAINS:
+        first = start if start.day == 1 else period_shift(start.replace(day=1), "month", 1)  # first whole
+        after = end + dt.timedelta(days=1)
+        after = after if after.day == 1 else end.replace(day=1)  # the day after the last whole month
+        if first < after:
+            q.params |= {"m_first": first, "m_after": after}
             parts.append(
-                f"SELECT {cols} FROM {days} "
-                "WHERE tenant_id = %(tenant)s AND day >= %(r_start)s AND day < %(r_first)s"
+                f"SELECT tenant_id, rep_id, month AS day, amount, cost FROM {months} "
+                "WHERE tenant_id = %(tenant)s AND month >= %(m_first)s AND month < %(m_after)s"
             )
-        if after <= end:
+        partial = sorted(
+            {m for m, cut in ((start.replace(day=1), start < first), (after, after <= end)) if cut}
+        )
+        for i, month in enumerate(partial):
+            last = period_shift(month, "month", 1) - dt.timedelta(days=1)
+            lo, hi = max(start, month), min(end, last)
+            inside = (hi - lo).days + 1
+            if (last - month).days + 1 - inside >= inside:
+                read_days(f"p{i}", lo, hi)
+                continue
+            # The month less its days outside the range, all standing on the range's first day in it.
+            q.params |= {f"p{i}_month": month, f"p{i}_day": lo}
             parts.append(
-                f"SELECT {cols} FROM {days} "
-                "WHERE tenant_id = %(tenant)s AND day >= %(r_after)s AND day <= %(r_end)s"
+                f"SELECT tenant_id, rep_id, %(p{i}_day)s::date AS day, amount, cost FROM {months} "
+                f"WHERE tenant_id = %(tenant)s AND month = %(p{i}_month)s"
             )
+            if month < lo:
+                read_days(f"p{i}_head", month, lo - dt.timedelta(days=1), "-", f"%(p{i}_day)s::date")
+            if hi < last:
+                read_days(f"p{i}_tail", hi + dt.timedelta(days=1), last, "-", f"%(p{i}_day)s::date")
     elif by in ("team", "line"):
-        parts = [
-            f"SELECT {cols} FROM {days} WHERE tenant_id = %(tenant)s AND day >= %(r_start)s AND day <= %(r_end)s"
-        ]
+        read_days("r", start, end)
     else:
         return q.source
-    q.params.update(r_start=start, r_first=first, r_after=after, r_end=end)
     table = "(" + " UNION ALL ".join(parts) + ")"
     if by in ("team", "line"):
         table = (
@@ -421,8 +449,11 @@ def _fetch(sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
     with connection.cursor() as cur:
         cur.execute(sql, params)
         rows = cur.fetchall()
-    frame = pd.DataFrame.from_records(rows, columns=INDEX + columns)
-    frame[columns] = frame[columns].astype(float)
-    return (
-        frame.set_index(INDEX) if rows else pd.DataFrame(columns=columns, index=_empty_index(), dtype=float)
+    if not rows:
+        return pd.DataFrame(columns=columns, index=_empty_index(), dtype=float)
+    keys, periods, *values = zip(*rows, strict=True)
+    index = pd.MultiIndex.from_arrays([keys, periods], names=INDEX)
+    # NULL (an aggregate over no row) reads as NaN; numerics as floats.
+    return pd.DataFrame(
+        {c: np.array(v, dtype=float) for c, v in zip(columns, values, strict=True)}, index=index
     )

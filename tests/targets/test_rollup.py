@@ -15,6 +15,8 @@ from apps.sales import services as sales
 from apps.sales.models import Order, OrderLine
 from apps.targets.engine import compute
 
+from .conftest import order
+
 pytestmark = pytest.mark.django_db
 
 LIVE_LINES = """
@@ -161,23 +163,49 @@ def test_compute_reads_the_rollup_for_plain_sums_and_the_lines_otherwise(book):
 
 
 def test_compute_reads_whole_months_from_the_monthly_rollup_and_the_days_at_either_end(book):
-    """A quarter from 5 October to 15 November: October 5–31 and November 1–15 per day; September 30
-    to 31 December has October and November whole (monthly) and a day at each end. Every range gives
-    the numbers the lines give."""
+    """Whole months come from the monthly rollup; a month the range covers in part is read per day, or,
+    when the range holds most of it, as the month's row less the days outside. Every range gives the
+    numbers the lines give, but for a rep whose month has facts only outside the range: a zero row
+    where the lines have none."""
+    # Facts outside the ranges below that the month rows hold and the subtraction must take out:
+    # rep_b on 28 November (after 5 October–27 November), rep_a on 2 November (before 3–27 November,
+    # where rep_a then has no facts at all: the zero row).
+    order(book.c3, dt.date(2026, 11, 28), (book.py, "70", "30"))
+    order(book.c2, dt.date(2026, 11, 2), (book.px, "90", "20"))
     with scope(tenant=book.tenant.pk):
         for start, end, monthly, daily in (
-            (dt.date(2026, 10, 5), dt.date(2026, 11, 15), False, True),
-            (dt.date(2026, 10, 1), dt.date(2026, 11, 15), True, True),
-            (dt.date(2026, 9, 30), dt.date(2026, 12, 1), True, True),
-            (dt.date(2026, 10, 1), dt.date(2026, 12, 31), True, False),
+            (dt.date(2026, 10, 5), dt.date(2026, 11, 15), True, True),  # October less 1-4, November per day
+            (dt.date(2026, 10, 1), dt.date(2026, 11, 15), True, True),  # November 1-15: half, per day
+            (dt.date(2026, 9, 30), dt.date(2026, 12, 1), True, True),  # a day at either end
+            (dt.date(2026, 10, 1), dt.date(2026, 12, 31), True, False),  # whole months
+            (dt.date(2026, 10, 1), dt.date(2026, 11, 20), True, True),  # November less 21-30
+            (dt.date(2026, 11, 3), dt.date(2026, 11, 27), True, True),  # November less 1-2 and 28-30
+            (dt.date(2026, 11, 10), dt.date(2026, 11, 12), False, True),  # three days, per day
         ):
-            for grain, by in (("month", "rep"), ("quarter", "team"), ("year", "tenant")):
+            for grain, by in (("month", "rep"), ("quarter", "team"), ("year", "tenant"), ("month", "line")):
                 common = {"tenant": book.tenant, "grain": grain, "start": start, "end": end, "by": by}
                 sql, plain = _sql_of(metrics=["revenue", "gross_margin"], **common)
                 assert ("sales_orderlinemonth" in sql) == monthly, (start, end, grain)
                 assert ("sales_orderlineday" in sql) == daily, (start, end, grain)
                 _sql, lines = _sql_of(metrics=["revenue", "gross_margin", "order_count"], **common)
-                assert plain.equals(lines[["revenue", "gross_margin"]]), (start, end, grain, by)
+                lines = lines[["revenue", "gross_margin"]]
+                extra = plain.index.difference(lines.index)
+                assert not plain.loc[extra].to_numpy().any(), (start, end, grain, by)  # zeros only
+                assert plain.drop(extra).equals(lines), (start, end, grain, by)
+        sql, plain = _sql_of(
+            tenant=book.tenant,
+            metrics=["revenue"],
+            grain="month",
+            by="rep",
+            start=dt.date(2026, 11, 3),
+            end=dt.date(2026, 11, 27),
+        )
+        assert plain.to_dict() == {
+            "revenue": {
+                (book.rep_a.pk, dt.date(2026, 11, 1)): 0.0,
+                (book.rep_b.pk, dt.date(2026, 11, 1)): 200.0,
+            }
+        }
         # narrowed to reps, as a manager's line is
         common = {"tenant": book.tenant, "start": dt.date(2026, 1, 1), "end": dt.date(2026, 11, 15)}
         sql, plain = _sql_of(metrics=["revenue"], grain="year", by="rep", rep_ids=[book.rep_b.pk], **common)
