@@ -133,3 +133,20 @@ def test_a_large_line_reads_as_pages_of_reps(client_as, url, monkeypatch, manage
     assert "Rep Beta" in second and "Rep Alpha" not in second
     assert _chart(second)["reps"]["labels"] == ["Rep Beta"]
     assert "page=2" in first and "period=month" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans"])
+def test_attainment_cells_are_written_as_the_floatformat_filter_writes_them(lang):
+    """The target pages write attainment and bar width in Python (_fixed), once per cell, instead of
+    calling floatformat in the template: the same text, halves rounded away from zero, no '-0'."""
+    from django.template.defaultfilters import floatformat
+    from django.utils import translation
+
+    from apps.targets.views import _fixed
+
+    values = [x / 40 for x in range(-400, 4400)] + [0.05, 0.15, 99.5, 98.5, -0.0, -0.04, 1e-9, 1234567.891]
+    with translation.override(lang):
+        for value in values:
+            assert _fixed(value, 1) == floatformat(value, 1), value
+            if value >= 0:  # bar widths, clipped to 0-100
+                assert _fixed(value, 0) == floatformat(value, 0), value

@@ -3,7 +3,6 @@
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 
 register = template.Library()
 
@@ -20,6 +19,6 @@ def money(value, currency: str = "CNY") -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
     sign = "-" if amount < 0 else ""
-    text = intcomma(f"{abs(amount):.2f}", use_l10n=False)
+    text = f"{abs(amount):,.2f}"  # thousands grouped with commas, whatever the language
     symbol = CURRENCY_SYMBOLS.get(currency)
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
