@@ -219,3 +219,10 @@ class OrderLineMonth(TenantModel):
                 fields=["tenant", "rep", "month"], include=["amount", "cost"], name="orderlinemonth_unique"
             )
         ]
+        # A tenant's (or a large line's) months in a range, as the dashboards' team and trend figures
+        # read them: an index-only range scan of those rows instead of every tenant's.
+        indexes = [
+            models.Index(
+                fields=["tenant", "month"], include=["rep", "amount", "cost"], name="orderlinemonth_tenant_month"
+            )
+        ]

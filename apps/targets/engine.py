@@ -396,32 +396,40 @@ def _rollup_rows(
         first = start if start.day == 1 else period_shift(start.replace(day=1), "month", 1)  # first whole
         after = end + dt.timedelta(days=1)
         after = after if after.day == 1 else end.replace(day=1)  # the day after the last whole month
-        if first < after:
-            q.params |= {"m_first": first, "m_after": after}
-            parts.append(
-                f"SELECT tenant_id, rep_id, month AS day, amount, cost FROM {months} "
-                "WHERE tenant_id = %(tenant)s AND month >= %(m_first)s AND month < %(m_after)s"
-            )
+        whole = (first, after) if first < after else None  # month rows read in one range: [from, to)
         partial = sorted(
             {m for m, cut in ((start.replace(day=1), start < first), (after, after <= end)) if cut}
         )
         for i, month in enumerate(partial):
-            last = period_shift(month, "month", 1) - dt.timedelta(days=1)
+            following = period_shift(month, "month", 1)
+            last = following - dt.timedelta(days=1)
             lo, hi = max(start, month), min(end, last)
             inside = (hi - lo).days + 1
             if (last - month).days + 1 - inside >= inside:
                 read_days(f"p{i}", lo, hi)
                 continue
-            # The month less its days outside the range, all standing on the range's first day in it.
+            # The month less its days outside the range, all standing on the range's first day in it:
+            # the month's own first day for the range's last month, read with the whole months.
             q.params |= {f"p{i}_month": month, f"p{i}_day": lo}
-            parts.append(
-                f"SELECT tenant_id, rep_id, %(p{i}_day)s::date AS day, amount, cost FROM {months} "
-                f"WHERE tenant_id = %(tenant)s AND month = %(p{i}_month)s"
-            )
+            day = f"%(p{i}_day)s::date"
+            if month >= start:  # lo is the month's first day
+                whole = (whole[0] if whole else month, following)
+            else:
+                parts.append(
+                    f"SELECT tenant_id, rep_id, {day} AS day, amount, cost FROM {months} "
+                    f"WHERE tenant_id = %(tenant)s AND month = %(p{i}_month)s"
+                )
             if month < lo:
-                read_days(f"p{i}_head", month, lo - dt.timedelta(days=1), "-", f"%(p{i}_day)s::date")
+                read_days(f"p{i}_head", month, lo - dt.timedelta(days=1), "-", day)
             if hi < last:
-                read_days(f"p{i}_tail", hi + dt.timedelta(days=1), last, "-", f"%(p{i}_day)s::date")
+                read_days(f"p{i}_tail", hi + dt.timedelta(days=1), last, "-", day)
+        if whole:
+            q.params |= {"m_from": whole[0], "m_to": whole[1]}
+            parts.insert(
+                0,
+                f"SELECT tenant_id, rep_id, month AS day, amount, cost FROM {months} "
+                "WHERE tenant_id = %(tenant)s AND month >= %(m_from)s AND month < %(m_to)s",
+            )
     elif by in ("team", "line"):
         read_days("r", start, end)
     else:
