@@ -188,13 +188,26 @@ def _rep_rows(targets, progress, currency: str) -> list[dict]:
 
 
 DASHBOARD_REPS_PER_PAGE = 50
-# What the dashboard reads of a target and its owner (progress, the row, the owner's name): a target
-# row is wide, and a page of them built whole costs more than the queries that read them.
+# What the dashboard reads of a target (its progress and row) and of its owner, a rep or a team (the
+# name): a target row is wide, and a page of them built whole costs more than the query reading them.
 DASHBOARD_FIELDS = (
     *("id", "tenant_id", "metric", "grain", "owner_kind", "dimension", "period_start", "value"),
-    *("seasonal_profile_id", "rep_id", "team_id", "team__name", "rep__display_name"),
-    *("rep__user__username", "rep__user__first_name", "rep__user__last_name"),
+    *("seasonal_profile_id", "rep_id", "team_id"),
 )
+DASHBOARD_OWNER = {
+    "rep": (
+        "rep__user",
+        ("rep__display_name", "rep__user__username", "rep__user__first_name", "rep__user__last_name"),
+    ),
+    "team": ("team", ("team__name",)),
+}
+
+
+def _dashboard_targets(qs, owner_kind: str):
+    """Targets of one owner kind with what the dashboard shows of them and their owner, nothing more."""
+    related, fields = DASHBOARD_OWNER[owner_kind]
+    qs = qs.filter(owner_kind=owner_kind, dimension="").select_related(None).select_related(related)
+    return qs.only(*DASHBOARD_FIELDS, *fields)
 
 
 @tenant_page(roles=LINE_ROLES)
@@ -214,15 +227,11 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     ids = visible_member_ids(viewer)  # the viewer's line, never beyond (None: the whole tenant)
 
     base = target_list(tenant=tenant, viewer=viewer).filter(metric="revenue", grain=grain, period_start=start)
-    reps = base.filter(owner_kind=Target.OwnerKind.REP)
+    reps = _dashboard_targets(base, Target.OwnerKind.REP)
     if ids is not None:
         reps = reps.filter(rep__in=ids)
-    reps = reps.filter(dimension="").only(*DASHBOARD_FIELDS).order_by("rep__display_name", "id")
-    team_targets = list(
-        base.filter(owner_kind=Target.OwnerKind.TEAM, dimension="")
-        .only(*DASHBOARD_FIELDS)
-        .order_by("team__name", "id")
-    )
+    reps = reps.order_by("rep__display_name", "id")
+    team_targets = list(_dashboard_targets(base, Target.OwnerKind.TEAM).order_by("team__name", "id"))
     # A line of any size reads as pages of reps (an admin's whole organisation is hundreds), paged in
     # SQL: one page of targets is read and its progress computed; the teams above stay whole.
     page = Paginator(reps, DASHBOARD_REPS_PER_PAGE).get_page(request.GET.get("page"))
