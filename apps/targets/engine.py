@@ -206,9 +206,10 @@ def compute(
 ) -> pd.DataFrame:
     """Values of `metrics` per (key of dimension `by`, period start) for facts dated start..end
     (inclusive, local dates). Index (key, period_start), one column per metric code; a key/period
-    with no facts is absent. Additive columns are 0 where another metric has facts, ratios NaN when
-    their denominator is 0. `filters` narrow every metric (see filters.FILTER_KEYS, plus rep_ids);
-    `rep_ids` narrows to reps the caller took from this tenant's rows, without checking them again."""
+    with no facts is absent (read from the rollups, it may instead be all zeros: see _rollup_rows).
+    Additive columns are 0 where another metric has facts, ratios NaN when their denominator is 0.
+    `filters` narrow every metric (see filters.FILTER_KEYS, plus rep_ids); `rep_ids` narrows to reps
+    the caller took from this tenant's rows, without checking them again."""
     if grain not in GRAINS:
         raise ValidationError({"grain": _("Unknown period grain: %(grain)s") % {"grain": grain}})
     if by not in DIMENSIONS:
