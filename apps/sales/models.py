@@ -223,6 +223,8 @@ class OrderLineMonth(TenantModel):
         # read them: an index-only range scan of those rows instead of every tenant's.
         indexes = [
             models.Index(
-                fields=["tenant", "month"], include=["rep", "amount", "cost"], name="orderlinemonth_tenant_month"
+                fields=["tenant", "month"],
+                include=["rep", "amount", "cost"],
+                name="orderlinemonth_tenant_month",
             )
         ]
