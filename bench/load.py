@@ -50,7 +50,7 @@ from django_scopes import scopes_disabled
 from apps.tenancy.models import ApiToken
 from salesmgmt.db import run_as_owner
 
-from .common import ROOT, Row, percentile
+from .common import ROOT, Row, collectstatic_unless_current, percentile
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
 
 CASE = "load"
@@ -332,22 +332,6 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def static_is_stale() -> bool:
-    """Whether var/static misses a file or holds an older copy than the sources (the manifest
-    storage of the production settings answers 500 for a template naming an uncollected file)."""
-    from django.contrib.staticfiles import finders
-
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    collected = manifest.stat().st_mtime
-    for finder in finders.get_finders():
-        for path, storage in finder.list(["CVS", ".*", "*~"]):
-            if os.path.getmtime(storage.path(path)) > collected:
-                return True
-    return False
-
-
 class Server:
     """gunicorn with the given settings on 127.0.0.1, stopped (TERM, then KILL) on leaving."""
 
@@ -386,15 +370,8 @@ class Server:
         self.proc: subprocess.Popen | None = None
 
     def collectstatic(self, log) -> None:
-        if static_is_stale():
-            t0 = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-                cwd=ROOT,
-                env=self.env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        t0 = time.perf_counter()
+        if collectstatic_unless_current(self.env):
             log(f"  collectstatic: {time.perf_counter() - t0:.1f} s")
 
     def __enter__(self) -> Server:

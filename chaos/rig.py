@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.common import collectstatic_unless_current
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "chaos"
 LOG = VAR / "log"
@@ -214,25 +216,8 @@ def prepare_database(cfg: Config, env: dict[str, str]) -> str:
     # the sink receives from here on is the scenarios' doing.
     psql(cfg, "UPDATE tenancy_outboxmail SET status = 'sent' WHERE status IN ('pending', 'sending')", cfg.db)
     run(["redis-cli", "-p", str(cfg.redis_port), "flushall"])
-    collect_static(env)
+    collectstatic_unless_current(env)
     return made
-
-
-def collect_static(env: dict[str, str]) -> None:
-    """collectstatic for the production storage, skipped when no static source changed since the
-    last run (its post-processing compresses every file again: most of a minute on 2 busy cores)."""
-    digest = hashlib.sha256()
-    for base in [ROOT / "static", *ROOT.glob("apps/*/static")]:
-        for path in sorted(base.rglob("*")):
-            if path.is_file():
-                st = path.stat()
-                digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
-    stamp, stamp_file = digest.hexdigest(), VAR / "static.stamp"
-    manifest = ROOT / "var" / "static" / "staticfiles.json"
-    if manifest.exists() and stamp_file.exists() and stamp_file.read_text() == stamp:
-        return
-    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
-    stamp_file.write_text(stamp)
 
 
 # ---- app processes -----------------------------------------------------------------------------------
