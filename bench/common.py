@@ -41,9 +41,8 @@ def collectstatic_unless_current(env: dict[str, str]) -> bool:
         and stamp_file.read_text() == stamp
     ):
         return False
-    python = str(Path(sys.executable))
     subprocess.run(  # noqa: S603 — our own manage.py
-        [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT,
         env=env,
         check=True,
