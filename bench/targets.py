@@ -220,9 +220,9 @@ def _load(tenant, viewer, year: int, rep_ids: list[int] | None = None) -> list[T
     return list(qs)
 
 
-def _progress_queries(targets: list[Target], today: dt.date) -> int:
+def _progress_queries(tenant, targets: list[Target], today: dt.date) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        target_progress(targets=targets, today=today)
+        target_progress(tenant=tenant, targets=targets, today=today)
     return len(ctx.captured_queries)
 
 
@@ -256,12 +256,14 @@ def _run(bench: BenchTenant, repeat: int, log) -> list[Row]:
     # Query counts: a tenth of the reps' targets and all of them.
     subset_reps = [r.pk for r in bench.reps[: max(1, len(bench.reps) // 10)]]
     subset = _load(tenant, viewer, year, subset_reps)
-    queries_subset = _progress_queries(subset, today)
-    queries_all = _progress_queries(targets, today)
+    queries_subset = _progress_queries(tenant, subset, today)
+    queries_all = _progress_queries(tenant, targets, today)
     log(f"  queries: {queries_subset} for {len(subset):,} targets, {queries_all} for {len(targets):,}")
 
     # Both sides in the same run, alternating warm-ups, median of `repeat` timed runs each.
-    engine_s, frame = _median_time(lambda: target_progress(targets=targets, today=today), repeat)
+    engine_s, frame = _median_time(
+        lambda: target_progress(tenant=tenant, targets=targets, today=today), repeat
+    )
     hand_s, hand = _median_time(lambda: hand_actuals(tenant.pk, year), repeat)
     ratio = engine_s / hand_s if hand_s else float("inf")
     log(f"  engine {engine_s:.3f} s, hand SQL {hand_s:.3f} s, ratio {ratio:.2f}× (goal ≤ {RATIO_GOAL}×)")

@@ -48,7 +48,7 @@ def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -
 
     if not targets:
         return {}
-    frame = target_progress(targets=targets, today=_today(tenant, cycle))
+    frame = target_progress(tenant=tenant, targets=targets, today=_today(tenant, cycle))
     return {
         int(pk): (_dec(row["actual"]), _dec(row["attainment"]))
         for pk, row in frame[["actual", "attainment"]].iterrows()
@@ -102,9 +102,7 @@ def appraisal_create_for_cycle(*, cycle: AppraisalCycle, by: Membership) -> list
             rep_id__in=reps,
             period_start__gte=cycle.period_start,
             period_start__lte=cycle.period_end,
-        )
-        .select_related("tenant")
-        .order_by("rep_id", "period_start", "metric", "id")
+        ).order_by("rep_id", "period_start", "metric", "id")
     )
     progress = _progress(targets, tenant=tenant, cycle=cycle)
     appraisals = Appraisal.objects.bulk_create(

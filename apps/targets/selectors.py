@@ -116,7 +116,7 @@ PROGRESS_COLUMNS = [
 ]
 
 
-def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
+def target_progress(*, tenant: Tenant, targets: list[Target], today: dt.date) -> pd.DataFrame:
     """Progress of many targets from one compute() per (grain, owner kind, dimension row), that is one
     grouped query per fact source:
     the number of queries does not grow with the number of targets, reps or teams.
@@ -132,7 +132,8 @@ def target_progress(*, targets: list[Target], today: dt.date) -> pd.DataFrame:
 
     if not targets:
         return pd.DataFrame(columns=PROGRESS_COLUMNS).set_index("target")
-    tenant = targets[0].tenant
+    if any(t.tenant_id != tenant.pk for t in targets):
+        raise ValueError("target_progress: every target must belong to the tenant it is given")
     starts = [t.period_start for t in targets]
     ends = [period_end(t) for t in targets]
     actual = np.zeros(len(targets))

@@ -111,9 +111,9 @@ def my_targets(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(rep__in=ids)
     else:
         qs = qs.filter(rep=viewer)
-    targets = list(qs.select_related("tenant").order_by("rep__display_name", "metric", "id"))
+    targets = list(qs.order_by("rep__display_name", "metric", "id"))
 
-    progress = _by_target(target_progress(targets=targets, today=today))
+    progress = _by_target(target_progress(tenant=tenant, targets=targets, today=today))
     metrics = {m["code"]: m for m in metric_catalogue(tenant=tenant)} if targets else {}
     labels = _status_labels()
     rows = []
@@ -236,10 +236,10 @@ def team_dashboard(request: HttpRequest) -> HttpResponse:
     # SQL: one page of targets is read and its progress computed; the teams above stay whole.
     page = Paginator(reps, DASHBOARD_REPS_PER_PAGE).get_page(request.GET.get("page"))
     rep_targets = list(page.object_list)
-    for t in (*rep_targets, *team_targets):
-        t.tenant = tenant  # the request's, rather than a copy joined into every row
-    rep_rows = _rep_rows(rep_targets, target_progress(targets=rep_targets, today=today), tenant.currency)
-    team_rows = _rep_rows(team_targets, target_progress(targets=team_targets, today=today), tenant.currency)
+    rep_progress = target_progress(tenant=tenant, targets=rep_targets, today=today)
+    team_progress = target_progress(tenant=tenant, targets=team_targets, today=today)
+    rep_rows = _rep_rows(rep_targets, rep_progress, tenant.currency)
+    team_rows = _rep_rows(team_targets, team_progress, tenant.currency)
 
     trend_start = period_shift(start, grain, 1 - TREND_PERIODS)
     frame = kpi_values(  # compute() limited to the viewer's line
@@ -332,7 +332,8 @@ def _tree_context(request: HttpRequest, root: Target, *, edit: int | None = None
     tenant, viewer = request.tenant, request.membership
     nodes = target_tree_nodes(root=root, viewer=viewer)
     root.tenant = tenant
-    progress = _by_target(target_progress(targets=[n.target for n in nodes], today=timezone.localdate()))
+    today = timezone.localdate()
+    progress = _by_target(target_progress(tenant=tenant, targets=[n.target for n in nodes], today=today))
     rights = target_rights(viewer=viewer)
     labels = _status_labels()
     metric = next((m for m in metric_catalogue(tenant=tenant) if m["code"] == root.metric), {})

@@ -21,7 +21,7 @@ from apps.targets.targets import (
     target_update,
     targets_lock_due,
 )
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, TenantFactory
 
 from .factories import TargetFactory
 
@@ -238,7 +238,9 @@ def test_progress_figures_and_status(scoped):
         scoped, grain="month", period_start=OCT, metric="key_account_share", value=Decimal("0.5")
     )
     future = rep_target(scoped, period_start=dt.date(2026, 12, 1))
-    p = target_progress(targets=[a, b, team, whole, cat_x, share, future], today=dt.date(2026, 11, 15))
+    p = target_progress(
+        tenant=scoped.tenant, targets=[a, b, team, whole, cat_x, share, future], today=dt.date(2026, 11, 15)
+    )
     assert p.loc[a.pk, ["actual", "expected", "forecast", "gap"]].tolist() == [300, 300, 600, 300]
     assert p.loc[a.pk, "attainment"] == 0.5 and p.loc[a.pk, "status"] == "on_track"
     assert p.loc[b.pk, "status"] == "off_track" and p.loc[b.pk, "forecast"] == 400
@@ -249,19 +251,27 @@ def test_progress_figures_and_status(scoped):
     assert p.loc[future.pk, "status"] == "not_started"
 
 
+def test_progress_refuses_targets_of_another_tenant_than_the_one_it_is_given(scoped):
+    """The tenant is the caller's (the request's), not read off the targets: a target of another
+    tenant in the list is a programming error, refused before anything is read."""
+    other = TenantFactory()
+    with pytest.raises(ValueError, match="belong to the tenant"):
+        target_progress(tenant=other, targets=[rep_target(scoped)], today=dt.date(2026, 11, 15))
+
+
 def test_progress_query_count_does_not_grow_with_targets(scoped):
     targets = [
         rep_target(scoped),
         tenant_target(scoped, grain="month", period_start=OCT, value=Decimal("2000")),
     ]
     with CaptureQueriesContext(connection) as few:
-        target_progress(targets=targets, today=dt.date(2026, 11, 15))
+        target_progress(tenant=scoped.tenant, targets=targets, today=dt.date(2026, 11, 15))
     for _ in range(30):
         rep = MembershipFactory(tenant=scoped.tenant, reports_to=scoped.manager)
         for month in (OCT, NOV):
             targets.append(TargetFactory(tenant=scoped.tenant, rep=rep, period_start=month))
     with CaptureQueriesContext(connection) as many:
-        target_progress(targets=targets, today=dt.date(2026, 11, 15))
+        target_progress(tenant=scoped.tenant, targets=targets, today=dt.date(2026, 11, 15))
     assert len(many.captured_queries) == len(few.captured_queries) <= 2
 
 
@@ -317,7 +327,7 @@ def test_expected_by_now_follows_the_targets_seasonal_profile(scoped):
     season = seasonal_profile_save(tenant=scoped.tenant, by=admin, name="Q4 peak", weights=SEASON)
     linear = tenant_target(scoped, value=Decimal("4000"))
     seasonal = tenant_target(scoped, value=Decimal("4000"), seasonal_profile=season)
-    p = target_progress(targets=[linear, seasonal], today=dt.date(2026, 11, 15))
+    p = target_progress(tenant=scoped.tenant, targets=[linear, seasonal], today=dt.date(2026, 11, 15))
     # actual 1900 (Oct) + 500 (Nov to the 15th) = 2400
     assert p.loc[linear.pk, ["actual", "expected", "status"]].tolist() == [2400, 2000, "on_track"]
     assert p.loc[seasonal.pk, ["actual", "expected", "status"]].tolist() == [2400, 2500, "at_risk"]

@@ -249,7 +249,7 @@ class TargetViewSet(ServiceViewSet):
         today = q.get("today") or timezone.localdate(timezone=request.tenant.tzinfo)
         qs = self.filter_queryset(self.get_queryset() if queryset is None else queryset)
         targets = list(qs[: self.MAX_PROGRESS])
-        return targets, selectors.target_progress(targets=targets, today=today), q
+        return targets, selectors.target_progress(tenant=request.tenant, targets=targets, today=today), q
 
     @extend_schema(
         parameters=[ProgressExportQuery],
