@@ -263,7 +263,7 @@ def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:
     )
     children: dict[int, list[Target]] = {}
     for t in rows:
-        t.tenant = root.tenant  # progress and services read it: no query per row
+        t.tenant = root.tenant  # the services acting on a node read it: no query per row
         children.setdefault(t.parent_id, []).append(t)
     additive = metric_is_additive(tenant=root.tenant, code=root.metric)
     flat: list[TreeNode] = []

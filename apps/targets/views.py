@@ -330,8 +330,8 @@ def _tree_context(request: HttpRequest, root: Target, *, edit: int | None = None
     """The tree under `root` with progress and what the viewer may do on each node, in a fixed number
     of queries whatever the size of the tree."""
     tenant, viewer = request.tenant, request.membership
+    root.tenant = tenant  # the request's: the tree's rows take it from the root (no query for it)
     nodes = target_tree_nodes(root=root, viewer=viewer)
-    root.tenant = tenant
     today = timezone.localdate()
     progress = _by_target(target_progress(tenant=tenant, targets=[n.target for n in nodes], today=today))
     rights = target_rights(viewer=viewer)
