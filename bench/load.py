@@ -47,6 +47,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from apps.sales.services import customer_order_dates_refresh
 from apps.tenancy.models import ApiToken
 from salesmgmt.db import run_as_owner
 
@@ -290,18 +291,8 @@ def load_writes_remove(tenant_id: int) -> dict[str, int]:
             cur.execute(sql, p)
             out[name] = cur.rowcount
         # The filed orders moved their customers' first and last order dates: put them back.
-        cur.execute(
-            """
-            UPDATE customers_customer c SET first_order_date = s.first, last_order_date = s.last
-            FROM (SELECT g.customer_id, min(o.order_date) AS first, max(o.order_date) AS last
-                  FROM (SELECT DISTINCT customer_id FROM bench_ord) g
-                  LEFT JOIN sales_order o ON o.tenant_id = %(t)s AND o.customer_id = g.customer_id
-                       AND o.status = 'confirmed'
-                  GROUP BY g.customer_id) s
-            WHERE c.tenant_id = %(t)s AND c.id = s.customer_id
-            """,
-            p,
-        )
+        cur.execute("SELECT DISTINCT customer_id FROM bench_ord")
+        customer_order_dates_refresh(tenant_id=tenant_id, customer_ids=[row[0] for row in cur.fetchall()])
         cur.execute(
             "DELETE FROM tenancy_apitoken WHERE name = %s AND membership_id IN "
             "(SELECT id FROM tenancy_membership WHERE tenant_id = %s)",

@@ -29,7 +29,7 @@ from django_scopes import scopes_disabled
 
 from apps.reporting.models import WeeklyProgress
 from apps.reporting.services import rollup_weeks
-from salesmgmt.db import run_as_owner
+from salesmgmt.db import analyze, bulk_load, run_as_owner
 
 from .common import Row
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
@@ -100,7 +100,7 @@ def visits_ensure(bench: BenchTenant, *, visits: int, first: dt.date, last: dt.d
     if count == visits and lo is not None and lo >= first and hi <= end:
         return count, True
     t0 = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cur:
+    with bulk_load(), transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT set_config('app.tenant_id', %s, true)", [str(t)])
         cur.execute("SELECT setseed(0.17)")
         for table in ("reporting_weeklyprogress", "visits_reportorder", "visits_visit", "visits_dailyreport"):
@@ -163,6 +163,7 @@ def visits_ensure(bench: BenchTenant, *, visits: int, first: dt.date, last: dt.d
             """,
             {**params, "n": max(0, visits - order_visits), "ncust": customers},
         )
+        analyze("visits_visit")
         # One report per rep and day with visits; nine in ten submitted, four in five of those on time.
         cur.execute(
             """
@@ -181,6 +182,7 @@ def visits_ensure(bench: BenchTenant, *, visits: int, first: dt.date, last: dt.d
             """,
             params,
         )
+        analyze("visits_dailyreport")
         cur.execute(
             """
             INSERT INTO visits_reportorder (tenant_id, report_id, visit_id, order_id, created_at, updated_at)

@@ -26,7 +26,7 @@ from apps.targets.selectors import target_list, target_progress
 from salesmgmt.db import run_as_owner
 
 from .common import Row
-from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .dataset import BenchSize, BenchTenant, bench_tenant_ensure, bench_today
 
 CASE = "targets"
 RATIO_GOAL = 2.0
@@ -78,7 +78,7 @@ def run(args, log=print) -> list[Row]:
         reps=getattr(args, "targets_reps", 500),
         customers=getattr(args, "targets_customers", 50_000),
         lines=getattr(args, "targets_lines", 2_000_000),
-        days=730,
+        days=data_days(bench_today()),
     )
     slug = getattr(args, "targets_slug", SLUG)
     repeat = max(1, getattr(args, "targets_repeat", 3))
@@ -92,14 +92,20 @@ def run(args, log=print) -> list[Row]:
         return rows
 
 
-def latest_full_year(bench: BenchTenant) -> int:
-    """The last calendar year wholly inside the data (plus its previous December, for retention)."""
-    first = bench.today - dt.timedelta(days=bench.size.days - 1)
-    year = bench.today.year - 1
+def data_days(today: dt.date) -> int:
+    """Days of data the case builds: two years, and always enough to hold the whole of last year
+    with the December before it (retention compares each month with the one before), which two
+    years ending in December do not: 730 days back from 5 December start on the 6th."""
+    return max(730, (today - dt.date(today.year - 2, 12, 1)).days + 1)
+
+
+def latest_full_year(today: dt.date, days: int) -> int:
+    """The last calendar year wholly inside `days` of data ending `today`, with its previous
+    December (for retention)."""
+    first = today - dt.timedelta(days=days - 1)
+    year = today.year - 1
     if dt.date(year - 1, 12, 1) < first:
-        raise RuntimeError(
-            f"the bench data ({first}..{bench.today}) holds no full year after a full December"
-        )
+        raise RuntimeError(f"the bench data ({first}..{today}) holds no full year after a full December")
     return year
 
 
@@ -241,7 +247,7 @@ def compare(targets: list[Target], frame, hand: dict[tuple[int, dt.date, str], f
 
 def _run(bench: BenchTenant, repeat: int, log) -> list[Row]:
     tenant = bench.tenant
-    year = latest_full_year(bench)
+    year = latest_full_year(bench.today, bench.size.days)
     count, reused = targets_ensure(bench, year, log=log)
     if reused:
         log(f"  reused {count:,} targets of {year}")

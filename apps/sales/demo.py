@@ -14,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import connection
 
 from apps.customers.models import Contact, Customer, Interaction
 from apps.org.models import Region, Team
@@ -23,6 +22,7 @@ from apps.tenancy.demo import DEMO_PASSWORD, DemoContext, register_demo_seeder
 from apps.tenancy.models import Membership, Role, UserProfile
 
 from .models import Order, OrderLine, Payment, Product, ProductCategory
+from .services import customer_order_dates_refresh
 
 CENT = Decimal("0.01")
 DAYS = 365
@@ -490,16 +490,7 @@ def seed_foundation(ctx: DemoContext) -> None:
     contacts = _seed_contacts(ctx, pools, rng, customers)
     _seed_interactions(ctx, pools, rng, customers, contacts)
     _seed_orders_and_payments(ctx, pools, rng, customers, products)
-    with connection.cursor() as cur:  # the stored first/last order dates, set-based
-        cur.execute(
-            """
-            UPDATE customers_customer c SET first_order_date = s.first, last_order_date = s.last
-            FROM (SELECT customer_id, min(order_date) AS first, max(order_date) AS last
-                  FROM sales_order WHERE tenant_id = %s AND status = 'confirmed' GROUP BY customer_id) s
-            WHERE c.tenant_id = %s AND c.id = s.customer_id
-            """,
-            [ctx.tenant.pk, ctx.tenant.pk],
-        )
+    customer_order_dates_refresh(tenant_id=ctx.tenant.pk)
     closure_rebuild_all(tenant_id=ctx.tenant.pk)
 
 

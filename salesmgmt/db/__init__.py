@@ -11,4 +11,4 @@ Two things on top of Django's own backend:
   lookups) sees every tenant; no scope sees no tenant rows at all.
 """
 
-from .roles import owner_mode, owner_mode_active, run_as_owner  # noqa: F401
+from .roles import analyze, bulk_load, owner_mode, owner_mode_active, run_as_owner  # noqa: F401

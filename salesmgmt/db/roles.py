@@ -45,3 +45,37 @@ def run_as_owner(*statements: str) -> bool:
         for statement in statements:
             cur.execute(statement)
     return True
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Run a bulk load (the bench's tenants, seeding) connected as the schema owner when it starts
+    outside any transaction, so that analyze() can refresh statistics inside the load's own
+    transaction, between the inserts and the statements that join what they inserted. Inside a
+    transaction (a test's), the connection is left as it is and analyze() does nothing."""
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        yield
+        return
+    with owner_mode():
+        yield
+
+
+def analyze(*tables: str) -> bool:
+    """Fresh planner statistics for tables a bulk load has just grown by orders of magnitude.
+
+    Statistics taken before the load estimate a new tenant's rows at one, and the planner then joins
+    tens of thousands of them by nested loops that rescan a side per row (minutes instead of seconds).
+    Connected as the owner (inside bulk_load() or owner_mode()) it runs at once, in a transaction
+    too, where ANALYZE samples the transaction's own new rows; as the app role it goes through
+    run_as_owner(), outside a transaction only. Returns whether it ran."""
+    from django.db import connection
+
+    statements = [f"ANALYZE {table}" for table in tables]
+    if not owner_mode_active():
+        return run_as_owner(*statements)
+    with connection.cursor() as cur:
+        for statement in statements:
+            cur.execute(statement)
+    return True

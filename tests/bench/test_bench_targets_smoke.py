@@ -1,6 +1,7 @@
 """The targets bench works end to end at a tiny size (in the test database): targets, progress, hand SQL."""
 
 import argparse
+import datetime as dt
 
 import pytest
 from django_scopes import scopes_disabled
@@ -38,3 +39,15 @@ def test_targets_bench_runs_matches_hand_sql_and_reports_every_figure():
         assert len(pages) == 6 and all(
             row.values["p95_ms"] > 0 and row.values["queries"] > 0 for row in pages
         )
+
+
+def test_the_targets_data_holds_last_year_and_the_december_before_it_on_every_day():
+    day = dt.date(2026, 1, 1)
+    while day < dt.date(2029, 1, 1):  # a leap year among them
+        days = targets_bench.data_days(day)
+        assert 730 <= days <= 762
+        assert targets_bench.latest_full_year(day, days) == day.year - 1, day
+        day += dt.timedelta(days=1)
+    # What 730 days alone gave in December: no such year.
+    with pytest.raises(RuntimeError, match="no full year"):
+        targets_bench.latest_full_year(dt.date(2026, 12, 5), 730)
