@@ -761,7 +761,7 @@ def _seed_interactions(ctx: DemoContext, pools: Pools, rng, plans, contacts) -> 
     for plan in plans:
         c = plan.customer
         for _ in range(rng.randrange(2, 6)):
-            day = first_day + dt.timedelta(days=rng.randrange(0, DAYS))
+            day = first_day + dt.timedelta(days=rng.randrange(0, DAYS - 1))  # before today, all day long
             kind = rng.choices(kinds, (5, 4, 2, 1, 2, 1))[0]
             when = dt.datetime.combine(
                 day, dt.time(rng.randrange(9, 18), rng.choice((0, 15, 30, 45))), tzinfo=tz

@@ -106,7 +106,13 @@ def seed_appraisals(ctx: DemoContext) -> None:
                 ],
             )
         revenue[appraisal.pk] = next((line.attainment for line in own if line.metric == "revenue"), None)
-    signed = dt.datetime.combine(today.replace(day=1), dt.time(10, 0), tzinfo=tenant.tzinfo)
+    # Signed from the first of this month on; loaded in the month's first days, when that lies ahead,
+    # in the appraised month's last days, so that every sign-off, acknowledgement and notification
+    # read (at most 3 days 11 hours after `signed`) has happened before today began.
+    signed = min(
+        dt.datetime.combine(today.replace(day=1), dt.time(10, 0), tzinfo=tenant.tzinfo),
+        ctx.day_start - dt.timedelta(days=4),
+    )
     actions = []
     for i, (appraisal, status) in enumerate(zip(appraisals, STATES * 2, strict=False)):
         appraisal.status = status

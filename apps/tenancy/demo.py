@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -87,6 +88,19 @@ class DemoContext:
     def rng(self, name: str) -> random.Random:
         """A random stream per (tenant, seeder): deterministic and independent of other seeders."""
         return random.Random(f"{self.spec.seed}:{self.spec.slug}:{name}")
+
+    @property
+    def day_start(self) -> dt.datetime:
+        """The moment the demo's today began in the tenant's zone. The demo shows the world as it
+        stood then: whoever loads it, at whatever hour, finds nothing that has not happened yet."""
+        return dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=zoneinfo.ZoneInfo(self.spec.timezone))
+
+    def before_today(self, moment: dt.datetime, *, after: dt.datetime) -> dt.datetime:
+        """`moment`, or, where it would lie in today or later, a moment between `after` (the event
+        it follows) and the start of today, so that events keep their order."""
+        if moment < self.day_start:
+            return moment
+        return after + (self.day_start - after) * 3 / 4
 
 
 Seeder = Callable[[DemoContext], None]

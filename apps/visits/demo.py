@@ -329,7 +329,9 @@ def seed_field_work(ctx: DemoContext) -> None:
             if attendance != DailyReport.Attendance.ON_DUTY or not own:
                 continue
 
-            plan = _plan(texts, rng, rep, manager, day, is_past, rep.user.username == "demo-rep", at)
+            plan = _plan(
+                texts, rng, rep, manager, day, is_past, rep.user.username == "demo-rep", at, last_day
+            )
             plans.append(plan)
             # The day's deals come first: a customer who ordered or paid that day was mostly visited.
             chosen: list[tuple[Customer, str, list[int], list[int], Visit | None]] = [
@@ -424,7 +426,7 @@ def seed_field_work(ctx: DemoContext) -> None:
     _market_reports(ctx, texts, reps, by_pk, customers, past, at)
 
 
-def _plan(texts, rng, rep, manager, day, is_past, is_demo_rep, at) -> VisitPlan:
+def _plan(texts, rng, rep, manager, day, is_past, is_demo_rep, at, last_day) -> VisitPlan:
     plan = VisitPlan(tenant_id=rep.tenant_id, rep=rep, day=day, note=rng.choice(texts.plan_notes))
     if is_past:
         returned = rng.random() < 0.03
@@ -448,10 +450,12 @@ def _plan(texts, rng, rep, manager, day, is_past, is_demo_rep, at) -> VisitPlan:
         else VisitPlan.Status.RETURNED
     )
     plan.status = status
+    # Filed and reviewed the evening of the last working day before today, so that loading the demo
+    # early in the morning, or on a weekend for Monday's plans, finds them already there.
     if status != VisitPlan.Status.DRAFT:
-        plan.submitted_at = at(day, dt.time(7, 30), -rng.randint(0, 12 * 60))
+        plan.submitted_at = at(last_day, dt.time(17, 0), rng.randint(0, 180))
     if status in (VisitPlan.Status.APPROVED, VisitPlan.Status.RETURNED):
-        plan.reviewed_by, plan.reviewed_at = manager, at(day, dt.time(8, 0), rng.randint(0, 40))
+        plan.reviewed_by, plan.reviewed_at = manager, at(last_day, dt.time(20, 30), rng.randint(0, 60))
         if status == VisitPlan.Status.RETURNED:
             plan.review_comment = rng.choice(texts.return_comments)
     return plan
@@ -514,6 +518,7 @@ def _report(ctx, texts, rng, rep, manager, day, attendance, last_day, at) -> Dai
         if late
         else deadline - dt.timedelta(minutes=rng.randint(10, 150))
     )
+    submitted = ctx.before_today(submitted, after=deadline)  # yesterday's late ones: before midnight
     report = DailyReport(
         tenant_id=rep.tenant_id,
         rep=rep,

@@ -13,8 +13,10 @@ from django.core.management import call_command
 from django.db import connection
 from django_scopes import scopes_disabled
 
-from apps.tenancy.demo import DEMO_PASSWORD, DEMO_TENANTS, demo_tenant_wipe
-from apps.tenancy.models import Membership, Tenant, UserProfile
+from apps.tenancy.demo import DEMO_PASSWORD
+from apps.tenancy.models import Membership, Tenant
+
+from .conftest import demo_tenants_remove
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
 
@@ -82,13 +84,7 @@ def seeded(django_db_setup, django_db_blocker):
         second = snapshot()
     yield {"first": first, "second": second}
     with django_db_blocker.unblock(), scopes_disabled():  # leave the worker's test database as it was
-        for tenant in Tenant.objects.filter(slug__in=[t.slug for t in DEMO_TENANTS]):
-            demo_tenant_wipe(tenant_id=tenant.pk)
-            users = list(Membership.objects.filter(tenant=tenant).values_list("user_id", flat=True))
-            Membership.objects.filter(tenant=tenant).delete()
-            UserProfile.objects.filter(user_id__in=users).delete()
-            get_user_model().objects.filter(pk__in=users).delete()
-            tenant.delete()
+        demo_tenants_remove()
 
 
 def scalar(sql: str, params=None):
