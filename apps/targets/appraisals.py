@@ -20,7 +20,7 @@ from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
 from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
-from .targets import _metric_exists
+from .targets import _metric_exists, period_end
 
 SCORE_CAP = 1.5  # attainment above 150 % scores as 150 %, so one line cannot carry the appraisal
 HUNDRED = Decimal("100")
@@ -53,6 +53,47 @@ def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -
         int(pk): (_dec(row["actual"]), _dec(row["attainment"]))
         for pk, row in frame[["actual", "attainment"]].iterrows()
     }
+
+
+# Grains by length, and the grain of each cycle cadence.
+_GRAIN_ORDER = {"week": 0, "month": 1, "quarter": 2, "year": 3}
+_CADENCE_GRAIN = {
+    AppraisalCycle.Cadence.MONTHLY: "month",
+    AppraisalCycle.Cadence.QUARTERLY: "quarter",
+    AppraisalCycle.Cadence.ANNUAL: "year",
+}
+
+
+def _cycle_targets(*, tenant: Tenant, reps: list[int], cycle: AppraisalCycle) -> list[Target]:
+    """The rep targets an appraisal of the cycle scores, in one query: for each rep and KPI, its
+    targets whose period overlaps the cycle and is no longer than the cycle's cadence; a KPI that has
+    none of those is scored by its shortest target overlapping the cycle (a monthly appraisal scores
+    the quarter's collections by their progress at the month's end).
+
+    A target used to count when its period started inside the cycle, which made the month decide:
+    a January appraisal also took the year's targets and the first quarter's, a November one no
+    quarter target at all.
+    """
+    longest = _GRAIN_ORDER[_CADENCE_GRAIN.get(cycle.cadence, "year")]
+    candidates = Target.objects.filter(
+        tenant=tenant,
+        owner_kind=Target.OwnerKind.REP,
+        rep_id__in=reps,
+        period_start__lte=cycle.period_end,
+        period_start__gt=cycle.period_start - dt.timedelta(days=366),  # no period is longer than a year
+    ).order_by("rep_id", "period_start", "metric", "id")
+    by_kpi: dict[tuple[int, str], list[Target]] = {}
+    for target in candidates:
+        if period_end(target) >= cycle.period_start:
+            by_kpi.setdefault((target.rep_id, target.metric), []).append(target)
+    chosen: set[int] = set()
+    for own in by_kpi.values():
+        fitting = [t for t in own if _GRAIN_ORDER[t.grain] <= longest]
+        if not fitting:
+            shortest = min(_GRAIN_ORDER[t.grain] for t in own)
+            fitting = [t for t in own if _GRAIN_ORDER[t.grain] == shortest]
+        chosen.update(t.pk for t in fitting)
+    return [t for t in candidates if t.pk in chosen]
 
 
 def _equal_weights(n: int) -> list[Decimal]:
@@ -95,15 +136,7 @@ def appraisal_create_for_cycle(*, cycle: AppraisalCycle, by: Membership) -> list
     reps = [r for r in reps if r not in existing]
     if not reps:
         return []
-    targets = list(
-        Target.objects.filter(
-            tenant=tenant,
-            owner_kind=Target.OwnerKind.REP,
-            rep_id__in=reps,
-            period_start__gte=cycle.period_start,
-            period_start__lte=cycle.period_end,
-        ).order_by("rep_id", "period_start", "metric", "id")
-    )
+    targets = _cycle_targets(tenant=tenant, reps=reps, cycle=cycle)
     progress = _progress(targets, tenant=tenant, cycle=cycle)
     appraisals = Appraisal.objects.bulk_create(
         [Appraisal(tenant=tenant, cycle=cycle, rep_id=rep, manager=by) for rep in reps]

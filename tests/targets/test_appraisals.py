@@ -1,5 +1,6 @@
 """Appraisals: generation from target progress, weights, the workflow's roles and states, isolation."""
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -178,3 +179,36 @@ def test_the_rep_hears_when_it_is_submitted_and_the_manager_when_it_is_acknowled
     assert "November" in told[(book.manager.pk, "appraisal_acknowledged")].title
     assert told[(book.manager.pk, "appraisal_acknowledged")].body == "Agreed"
     assert mails == 2
+
+
+@pytest.mark.parametrize(
+    ("month", "expected"),
+    [
+        # January: the month's revenue, not the year's; the first quarter's collections.
+        (1, {("revenue", "month", 1), ("collections", "quarter", 1)}),
+        # November: the month's revenue; the fourth quarter's collections, begun in October.
+        (11, {("revenue", "month", 11), ("collections", "quarter", 10)}),
+    ],
+)
+def test_a_monthly_appraisal_scores_the_same_kinds_of_target_in_every_month(book, month, expected):
+    """Each KPI by its targets no longer than the cycle, else by its shortest overlapping target;
+    a target of another rep's or of a period the cycle does not touch is never taken."""
+    year = 2026
+    make = {"tenant": book.tenant, "rep": book.rep_a, "value": Decimal("100")}
+    TargetFactory(**make, metric="revenue", grain="year", period_start=dt.date(year, 1, 1))
+    for m in (1, 10, 11, 12):
+        TargetFactory(**make, metric="revenue", grain="month", period_start=dt.date(year, m, 1))
+    for m in (1, 4, 7, 10):
+        TargetFactory(**make, metric="collections", grain="quarter", period_start=dt.date(year, m, 1))
+    TargetFactory(**make, metric="collections", grain="year", period_start=dt.date(year, 1, 1))
+    start = dt.date(year, month, 1)
+    cycle = AppraisalCycleFactory(
+        tenant=book.tenant,
+        period_start=start,
+        period_end=(start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1),
+    )
+    with scope(tenant=book.tenant.pk):
+        appraisals.appraisal_create_for_cycle(cycle=cycle, by=book.manager)
+        lines = AppraisalLine.objects.filter(appraisal__cycle=cycle, appraisal__rep=book.rep_a)
+        taken = {(line.metric, line.target.grain, line.target.period_start.month) for line in lines}
+    assert taken == expected
