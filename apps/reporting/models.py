@@ -3,6 +3,7 @@ manager's notes on the weekly report (周销售管理报告)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.org.models import Team
 from apps.tenancy.models import Membership, SyncModel
@@ -29,7 +30,7 @@ class WeeklyProgress(SyncModel):
     week_start = models.DateField(_("week starting"))
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     # The member's or the team's id: the unique key's subject, whichever the scope.
-    subject_id = models.BigIntegerField(_("subject"))
+    subject_id = models.BigIntegerField(pgettext_lazy("whom a report is about", "subject"))
     rep = models.ForeignKey(
         Membership,
         on_delete=models.CASCADE,
@@ -52,7 +53,7 @@ class WeeklyProgress(SyncModel):
     revenue = models.DecimalField(_("revenue"), **MONEY)
     gross_margin = models.DecimalField(_("gross margin"), **MONEY)
     collections = models.DecimalField(_("collections"), **MONEY)
-    orders = models.PositiveIntegerField(_("orders"), default=0)
+    orders = models.PositiveIntegerField(pgettext_lazy("number of", "orders"), default=0)
     new_customers = models.PositiveIntegerField(_("new customers"), default=0)
     active_customers = models.PositiveIntegerField(_("active customers"), default=0)
     visits_done = models.PositiveIntegerField(_("visits made"), default=0)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.org.models import Team
 from apps.tenancy.models import Membership, SyncModel, TenantModel
@@ -237,8 +238,8 @@ class AppraisalCycle(TenantModel):
         ANNUAL = "annual", _("Annual")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("appraisal cycle status", "Open")
+        CLOSED = "closed", pgettext_lazy("appraisal cycle status", "Closed")
 
     name = models.CharField(_("name"), max_length=120)
     cadence = models.CharField(_("cadence"), max_length=10, choices=Cadence.choices)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
@@ -283,7 +284,7 @@ class Notification(TenantModel):
         db_constraint=False,
     )
     kind = models.CharField(_("kind"), max_length=40)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     dedupe_key = models.CharField(max_length=200, blank=True)
@@ -317,7 +318,7 @@ class OutboxMail(TenantModel):
     by `apps.tenancy.tasks.send_outbox_mail` (see apps.tenancy.notifications for the delivery rules)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("outbox status", "Pending")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.customers.models import Customer
 from apps.org.models import Region
@@ -133,7 +134,7 @@ class Visit(SyncModel):
         OTHER = "other", _("Other")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("visit outcome", "Pending")
         DONE = "done", _("Done")
         NOT_MET = "not_met", _("Not met")
         POSTPONED = "postponed", _("Postponed")
@@ -174,7 +175,7 @@ class Visit(SyncModel):
     result_note = models.TextField(_("result"), blank=True)
     effective = models.BooleanField(_("effective visit"), null=True, blank=True)
     cost = models.DecimalField(
-        _("cost"),
+        pgettext_lazy("visit expense", "cost"),
         max_digits=12,
         decimal_places=2,
         default=Decimal("0"),
@@ -364,9 +365,9 @@ class MarketReport(SyncModel):
         URGENT = "urgent", _("Urgent")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("market report status", "Open")
+        ACKNOWLEDGED = "acknowledged", pgettext_lazy("market report status", "Acknowledged")
+        CLOSED = "closed", pgettext_lazy("market report status", "Closed")
 
     rep = models.ForeignKey(
         Membership,
@@ -398,7 +399,7 @@ class MarketReport(SyncModel):
         _("category"), max_length=20, choices=Category.choices, default=Category.COMPETITOR
     )
     urgency = models.CharField(_("urgency"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     body = models.TextField(_("details"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
     acknowledged_by = models.ForeignKey(
