@@ -192,7 +192,7 @@ def test_payment_list_shows_visible_payments_only(client_as, url, rep, rep_custo
 def test_dashboard_counts_this_month(client_as, url, rep, rep_customer):
     from django.utils import timezone
 
-    today = timezone.localdate()
+    today = timezone.localdate(timezone=rep.tenant.tzinfo)  # the page's month is the tenant's
     order = OrderFactory(customer=rep_customer, order_date=today)
     order.amount = 500
     with scopes_disabled():
