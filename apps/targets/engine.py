@@ -6,6 +6,10 @@ asked for, never on the number of reps, teams, periods or targets.
 Periods are truncated in the tenant's time zone: date columns hold local calendar dates and are
 truncated as `date_trunc(grain, col::timestamp)`; timestamp columns as `col AT TIME ZONE tz`.
 Ratios are divided after aggregation, in pandas, from their numerator's and denominator's sums.
+
+compute() runs four steps: _validate_request, _plan_reads (which aggregates, in which statements),
+_read_source / _read_repeat_metrics (one statement each) and _assemble_frame. A new app's metrics
+change none of them: they are registered (see metrics.py) and planned and read like the built-ins.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils.translation import gettext as _
 from apps.tenancy.models import Tenant
 
 from .fact_filters import filters_validate
-from .metrics import DIMENSIONS, GRAINS, FactSource, Metric, RatioMetric, RepeatMetric, registry
+from .metrics import DIMENSIONS, GRAINS, AnyMetric, FactSource, Metric, RatioMetric, RepeatMetric, registry
 
 INDEX = ["key", "period_start"]
 _STEP = {"week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
@@ -57,6 +61,9 @@ def period_starts(*, grain: str, start: dt.date, end: dt.date) -> list[dt.date]:
 
 @dataclass
 class _Leaf:
+    """One aggregate compute() reads: a registry metric (never a ratio) narrowed by a custom metric's
+    filters, held in a frame column of its own."""
+
     column: str  # the frame column this aggregate fills
     metric: Metric | RepeatMetric
     filters: dict
@@ -193,6 +200,40 @@ def _resolve(*, tenant: Tenant, codes: list[str]) -> dict[str, tuple]:
     return out
 
 
+@dataclass(frozen=True)
+class _Request:
+    """A compute() call with every argument checked and every metric code resolved: what the later
+    steps read, so each takes one argument instead of compute()'s eight."""
+
+    tenant: Tenant
+    metrics: dict[str, tuple[AnyMetric, dict]]  # requested code -> (registry metric, its own filters)
+    grain: str
+    by: str
+    start: dt.date
+    end: dt.date
+    filters: dict  # validated filters that narrow every metric, the caller's rep_ids applied
+
+
+@dataclass(frozen=True)
+class _Output:
+    """How a requested metric's frame column is made from the aggregate columns read: `column` as it
+    is, or, for a ratio, `column` divided by `denominator`."""
+
+    column: str
+    denominator: str | None = None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which aggregates compute() reads, in which statements, and how it answers from them."""
+
+    leaves: dict[str, _Leaf]  # aggregate column -> its leaf, in the order the metrics first need them
+    outputs: dict[str, _Output]  # requested code -> how its column is made
+    # One statement per entry, each (fact source code, the leaves it reads):
+    source_reads: list[tuple[str, list[_Leaf]]]  # a source's aggregates
+    repeat_reads: list[tuple[str, list[_Leaf]]]  # a source's repeat counts under one filter set
+
+
 def compute(
     *,
     tenant: Tenant,
@@ -208,133 +249,206 @@ def compute(
     (inclusive, local dates). Index (key, period_start), one column per metric code; a key/period
     with no facts is absent (read from the rollups, it may instead be all zeros: see _rollup_rows).
     Additive columns are 0 where another metric has facts, ratios NaN when their denominator is 0.
-    `filters` narrow every metric (see filters.FILTER_KEYS, plus rep_ids); `rep_ids` narrows to reps
+    `filters` narrow every metric (see fact_filters.FILTER_KEYS, plus rep_ids); `rep_ids` narrows to reps
     the caller took from this tenant's rows, without checking them again."""
+    request = _validate_request(
+        tenant=tenant,
+        metrics=metrics,
+        grain=grain,
+        start=start,
+        end=end,
+        by=by,
+        filters=filters,
+        rep_ids=rep_ids,
+    )
+    plan = _plan_reads(request)
+    frames = [_read_source(request, code, leaves) for code, leaves in plan.source_reads]
+    frames += [_read_repeat_metrics(request, code, leaves) for code, leaves in plan.repeat_reads]
+    return _assemble_frame(plan, frames)
+
+
+def _validate_request(
+    *,
+    tenant: Tenant,
+    metrics: list[str],
+    grain: str,
+    start: dt.date,
+    end: dt.date,
+    by: str,
+    filters: dict | None,
+    rep_ids: list[int] | None,
+) -> _Request:
+    """compute()'s arguments checked (ValidationError on the first bad one, grain, dimension and dates
+    before metrics and filters) and resolved: metric codes, each once in the order asked, to registry
+    metrics with their custom filters; filters validated against the tenant's rows and narrowed to
+    `rep_ids`, which the caller read from this tenant's own rows and so are not looked up again."""
     if grain not in GRAINS:
         raise ValidationError({"grain": _("Unknown period grain: %(grain)s") % {"grain": grain}})
     if by not in DIMENSIONS:
         raise ValidationError({"by": _("Unknown dimension: %(by)s") % {"by": by}})
     if end < start:
         raise ValidationError({"end": _("The end is before the start.")})
-    metrics = list(dict.fromkeys(metrics))
-    resolved = _resolve(tenant=tenant, codes=metrics)
-    base_filters = filters_validate(tenant_id=tenant.pk, filters=filters or {}, source=None, allow_reps=True)
+    resolved = _resolve(tenant=tenant, codes=list(dict.fromkeys(metrics)))
+    checked_filters = filters_validate(
+        tenant_id=tenant.pk, filters=filters or {}, source=None, allow_reps=True
+    )
     if rep_ids is not None:  # read by the caller from this tenant's own rows: not looked up again
-        base_filters["rep_ids"] = sorted(set(rep_ids) & set(base_filters.get("rep_ids", rep_ids)))
+        checked_filters["rep_ids"] = sorted(set(rep_ids) & set(checked_filters.get("rep_ids", rep_ids)))
+    return _Request(
+        tenant=tenant, metrics=resolved, grain=grain, by=by, start=start, end=end, filters=checked_filters
+    )
 
+
+def _plan_reads(request: _Request) -> _Plan:
+    """The aggregates (leaves) the requested metrics need, each once, and the statements that read
+    them: a ratio needs its numerator's and denominator's, read by whatever statement reads their
+    source, so that two metrics of one source share one statement whatever their number. Raises
+    ValidationError for a metric that cannot be sliced or filtered as asked, before any fact is read."""
     leaves: dict[str, _Leaf] = {}
-    outputs: dict[str, tuple] = {}  # requested code -> ("col", column) | ("ratio", num column, den column)
-
-    def leaf_column(metric, extra: dict, prefix: str) -> str:
-        column = metric.code if not extra else f"{prefix}:{metric.code}"
-        if column not in leaves:
-            source = registry.sources[metric.source]
-            if not source.supports(by):
-                raise ValidationError(
-                    {"by": _("%(metric)s cannot be sliced by %(by)s.") % {"metric": prefix, "by": by}}
-                )
-            checked = filters_validate(tenant_id=tenant.pk, filters=extra, source=source) if extra else {}
-            for key in base_filters:
-                if not _supports_filter(source, key):
-                    raise ValidationError(
-                        {
-                            "filters": _("%(metric)s cannot be filtered by %(key)s.")
-                            % {"metric": prefix, "key": key}
-                        }
-                    )
-            leaves[column] = _Leaf(column, metric, checked)
-        return column
-
-    for code, (metric, extra) in resolved.items():
+    outputs: dict[str, _Output] = {}
+    for code, (metric, own_filters) in request.metrics.items():
         if isinstance(metric, RatioMetric):
-            num = leaf_column(registry.get(metric.numerator), extra, code)
-            den = leaf_column(registry.get(metric.denominator), extra, code)
-            if (
-                registry.get(metric.numerator).kind == "ratio"
-                or registry.get(metric.denominator).kind == "ratio"
-            ):
+            numerator, denominator = registry.get(metric.numerator), registry.get(metric.denominator)
+            output = _Output(
+                _add_leaf(leaves, request, numerator, own_filters, code),
+                _add_leaf(leaves, request, denominator, own_filters, code),
+            )
+            if numerator.kind == "ratio" or denominator.kind == "ratio":
                 raise ValidationError({"metrics": "nested ratios are not supported"})
-            outputs[code] = ("ratio", num, den)
+            outputs[code] = output
         else:
-            outputs[code] = ("col", leaf_column(metric, extra, code))
-
-    tz = tenant.tzinfo
-    frames = []
+            outputs[code] = _Output(_add_leaf(leaves, request, metric, own_filters, code))
     by_source: dict[str, list[_Leaf]] = {}
-    repeats: dict[tuple, list[_Leaf]] = {}
+    repeats: dict[tuple[str, str], list[_Leaf]] = {}  # by (source, filters): counts differ by mode only
     for leaf in leaves.values():
         if isinstance(leaf.metric, RepeatMetric):
             repeats.setdefault((leaf.metric.source, repr(sorted(leaf.filters.items()))), []).append(leaf)
         else:
             by_source.setdefault(leaf.metric.source, []).append(leaf)
+    return _Plan(
+        leaves=leaves,
+        outputs=outputs,
+        source_reads=list(by_source.items()),
+        repeat_reads=[(source_code, group) for (source_code, _filters), group in repeats.items()],
+    )
 
-    for source_code, group in by_source.items():
-        source = registry.sources[source_code]
-        q = _Sql(tenant.pk, _rollup_of(source, group, by, base_filters) or source)
-        if q.source is not source:
-            q.source = _rollup_rows(q, source, grain, by, start, end)
-        key = q.key(by)
-        where = ["f.tenant_id = %(tenant)s", q.date_range(start, end, tz)]
-        if q.source.where:
-            where.append(q.source.where)
-        where += q.where_filters(base_filters, "g")
-        selects = []
-        for i, leaf in enumerate(group):
-            for need in leaf.metric.needs:
-                q.need(need)
-            predicate = ([leaf.metric.where] if leaf.metric.where else []) + q.where_filters(
-                leaf.filters, f"m{i}"
+
+def _add_leaf(
+    leaves: dict[str, _Leaf], request: _Request, metric: Metric | RepeatMetric, own_filters: dict, code: str
+) -> str:
+    """The column of `metric` narrowed by `own_filters` (a custom metric's), added to `leaves` the
+    first time it is needed: its source must be sliceable by the request's dimension and filterable
+    by every request filter, and errors name `code`, the metric the caller asked for."""
+    column = metric.code if not own_filters else f"{code}:{metric.code}"
+    if column not in leaves:
+        source = registry.sources[metric.source]
+        if not source.supports(request.by):
+            raise ValidationError(
+                {"by": _("%(metric)s cannot be sliced by %(by)s.") % {"metric": code, "by": request.by}}
             )
-            selects.append(f"{_aggregate_sql(leaf.metric, predicate)} AS c{i}")
-        sql = (
-            f"SELECT {key} AS key, {q.trunc(grain)} AS period_start, {', '.join(selects)} "
-            f"{q.from_clause()} WHERE {' AND '.join(where)} GROUP BY 1, 2"
+        checked = (
+            filters_validate(tenant_id=request.tenant.pk, filters=own_filters, source=source)
+            if own_filters
+            else {}
         )
-        if q.source.date_is_timestamp:
-            q.params["tz"] = tenant.timezone
-        frames.append(_fetch(sql, q.params, [leaf.column for leaf in group]))
+        for key in request.filters:
+            if not _supports_filter(source, key):
+                raise ValidationError(
+                    {"filters": _("%(metric)s cannot be filtered by %(key)s.") % {"metric": code, "key": key}}
+                )
+        leaves[column] = _Leaf(column, metric, checked)
+    return column
 
-    first = period_floor(start, grain)
-    for (source_code, _f), group in repeats.items():
-        q = _Sql(tenant.pk, registry.sources[source_code])
-        key = q.key(by)
-        where = ["f.tenant_id = %(tenant)s", q.date_range(period_shift(first, grain, -1), end, tz)]
-        if q.source.where:
-            where.append(q.source.where)
-        where += q.where_filters(base_filters, "g") + q.where_filters(group[0].filters, "m")
-        if q.source.date_is_timestamp:
-            q.params["tz"] = tenant.timezone
-        q.params["first"], q.params["last"] = first, end
-        nxt = f"(prev.p + interval '{_STEP[grain]}')::date"
-        sql = (
-            f"WITH a AS (SELECT DISTINCT {key} AS k, f.{q.source.customer_column} AS cust, {q.trunc(grain)} AS p "
-            f"{q.from_clause()} WHERE {' AND '.join(where)}) "
-            f"SELECT prev.k, {nxt}, COUNT(*), COUNT(cur.cust) "
-            f"FROM a prev LEFT JOIN a cur ON cur.k = prev.k AND cur.cust = prev.cust AND cur.p = {nxt} "
-            f"WHERE {nxt} BETWEEN %(first)s AND %(last)s GROUP BY 1, 2"
-        )
-        frame = _fetch(sql, q.params, ["prior", "retained"])
-        frames.append(
-            frame.rename(columns={leaf.metric.mode: leaf.column for leaf in group})[
-                [leaf.column for leaf in group]
-            ]
-        )
 
-    if len(frames) == 1 and list(frames[0].columns) == list(leaves):  # one source: nothing to align
-        data = frames[0].fillna(0.0)
+def _read_source(request: _Request, source_code: str, leaves: list[_Leaf]) -> pd.DataFrame:
+    """The aggregates `leaves` of one fact source, one column each, per (key, period): a single
+    grouped statement, each aggregate narrowed by its own predicate through a FILTER clause. Reads
+    the source's rollups instead of its facts when they answer every aggregate (see _rollup_of)."""
+    source = registry.sources[source_code]
+    statement = _Sql(request.tenant.pk, _rollup_of(source, leaves, request.by, request.filters) or source)
+    if statement.source is not source:
+        statement.source = _rollup_rows(
+            statement, source, request.grain, request.by, request.start, request.end
+        )
+    key = statement.key(request.by)
+    where = [
+        "f.tenant_id = %(tenant)s",
+        statement.date_range(request.start, request.end, request.tenant.tzinfo),
+    ]
+    if statement.source.where:
+        where.append(statement.source.where)
+    where += statement.where_filters(request.filters, "g")
+    selects = []
+    for number, leaf in enumerate(leaves):
+        for join in leaf.metric.needs:
+            statement.need(join)
+        predicate = ([leaf.metric.where] if leaf.metric.where else []) + statement.where_filters(
+            leaf.filters, f"m{number}"
+        )
+        selects.append(f"{_aggregate_sql(leaf.metric, predicate)} AS c{number}")
+    sql = (
+        f"SELECT {key} AS key, {statement.trunc(request.grain)} AS period_start, {', '.join(selects)} "
+        f"{statement.from_clause()} WHERE {' AND '.join(where)} GROUP BY 1, 2"
+    )
+    if statement.source.date_is_timestamp:
+        statement.params["tz"] = request.tenant.timezone
+    return _fetch(sql, statement.params, [leaf.column for leaf in leaves])
+
+
+def _read_repeat_metrics(request: _Request, source_code: str, leaves: list[_Leaf]) -> pd.DataFrame:
+    """The repeat-customer counts `leaves` (same source, same filters) per (key, period): customers
+    seen in the previous period ("prior") and those seen again in this one ("retained"), one column
+    per leaf. One statement: the distinct (key, customer, period) from the period before the first
+    one to the end, joined to itself one period on."""
+    statement = _Sql(request.tenant.pk, registry.sources[source_code])
+    grain, first = request.grain, period_floor(request.start, request.grain)
+    key = statement.key(request.by)
+    where = [
+        "f.tenant_id = %(tenant)s",
+        statement.date_range(period_shift(first, grain, -1), request.end, request.tenant.tzinfo),
+    ]
+    if statement.source.where:
+        where.append(statement.source.where)
+    where += statement.where_filters(request.filters, "g") + statement.where_filters(leaves[0].filters, "m")
+    if statement.source.date_is_timestamp:
+        statement.params["tz"] = request.tenant.timezone
+    statement.params["first"], statement.params["last"] = first, request.end
+    following = f"(prev.p + interval '{_STEP[grain]}')::date"
+    sql = (
+        f"WITH a AS (SELECT DISTINCT {key} AS k, f.{statement.source.customer_column} AS cust, "
+        f"{statement.trunc(grain)} AS p {statement.from_clause()} WHERE {' AND '.join(where)}) "
+        f"SELECT prev.k, {following}, COUNT(*), COUNT(cur.cust) "
+        f"FROM a prev LEFT JOIN a cur ON cur.k = prev.k AND cur.cust = prev.cust AND cur.p = {following} "
+        f"WHERE {following} BETWEEN %(first)s AND %(last)s GROUP BY 1, 2"
+    )
+    counts = _fetch(sql, statement.params, ["prior", "retained"])
+    return counts.rename(columns={leaf.metric.mode: leaf.column for leaf in leaves})[
+        [leaf.column for leaf in leaves]
+    ]
+
+
+def _assemble_frame(plan: _Plan, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """compute()'s frame from the frames read: their aggregate columns aligned on (key, period), 0
+    where one read has a row and another none, then one column per requested metric, in the order
+    asked, ratios divided here (NaN for a zero denominator). Sorted by (key, period)."""
+    if len(frames) == 1 and list(frames[0].columns) == list(plan.leaves):  # one source: nothing to align
+        aggregates = frames[0].fillna(0.0)
     else:
-        data = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=_empty_index())
-        data = data.reindex(columns=list(leaves)).fillna(0.0)
+        aggregates = pd.concat(frames, axis=1) if frames else pd.DataFrame(index=_empty_index())
+        aggregates = aggregates.reindex(columns=list(plan.leaves)).fillna(0.0)
     # Whole columns as arrays, and one frame built of them: a column set at a time costs more than the
     # query for the few rows of a page.
     columns = {}
-    for code, spec in outputs.items():
-        if spec[0] == "col":
-            columns[code] = data[spec[1]].to_numpy(dtype=float)
+    for code, output in plan.outputs.items():
+        values = aggregates[output.column].to_numpy(dtype=float)
+        if output.denominator is None:
+            columns[code] = values
         else:
-            num, den = data[spec[1]].to_numpy(dtype=float), data[spec[2]].to_numpy(dtype=float)
-            columns[code] = np.divide(num, den, out=np.full(len(num), np.nan), where=den != 0.0)
-    out = pd.DataFrame(columns, index=data.index)
+            denominator = aggregates[output.denominator].to_numpy(dtype=float)
+            columns[code] = np.divide(
+                values, denominator, out=np.full(len(values), np.nan), where=denominator != 0.0
+            )
+    out = pd.DataFrame(columns, index=aggregates.index)
     return out if out.index.is_monotonic_increasing else out.sort_index()
 
 
