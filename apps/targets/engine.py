@@ -82,23 +82,23 @@ class _Sql:
         self.params["tenant"] = self.tenant_id
 
     def need(self, what: str) -> None:
-        s = self.source
+        source = self.source
         if what == "customer" and what not in self.joins:
             self.joins[what] = (
-                f"JOIN customers_customer c ON c.tenant_id = %(tenant)s AND c.id = f.{s.customer_column}"
+                f"JOIN customers_customer c ON c.tenant_id = %(tenant)s AND c.id = f.{source.customer_column}"
             )
         elif what == "product" and what not in self.joins:
             self.joins[what] = (
-                f"JOIN sales_product p ON p.tenant_id = %(tenant)s AND p.id = f.{s.product_column}"
+                f"JOIN sales_product p ON p.tenant_id = %(tenant)s AND p.id = f.{source.product_column}"
             )
         elif what == "team" and what not in self.joins:
             self.joins[what] = (
-                f"JOIN tenancy_membership m ON m.tenant_id = %(tenant)s AND m.id = f.{s.rep_column} "
+                f"JOIN tenancy_membership m ON m.tenant_id = %(tenant)s AND m.id = f.{source.rep_column} "
                 "JOIN org_teamclosure tcl ON tcl.tenant_id = %(tenant)s AND tcl.descendant_id = m.team_id"
             )
         elif what == "line" and what not in self.joins:
             self.joins[what] = (
-                f"JOIN org_reportingclosure lcl ON lcl.tenant_id = %(tenant)s AND lcl.descendant_id = f.{s.rep_column}"
+                f"JOIN org_reportingclosure lcl ON lcl.tenant_id = %(tenant)s AND lcl.descendant_id = f.{source.rep_column}"
             )
         elif what == "region" and what not in self.joins:
             self.need("customer")
@@ -107,15 +107,15 @@ class _Sql:
             )
 
     def key(self, by: str) -> str:
-        s = self.source
+        source = self.source
         if by == "tenant":
             return "f.tenant_id"
         if by == "rep":
-            return f"f.{s.rep_column}"
+            return f"f.{source.rep_column}"
         if by == "customer":
-            return f"f.{s.customer_column}"
+            return f"f.{source.customer_column}"
         if by == "product":
-            return f"f.{s.product_column}"
+            return f"f.{source.product_column}"
         self.need(by if by != "category" else "product")
         return {"team": "tcl.ancestor_id", "line": "lcl.ancestor_id", "region": "rcl.ancestor_id"}.get(
             by, "p.category_id"
@@ -138,16 +138,16 @@ class _Sql:
 
     def where_filters(self, filters: dict, prefix: str) -> list[str]:
         """SQL predicates (bound parameters) for validated filters."""
-        s, out = self.source, []
+        source, out = self.source, []
         for key, value in sorted(filters.items()):
             name = f"{prefix}_{key}"
             self.params[name] = value
             if key == "rep_ids":
-                out.append(f"f.{s.rep_column} = ANY(%({name})s)")
+                out.append(f"f.{source.rep_column} = ANY(%({name})s)")
             elif key == "product_ids":
-                out.append(f"f.{s.product_column} = ANY(%({name})s)")
+                out.append(f"f.{source.product_column} = ANY(%({name})s)")
             elif key == "customer_ids":
-                out.append(f"f.{s.customer_column} = ANY(%({name})s)")
+                out.append(f"f.{source.customer_column} = ANY(%({name})s)")
             elif key == "category_ids":
                 self.need("product")
                 out.append(f"p.category_id = ANY(%({name})s)")
@@ -186,10 +186,12 @@ def _resolve(*, tenant: Tenant, codes: list[str]) -> dict[str, tuple]:
     from .models import CustomMetric
 
     out: dict[str, tuple] = {}
-    unknown = [c for c in codes if c not in registry]
+    unknown = [code for code in codes if code not in registry]
     customs = {}
     if unknown:
-        customs = {m.code: m for m in CustomMetric.objects.filter(tenant=tenant, code__in=unknown)}
+        customs = {
+            custom.code: custom for custom in CustomMetric.objects.filter(tenant=tenant, code__in=unknown)
+        }
     for code in codes:
         if code in registry:
             out[code] = (registry.get(code), {})
@@ -462,8 +464,14 @@ def _rollup_of(source: FactSource, group: list[_Leaf], by: str, filters: dict) -
     if not source.rollup or by not in ROLLUP_DIMENSIONS or set(filters) - {"rep_ids"}:
         return None
     for leaf in group:
-        m = leaf.metric
-        if m.agg != "sum" or m.expr not in source.rollup_sums or m.where or m.needs or leaf.filters:
+        metric = leaf.metric
+        if (
+            metric.agg != "sum"
+            or metric.expr not in source.rollup_sums
+            or metric.where
+            or metric.needs
+            or leaf.filters
+        ):
             return None
     return replace(
         source,
@@ -482,10 +490,10 @@ MONTHLY_GRAINS = ("month", "quarter", "year")
 
 
 def _rollup_rows(
-    q: _Sql, source: FactSource, grain: str, by: str, start: dt.date, end: dt.date
+    statement: _Sql, source: FactSource, grain: str, by: str, start: dt.date, end: dt.date
 ) -> FactSource:
-    """The rows of the day rollup `q` reads for start..end, as a table of (tenant_id, rep_id, day,
-    amount, cost):
+    """The rows of the day rollup `statement` reads for start..end, as a table of (tenant_id, rep_id,
+    day, amount, cost):
 
     - for a month, quarter or year grain, whole months come from the monthly rollup, a month's first day
       standing for the month (which lies in one period of these grains). A month the range covers in
@@ -496,12 +504,12 @@ def _rollup_rows(
       period), so the closure join, which repeats each row once per ancestor, joins one row per rep and
       period instead of one per day. Sums are exact regrouped; the rollup holds nothing but sums.
     """
-    days, months = q.source.table, source.rollup_monthly
+    days, months = statement.source.table, source.rollup_monthly
     in_range = "tenant_id = %(tenant)s AND day >= %({0}_from)s AND day <= %({0}_to)s"
     parts: list[str] = []
 
     def read_days(name: str, first: dt.date, last: dt.date, sign: str = "", day: str = "day") -> None:
-        q.params |= {f"{name}_from": first, f"{name}_to": last}
+        statement.params |= {f"{name}_from": first, f"{name}_to": last}
         parts.append(
             f"SELECT tenant_id, rep_id, {day} AS day, {sign}amount AS amount, {sign}cost AS cost "
             f"FROM {days} WHERE {in_range.format(name)}"
@@ -512,34 +520,33 @@ def _rollup_rows(
         after = end + dt.timedelta(days=1)
         after = after if after.day == 1 else end.replace(day=1)  # the day after the last whole month
         whole = (first, after) if first < after else None  # month rows read in one range: [from, to)
-        partial = sorted(
-            {m for m, cut in ((start.replace(day=1), start < first), (after, after <= end)) if cut}
-        )
-        for i, month in enumerate(partial):
+        ends = ((start.replace(day=1), start < first), (after, after <= end))  # (month, cut short?)
+        partial = sorted({month for month, cut in ends if cut})
+        for number, month in enumerate(partial):
             following = period_shift(month, "month", 1)
             last = following - dt.timedelta(days=1)
             lo, hi = max(start, month), min(end, last)
             inside = (hi - lo).days + 1
             if (last - month).days + 1 - inside >= inside:
-                read_days(f"p{i}", lo, hi)
+                read_days(f"p{number}", lo, hi)
                 continue
             # The month less its days outside the range, all standing on the range's first day in it:
             # the month's own first day for the range's last month, read with the whole months.
-            q.params |= {f"p{i}_month": month, f"p{i}_day": lo}
-            day = f"%(p{i}_day)s::date"
+            statement.params |= {f"p{number}_month": month, f"p{number}_day": lo}
+            day = f"%(p{number}_day)s::date"
             if month >= start:  # lo is the month's first day
                 whole = (whole[0] if whole else month, following)
             else:
                 parts.append(
                     f"SELECT tenant_id, rep_id, {day} AS day, amount, cost FROM {months} "
-                    f"WHERE tenant_id = %(tenant)s AND month = %(p{i}_month)s"
+                    f"WHERE tenant_id = %(tenant)s AND month = %(p{number}_month)s"
                 )
             if month < lo:
-                read_days(f"p{i}_head", month, lo - dt.timedelta(days=1), "-", day)
+                read_days(f"p{number}_head", month, lo - dt.timedelta(days=1), "-", day)
             if hi < last:
-                read_days(f"p{i}_tail", hi + dt.timedelta(days=1), last, "-", day)
+                read_days(f"p{number}_tail", hi + dt.timedelta(days=1), last, "-", day)
         if whole:
-            q.params |= {"m_from": whole[0], "m_to": whole[1]}
+            statement.params |= {"m_from": whole[0], "m_to": whole[1]}
             parts.insert(
                 0,
                 f"SELECT tenant_id, rep_id, month AS day, amount, cost FROM {months} "
@@ -548,14 +555,14 @@ def _rollup_rows(
     elif by in ("team", "line"):
         read_days("r", start, end)
     else:
-        return q.source
+        return statement.source
     table = "(" + " UNION ALL ".join(parts) + ")"
     if by in ("team", "line"):
         table = (
             "(SELECT tenant_id, rep_id, min(day) AS day, sum(amount) AS amount, sum(cost) AS cost "
             f"FROM {table} u GROUP BY tenant_id, rep_id, date_trunc('{grain}', day::timestamp))"
         )
-    return replace(q.source, table=table)
+    return replace(statement.source, table=table)
 
 
 def _supports_filter(source: FactSource, key: str) -> bool:
@@ -569,14 +576,18 @@ def _empty_index() -> pd.MultiIndex:
 
 
 def _fetch(sql: str, params: dict, columns: list[str]) -> pd.DataFrame:
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        rows = cur.fetchall()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     if not rows:
         return pd.DataFrame(columns=columns, index=_empty_index(), dtype=float)
     keys, periods, *values = zip(*rows, strict=True)
     index = pd.MultiIndex.from_arrays([keys, periods], names=INDEX)
     # NULL (an aggregate over no row) reads as NaN; numerics as floats.
     return pd.DataFrame(
-        {c: np.array(v, dtype=float) for c, v in zip(columns, values, strict=True)}, index=index
+        {
+            column: np.array(column_values, dtype=float)
+            for column, column_values in zip(columns, values, strict=True)
+        },
+        index=index,
     )
