@@ -44,34 +44,42 @@ def add_arguments(parser) -> None:
 
 
 def run(args, log=print) -> list[Row]:
-    size = BenchSize(reps=args.reps, customers=args.customers, lines=args.lines, days=args.days)
-    log(
-        f"foundation: bench tenant '{args.slug}' ({size.reps} reps, {size.customers:,} customers, {size.lines:,} lines)"
-    )
-    bench = bench_tenant_ensure(slug=args.slug, size=size, rebuild=args.rebuild, log=log)
-    if bench.reused:
-        log("  reused the existing bench tenant")
-    rows = [
-        Row(
-            CASE,
-            "dataset",
-            {
-                "reps": len(bench.reps),
-                "customers": size.customers,
-                "lines": size.lines,
-                "orders": size.orders,
-            },
-            ok=None,
+    # Every step reads and writes as the system, across the tenant wall (the bench's own raw SQL
+    # included): outside scopes_disabled() row-level security shows it no tenant's rows at all.
+    with scopes_disabled():
+        size = BenchSize(reps=args.reps, customers=args.customers, lines=args.lines, days=args.days)
+        log(
+            f"foundation: bench tenant '{args.slug}' ({size.reps} reps, {size.customers:,} customers, {size.lines:,} lines)"
         )
-    ]
-    manager = bench.managers[0]
-    rep = next(r for r in bench.reps if r.reports_to_id == manager.pk)
-    clients = {m.pk: _client(m) for m in (bench.admin, manager, rep)}
-    rows += ingest(bench, clients[bench.admin.pk], batches=args.batches, batch_size=args.batch_size, log=log)
-    rows += lists(
-        bench, {"manager": (manager, clients[manager.pk]), "rep": (rep, clients[rep.pk])}, args.requests, log
-    )
-    return rows
+        bench = bench_tenant_ensure(slug=args.slug, size=size, rebuild=args.rebuild, log=log)
+        if bench.reused:
+            log("  reused the existing bench tenant")
+        rows = [
+            Row(
+                CASE,
+                "dataset",
+                {
+                    "reps": len(bench.reps),
+                    "customers": size.customers,
+                    "lines": size.lines,
+                    "orders": size.orders,
+                },
+                ok=None,
+            )
+        ]
+        manager = bench.managers[0]
+        rep = next(r for r in bench.reps if r.reports_to_id == manager.pk)
+        clients = {m.pk: _client(m) for m in (bench.admin, manager, rep)}
+        rows += ingest(
+            bench, clients[bench.admin.pk], batches=args.batches, batch_size=args.batch_size, log=log
+        )
+        rows += lists(
+            bench,
+            {"manager": (manager, clients[manager.pk]), "rep": (rep, clients[rep.pk])},
+            args.requests,
+            log,
+        )
+        return rows
 
 
 def _client(membership: Membership) -> APIClient:
