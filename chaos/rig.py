@@ -185,6 +185,7 @@ def migration_stamp() -> str:
     """What the template database depends on: migrations, demo seeders, and the demo's today."""
     digest = hashlib.sha256()
     files = sorted(ROOT.glob("apps/*/migrations/*.py")) + sorted(ROOT.glob("apps/*/demo.py"))
+    files += sorted(ROOT.glob("apps/*/demo/*.py"))  # the apps' seeders (apps/tenancy/demo.py: the registry)
     files.append(ROOT / "apps/sales/management/commands/seed_demo.py")
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())

@@ -1,5 +1,5 @@
 """The field-work, weekly-report and appraisal demo seeders (apps.visits.demo, apps.reporting.demo,
-apps.targets.demo_appraisals): run `seed_demo` twice and read what a demo login finds."""
+apps.targets.demo.appraisals): run `seed_demo` twice and read what a demo login finds."""
 
 import datetime as dt
 from io import StringIO

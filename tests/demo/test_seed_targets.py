@@ -1,4 +1,4 @@
-"""The demo targets seeder (apps.targets.demo): run `seed_demo` twice and read the targets it left."""
+"""The demo targets seeder (apps.targets.demo.targets): run `seed_demo` twice and read the targets it left."""
 
 import datetime as dt
 from decimal import Decimal

@@ -21,8 +21,8 @@ from apps.org.services import closure_rebuild_all
 from apps.tenancy.demo import DEMO_PASSWORD, DemoContext, register_demo_seeder
 from apps.tenancy.models import Membership, Role, UserProfile
 
-from .models import Order, OrderLine, Payment, Product, ProductCategory
-from .services import customer_order_dates_refresh
+from ..models import Order, OrderLine, Payment, Product, ProductCategory
+from ..services import customer_order_dates_refresh
 
 CENT = Decimal("0.01")
 DAYS = 365

@@ -8,8 +8,8 @@ import datetime as dt
 from apps.org.models import Team
 from apps.tenancy.demo import DemoContext, register_demo_seeder
 
-from .models import WeeklyReportNote
-from .services import rollup_weeks
+from ..models import WeeklyReportNote
+from ..services import rollup_weeks
 
 DEMO_WEEKS = 13
 

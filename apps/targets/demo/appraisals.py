@@ -19,13 +19,13 @@ from django.utils import translation
 from apps.tenancy.demo import DemoContext, register_demo_seeder
 from apps.tenancy.models import Membership, Notification, Role
 
-from .appraisals import (
+from ..appraisals import (
     appraisal_create_for_cycle,
     appraisal_cycle_save,
     appraisal_set_lines,
     notification_title,
 )
-from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction
+from ..models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction
 
 S = Appraisal.Status
 # demo-manager's reps by employee number: demo-rep has one to read and sign; the others show the

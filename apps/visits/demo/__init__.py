@@ -26,9 +26,9 @@ from apps.sales.models import Order, Payment
 from apps.tenancy.demo import DemoContext, register_demo_seeder
 from apps.tenancy.models import Membership, Notification, Role
 
-from .models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit, VisitPlan
-from .reports import report_deadline
-from .services import haversine_m
+from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit, VisitPlan
+from ..reports import report_deadline
+from ..services import haversine_m
 
 WEEKS = 6
 CENT = Decimal("0.01")

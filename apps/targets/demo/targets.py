@@ -20,9 +20,9 @@ from apps.sales.models import ProductCategory
 from apps.tenancy.demo import DemoContext, register_demo_seeder
 from apps.tenancy.models import Membership, Role
 
-from .engine import period_floor, period_shift
-from .models import Target
-from .services import custom_metric_save, seasonal_profile_save, target_create, target_decompose
+from ..engine import period_floor, period_shift
+from ..models import Target
+from ..services import custom_metric_save, seasonal_profile_save, target_create, target_decompose
 
 CENT = Decimal("0.01")
 WAN = Decimal("10000")
@@ -415,5 +415,3 @@ def _seed_small(ctx: DemoContext) -> None:
 
 
 register_demo_seeder(30, seed_targets)
-
-from . import demo_appraisals  # noqa: E402, F401  (registers the appraisals seeder, order 35)
