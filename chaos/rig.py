@@ -185,7 +185,8 @@ def migration_stamp() -> str:
     """What the template database depends on: migrations, demo seeders, and the demo's today."""
     digest = hashlib.sha256()
     files = sorted(ROOT.glob("apps/*/migrations/*.py")) + sorted(ROOT.glob("apps/*/demo.py"))
-    files += sorted(ROOT.glob("apps/*/demo/*.py"))  # the apps' seeders (apps/tenancy/demo.py: the registry)
+    # The apps' seeders, and their order (declared in apps.py); apps/tenancy/demo.py is the registry.
+    files += sorted(ROOT.glob("apps/*/demo/*.py")) + sorted(ROOT.glob("apps/*/apps.py"))
     files.append(ROOT / "apps/sales/management/commands/seed_demo.py")
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode())

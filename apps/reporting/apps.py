@@ -14,3 +14,16 @@ class ReportingConfig(AppConfig):
         register_tenant_job(
             "weekly_rollup", "apps.reporting.tasks.weekly_rollup", weekly_previous_week(weekday=0)
         )
+
+        from apps.tenancy.demo import register_demo_seeder
+
+        # Demo data (apps/reporting/demo/): the rollup reads the sales, targets and field work seeded
+        # before it; the weekly report's notes only need the teams.
+        register_demo_seeder(
+            "reporting.weekly_progress",
+            "apps.reporting.demo.seed_weekly_progress",
+            after=["targets.targets", "visits.field_work"],
+        )
+        register_demo_seeder(
+            "reporting.weekly_notes", "apps.reporting.demo.seed_weekly_notes", after=["sales.foundation"]
+        )

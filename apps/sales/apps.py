@@ -6,3 +6,10 @@ class SalesConfig(AppConfig):
     name = "apps.sales"
     label = "sales"
     verbose_name = _("Sales")
+
+    def ready(self) -> None:
+        from apps.tenancy.demo import register_demo_seeder
+
+        # Demo data (apps/sales/demo/): people, customers, products, a year of orders and payments.
+        # Every other app's seeders run after this one.
+        register_demo_seeder("sales.foundation", "apps.sales.demo.seed_foundation")

@@ -18,3 +18,12 @@ class TargetsConfig(AppConfig):
 
         # Lock approved targets once a local day, just after the tenant's midnight.
         register_tenant_job("targets_lock", "apps.targets.tasks.targets_lock_due", daily())
+
+        from apps.tenancy.demo import register_demo_seeder
+
+        # Demo data (apps/targets/demo/): a year of targets from the foundation's sales, then last
+        # month's appraisals scored against them.
+        register_demo_seeder("targets.targets", "apps.targets.demo.seed_targets", after=["sales.foundation"])
+        register_demo_seeder(
+            "targets.appraisals", "apps.targets.demo.seed_appraisals", after=["targets.targets"]
+        )

@@ -1,18 +1,26 @@
 """Demo data: the demo tenants and a registry of seeders that fill them.
 
-Each app that has demo data puts a `demo.py` module beside its models and registers a seeder there:
+Each app that has demo data keeps it in its own `demo` package (apps/<app>/demo/, apart from the
+app's main modules), and declares its seeders in its AppConfig.ready(), by name, by dotted path (the
+package is imported only when `seed_demo` runs) and with the names of the seeders whose rows it reads:
 
-    from apps.tenancy.demo import DemoContext, register_demo_seeder
-
-    def seed_visits(ctx: DemoContext) -> None:
+    # apps/visits/demo/field_work.py, exposed by apps/visits/demo/__init__.py
+    def seed_field_work(ctx: DemoContext) -> None:
         rng = ctx.rng("visits")          # its own stream: adding a seeder never changes the others
         ...
 
-    register_demo_seeder(40, seed_visits)
+    # apps/visits/apps.py, in VisitsConfig.ready()
+    from apps.tenancy.demo import register_demo_seeder
 
-`manage.py seed_demo` imports every app's `demo` module, wipes each demo tenant's data and runs the
-seeders in ascending `order` inside one transaction per tenant, within `tenant_context`. The
-foundation seeder (organisation, customers, products, orders, payments) is apps.sales.demo at order 10.
+    register_demo_seeder("visits.field_work", "apps.visits.demo.seed_field_work", after=["sales.foundation"])
+
+`manage.py seed_demo` wipes each demo tenant's data and runs every registered seeder, each after the
+seeders it names in `after`, inside one transaction per tenant, within `tenant_context`; among the
+seeders free to run, the one registered first goes first (apps in INSTALLED_APPS order, then the
+order of the calls in ready()), so the order never depends on chance. `after` names seeders of
+lower apps only, the way imports point; an unknown name or a cycle stops `seed_demo` before any
+wipe. The foundation (organisation, customers, products, orders, payments) is `sales.foundation`,
+which every other seeder runs after; `seed_demo --list` prints the order.
 Seeders must be deterministic (use `ctx.rng(name)` and `ctx.today`, never `random` or `now()`), and set-based
 (bulk_create / COPY / INSERT ... SELECT), never a save per row.
 """
@@ -22,12 +30,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.utils.module_loading import autodiscover_modules
+from django.utils.module_loading import import_string
 
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105  (public demo credentials, printed by seed_demo)
 
@@ -104,21 +113,61 @@ class DemoContext:
 
 
 Seeder = Callable[[DemoContext], None]
-_SEEDERS: list[tuple[int, str, Seeder]] = []
 
 
-def register_demo_seeder(order: int, func: Seeder) -> Seeder:
-    """Add a seeder; lower `order` runs first. Registering the same function twice is a no-op."""
-    name = f"{func.__module__}.{func.__qualname__}"
-    if not any(existing == name for _order, existing, _func in _SEEDERS):
-        _SEEDERS.append((order, name, func))
-    return func
+@dataclass(frozen=True)
+class DemoSeeder:
+    name: str  # "<app>.<what>", e.g. "visits.field_work"
+    path: str  # dotted path of the seeder function, imported when seed_demo runs
+    after: tuple[str, ...]  # names of the seeders whose rows this one reads
 
 
-def demo_seeders() -> list[tuple[int, str, Seeder]]:
-    """Every registered seeder in run order, after importing each installed app's `demo` module."""
-    autodiscover_modules("demo")
-    return sorted(_SEEDERS, key=lambda item: (item[0], item[1]))
+_SEEDERS: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(name: str, path: str, *, after: Iterable[str] = ()) -> None:
+    """Declare a demo seeder; call it from an AppConfig.ready(). It runs after every seeder named in
+    `after`. Re-registering a name replaces it in place (ready() may run more than once in tests)."""
+    _SEEDERS[name] = DemoSeeder(name=name, path=path, after=tuple(after))
+
+
+def demo_seeders() -> list[tuple[str, Seeder]]:
+    """Every registered seeder as (name, function), in run order: a topological sort on `after` that
+    takes, among the seeders whose `after` have all run, the one registered first.
+
+    Raises ImproperlyConfigured when a seeder names one nobody registered, or when seeders wait for
+    each other in a cycle."""
+    for seeder in _SEEDERS.values():
+        unknown = [name for name in seeder.after if name not in _SEEDERS]
+        if unknown:
+            raise ImproperlyConfigured(
+                f"Demo seeder {seeder.name!r} runs after {', '.join(map(repr, unknown))}, which no installed "
+                f"app registers (registered: {', '.join(_SEEDERS)})."
+            )
+    ordered: list[DemoSeeder] = []
+    done: set[str] = set()
+    pending = list(_SEEDERS.values())  # in registration order
+    while pending:
+        free = next((s for s in pending if done.issuperset(s.after)), None)
+        if free is None:
+            raise ImproperlyConfigured(
+                f"Demo seeders wait for each other in a cycle (each runs after the next): {_cycle(pending)}."
+            )
+        ordered.append(free)
+        done.add(free.name)
+        pending.remove(free)
+    return [(s.name, import_string(s.path)) for s in ordered]
+
+
+def _cycle(pending: list[DemoSeeder]) -> str:
+    """One cycle among seeders none of which can run, as 'a → b → a' (each runs after the next)."""
+    waiting = {s.name: s for s in pending}
+    path = [pending[0].name]
+    while True:
+        step = next(name for name in waiting[path[-1]].after if name in waiting)
+        if step in path:
+            return " → ".join([*path[path.index(step) :], step])
+        path.append(step)
 
 
 def tenant_tables_in_delete_order() -> list[str]:

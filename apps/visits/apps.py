@@ -28,3 +28,10 @@ class VisitsConfig(AppConfig):
             "apps.visits.tasks.remind_missing_reports",
             daily(at=lambda tenant: tenant.report_deadline, weekdays=WORKING_DAYS),
         )
+
+        from apps.tenancy.demo import register_demo_seeder
+
+        # Demo data (apps/visits/demo/): six weeks of plans, visits and reports on the foundation's customers.
+        register_demo_seeder(
+            "visits.field_work", "apps.visits.demo.seed_field_work", after=["sales.foundation"]
+        )

@@ -1,12 +1,13 @@
 """Demo data: the weekly progress of the demo quarter, so the weekly report has figures on first run.
 
-Runs after every fact seeder (order 90): the rollup reads whatever sales, visits and reports the
-other seeders wrote, the same way the Monday job does."""
+The rollup (`reporting.weekly_progress`) runs after the targets and the field work: it reads
+whatever sales, targets, visits and reports the other seeders wrote, the same way the Monday job
+does. The notes (`reporting.weekly_notes`) only need the foundation's teams."""
 
 import datetime as dt
 
 from apps.org.models import Team
-from apps.tenancy.demo import DemoContext, register_demo_seeder
+from apps.tenancy.demo import DemoContext
 
 from ..models import WeeklyReportNote
 from ..services import rollup_weeks
@@ -18,8 +19,6 @@ def seed_weekly_progress(ctx: DemoContext) -> None:
     last = ctx.today - dt.timedelta(days=ctx.today.weekday() + 7)  # the last full week
     rollup_weeks(tenant=ctx.tenant, first=last - dt.timedelta(weeks=DEMO_WEEKS - 1), last=last)
 
-
-register_demo_seeder(90, seed_weekly_progress)
 
 NOTE_WEEKS = 4
 GOALS = {
@@ -54,6 +53,3 @@ def seed_weekly_notes(ctx: DemoContext) -> None:
         for i, team in enumerate(teams)
         for k in range(NOTE_WEEKS)
     )
-
-
-register_demo_seeder(91, seed_weekly_notes)

@@ -1,14 +1,16 @@
 """The foundation's demo data: organisation, regions, customers with contacts and interactions,
 products, 12 months of orders and collections ending today, with a Chinese sales calendar.
 
-Registered with apps.tenancy.demo at order 10; later apps seed on top of it (targets, visits, ...).
-Everything is bulk-inserted and deterministic for a given `ctx.today`.
+Registered as `sales.foundation` in SalesConfig.ready(); every other seeder runs after it. The parts:
+people.py (users, memberships, teams, regions), customers.py (customers, contacts, interactions),
+orders.py (products, orders, payments), drawing on pools.py (names per locale) and season.py
+(the sales calendar). Everything is bulk-inserted and deterministic for a given `ctx.today`.
 """
 
 from __future__ import annotations
 
 from apps.org.services import closure_rebuild_all
-from apps.tenancy.demo import DemoContext, register_demo_seeder
+from apps.tenancy.demo import DemoContext
 
 from ..services import customer_order_dates_refresh
 from .customers import seed_contacts, seed_customers, seed_interactions
@@ -29,6 +31,3 @@ def seed_foundation(ctx: DemoContext) -> None:
     seed_orders_and_payments(ctx, pools, rng, customers, products)
     customer_order_dates_refresh(tenant_id=ctx.tenant.pk)
     closure_rebuild_all(tenant_id=ctx.tenant.pk)
-
-
-register_demo_seeder(10, seed_foundation)

@@ -2,7 +2,7 @@
 state of the workflow, KPI lines scored by the appraisal service from the reps' targets, and the
 improvement actions agreed in them.
 
-Registered at order 35, after the targets (30). Only the Chinese demo tenant has appraisals. The
+Runs after the targets (`targets.targets`). Only the Chinese demo tenant has appraisals. The
 drafts and their lines come from `appraisal_create_for_cycle` (set-based: one insert each for
 appraisals and lines); the later states are written in one bulk update with timestamps taken from
 `ctx.today`, so the data is the same on every run.
@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import translation
 
-from apps.tenancy.demo import DemoContext, register_demo_seeder
+from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Notification, Role
 
 from ..appraisals import (
@@ -178,6 +178,3 @@ def _notifications(ctx: DemoContext, cycle: AppraisalCycle, appraisals: list[App
                     )
                 )
     Notification.objects.bulk_create(rows)
-
-
-register_demo_seeder(35, seed_appraisals)

@@ -1,6 +1,6 @@
 """Demo targets: a seasonal profile, a custom KPI and a year of SMART targets for the demo tenants.
 
-Runs after the sales foundation (order 10) and reads its people, teams, categories and history.
+Runs after the sales foundation (`sales.foundation`) and reads its people, teams, categories and history.
 The top of each tree goes through the services (target_create / target_decompose, a handful of calls
 per tenant, so achievability warnings and the audit trail are real); the bulk of rows (rep × month,
 rep × quarter) are bulk_created with values split so that additive children sum exactly to their parent.
@@ -17,7 +17,7 @@ from django.db import connection
 
 from apps.org.models import Team
 from apps.sales.models import ProductCategory
-from apps.tenancy.demo import DemoContext, register_demo_seeder
+from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Role
 
 from ..engine import period_floor, period_shift
@@ -412,6 +412,3 @@ def _seed_small(ctx: DemoContext) -> None:
                     )
                 )
     Target.objects.bulk_create(rows)
-
-
-register_demo_seeder(30, seed_targets)

@@ -28,10 +28,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--tenant", action="append", choices=[t.slug for t in DEMO_TENANTS], help="Only this tenant."
         )
+        parser.add_argument("--list", action="store_true", help="Print the seeders in run order and stop.")
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        seeders = demo_seeders()
+        seeders = demo_seeders()  # refuses an unknown or circular `after` before anything is wiped
+        if options["list"]:
+            for name, seeder in seeders:
+                self.stdout.write(f"{name:<28} {seeder.__module__}.{seeder.__qualname__}")
+            return
         specs = [t for t in DEMO_TENANTS if not options["tenant"] or t.slug in options["tenant"]]
         logins: list[tuple[str, str, str, str]] = []
         for spec in specs:
@@ -60,7 +65,7 @@ class Command(BaseCommand):
                     demo_tenant_wipe(tenant_id=tenant.pk)
                 ctx = DemoContext(tenant=tenant, spec=spec, today=today)
                 with tenant_context(tenant):
-                    for _order, _name, seeder in seeders:
+                    for _name, seeder in seeders:
                         seeder(ctx)
             logins += [(spec.slug, *login) for login in ctx.logins]
             self.stdout.write(f"seed_demo: {spec.slug} ({spec.name}) seeded in {time.monotonic() - t0:.1f} s")
