@@ -6,10 +6,11 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
 from . import services
@@ -22,13 +23,13 @@ TIMELINE_PAGE_SIZE = 20
 RECENT = 10
 
 
-def _visible_customer(request: HttpRequest, customer_id: int) -> Customer:
+def _visible_customer(request: TenantRequest, customer_id: int) -> Customer:
     """Another tenant's id, or a customer of someone the viewer may not see, is a 404 alike."""
     return get_object_or_404(customer_list(tenant=request.tenant, viewer=request.membership), pk=customer_id)
 
 
 @tenant_page
-def customer_list_view(request: HttpRequest) -> HttpResponse:
+def customer_list_view(request: TenantRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET or None, tenant=request.tenant, viewer=request.membership)
     qs = customer_list(tenant=request.tenant, viewer=request.membership, filters=form.filters())
     page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -45,7 +46,7 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_detail_view(request: TenantRequest, customer_id: int) -> HttpResponse:
     customer = _visible_customer(request, customer_id)
     timeline = (
         interaction_list(tenant=request.tenant, viewer=request.membership, filters={"customer": customer.pk})
@@ -72,7 +73,7 @@ def customer_detail_view(request: HttpRequest, customer_id: int) -> HttpResponse
     return render(request, "customers/detail.html", context)
 
 
-def _save(request: HttpRequest, form: CustomerForm, write) -> Customer | None:
+def _save(request: TenantRequest, form: CustomerForm, write) -> Customer | None:
     """Run the service; its rule violations come back as form errors on the re-rendered page."""
     if not form.is_valid():
         messages.error(request, _("The customer was not saved. Please correct the errors below."))
@@ -88,7 +89,7 @@ def _save(request: HttpRequest, form: CustomerForm, write) -> Customer | None:
 
 
 @tenant_page
-def customer_create_view(request: HttpRequest) -> HttpResponse:
+def customer_create_view(request: TenantRequest) -> HttpResponse:
     if not request.membership.can_write:
         raise Http404
     form = CustomerForm(request.POST or None, tenant=request.tenant, viewer=request.membership)
@@ -105,7 +106,7 @@ def customer_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def customer_edit_view(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_edit_view(request: TenantRequest, customer_id: int) -> HttpResponse:
     customer = _visible_customer(request, customer_id)
     if not request.membership.can_write:
         raise Http404

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.tenancy.exports import PERCENT_FORMAT, frame_to_response
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
 
@@ -35,7 +36,7 @@ def _last_full_week(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=today.weekday() + 7)
 
 
-def _report_context(request: HttpRequest) -> dict:
+def _report_context(request: TenantRequest) -> dict:
     """Team, period and figures from the query string; 404 for a team the viewer may not open."""
     tenant, viewer = request.tenant, request.membership
     teams = list(selectors.reportable_teams(tenant=tenant, viewer=viewer))
@@ -98,12 +99,12 @@ def _report_context(request: HttpRequest) -> dict:
 
 
 @tenant_page(roles=REPORT_ROLES)
-def weekly_report(request: HttpRequest) -> HttpResponse:
+def weekly_report(request: TenantRequest) -> HttpResponse:
     return render(request, "reporting/weekly_report.html", _report_context(request))
 
 
 @tenant_page(roles=REPORT_ROLES)
-def weekly_report_pdf(request: HttpRequest) -> HttpResponse:
+def weekly_report_pdf(request: TenantRequest) -> HttpResponse:
     from weasyprint import HTML
 
     context = _report_context(request)
@@ -119,7 +120,7 @@ def weekly_report_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page(roles=REPORT_ROLES)
-def weekly_report_xlsx(request: HttpRequest) -> HttpResponse:
+def weekly_report_xlsx(request: TenantRequest) -> HttpResponse:
     context = _report_context(request)
     if context["team"] is None:
         raise Http404
@@ -169,7 +170,7 @@ def _float(value) -> float | None:
 
 @tenant_page(roles=REPORT_ROLES)
 @require_POST
-def weekly_note_save(request: HttpRequest) -> HttpResponse:
+def weekly_note_save(request: TenantRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
     teams = {str(t.pk): t for t in selectors.reportable_teams(tenant=tenant, viewer=viewer)}
     team = teams.get(request.POST.get("team", ""))
@@ -193,7 +194,7 @@ def weekly_note_save(request: HttpRequest) -> HttpResponse:
 
 @tenant_page(roles=(Role.MANAGER, Role.ADMIN))
 @require_POST
-def weekly_rollup(request: HttpRequest) -> HttpResponse:
+def weekly_rollup(request: TenantRequest) -> HttpResponse:
     """The "recompute this week" button: runs the week's rollup now (a few seconds at most)."""
     tenant = request.tenant
     period = request.POST.get("week", "")

@@ -5,12 +5,13 @@ import datetime as dt
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list, member_choices
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
 from .forms import OrderFilterForm, PaymentFilterForm
@@ -29,7 +30,7 @@ def _month_bounds() -> tuple[dt.date, dt.date]:
     return start, nxt
 
 
-def _filter_customer(request: HttpRequest, form) -> Customer | None:
+def _filter_customer(request: TenantRequest, form) -> Customer | None:
     """The customer named in the filter, when the viewer may see it (shown as a removable chip)."""
     customer_id = form.filters().get("customer")
     if not customer_id:
@@ -38,7 +39,7 @@ def _filter_customer(request: HttpRequest, form) -> Customer | None:
 
 
 @tenant_page
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: TenantRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
     start, end = _month_bounds()
     customers = customer_list(tenant=tenant, viewer=viewer).aggregate(
@@ -65,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page(roles=("manager", "admin"))
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: TenantRequest) -> HttpResponse:
     """The members the viewer supervises with this month's numbers: three grouped queries in all."""
     tenant, viewer = request.tenant, request.membership
     start, end = _month_bounds()
@@ -108,7 +109,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def order_list_view(request: HttpRequest) -> HttpResponse:
+def order_list_view(request: TenantRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET or None, viewer=request.membership)
     qs = order_list(tenant=request.tenant, viewer=request.membership, filters=form.filters())
     # The list shows no lines: drop the selector's line prefetch.
@@ -127,14 +128,14 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def order_detail_view(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_detail_view(request: TenantRequest, order_id: int) -> HttpResponse:
     order = get_object_or_404(order_list(tenant=request.tenant, viewer=request.membership), pk=order_id)
     payments = order.payments.filter(tenant=request.tenant).order_by("-received_on", "-id")
     return render(request, "sales/order_detail.html", {"order": order, "payments": payments})
 
 
 @tenant_page
-def payment_list_view(request: HttpRequest) -> HttpResponse:
+def payment_list_view(request: TenantRequest) -> HttpResponse:
     form = PaymentFilterForm(request.GET or None, viewer=request.membership)
     qs = payment_list(tenant=request.tenant, viewer=request.membership, filters=form.filters())
     page = Paginator(qs.order_by("-received_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))

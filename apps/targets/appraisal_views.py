@@ -14,13 +14,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.selectors import supervises
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
 
@@ -40,7 +41,7 @@ PAGE_SIZE = 25
 LINE_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
-def _visible(request: HttpRequest, appraisal_id: int) -> Appraisal:
+def _visible(request: TenantRequest, appraisal_id: int) -> Appraisal:
     qs = services.appraisal_list(tenant=request.tenant, viewer=request.membership).select_related(
         "tenant", "cycle", "rep__user", "manager__user"
     )
@@ -65,7 +66,7 @@ def _errors(form, exc: ValidationError | PermissionDenied) -> None:
 
 
 @tenant_page
-def appraisal_list_view(request: HttpRequest) -> HttpResponse:
+def appraisal_list_view(request: TenantRequest) -> HttpResponse:
     viewer = request.membership
     form = AppraisalFilterForm(request.GET or None, tenant=request.tenant)
     filters = form.filters()
@@ -92,7 +93,7 @@ def appraisal_list_view(request: HttpRequest) -> HttpResponse:
 
 @tenant_page(roles=LINE_ROLES)
 @require_POST
-def appraisal_generate_view(request: HttpRequest) -> HttpResponse:
+def appraisal_generate_view(request: TenantRequest) -> HttpResponse:
     form = GenerateForm(request.POST, tenant=request.tenant)
     target = redirect("appraisals:list", tenant_slug=request.tenant.slug)
     if not form.is_valid():
@@ -107,7 +108,7 @@ def appraisal_generate_view(request: HttpRequest) -> HttpResponse:
     return redirect(target["Location"] + f"?cycle={form.cleaned_data['cycle'].pk}")
 
 
-def _detail_context(request: HttpRequest, appraisal: Appraisal, **forms) -> dict:
+def _detail_context(request: TenantRequest, appraisal: Appraisal, **forms) -> dict:
     viewer = request.membership
     lines = list(appraisal.lines.select_related("target").order_by("id"))
     actions = list(appraisal.actions.select_related("owner__user").order_by("due_date", "id"))
@@ -142,7 +143,7 @@ def _detail_context(request: HttpRequest, appraisal: Appraisal, **forms) -> dict
 
 
 @tenant_page
-def appraisal_detail_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def appraisal_detail_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
     return render(request, "targets/appraisals/detail.html", _detail_context(request, appraisal))
 
@@ -155,7 +156,7 @@ def _rerender(request, appraisal, **forms) -> HttpResponse:
 
 
 @tenant_page
-def appraisal_submit_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def appraisal_submit_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -172,7 +173,7 @@ def appraisal_submit_view(request: HttpRequest, appraisal_id: int) -> HttpRespon
 
 
 @tenant_page
-def appraisal_acknowledge_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def appraisal_acknowledge_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -189,7 +190,7 @@ def appraisal_acknowledge_view(request: HttpRequest, appraisal_id: int) -> HttpR
 
 
 @tenant_page
-def appraisal_close_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def appraisal_close_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -202,7 +203,7 @@ def appraisal_close_view(request: HttpRequest, appraisal_id: int) -> HttpRespons
     return redirect(_detail_url(appraisal))
 
 
-def _line_formset(request: HttpRequest, appraisal: Appraisal, data=None) -> LineFormSet:
+def _line_formset(request: TenantRequest, appraisal: Appraisal, data=None) -> LineFormSet:
     cycle = appraisal.cycle
     targets = Target.objects.filter(
         tenant=request.tenant,
@@ -225,7 +226,7 @@ def _line_formset(request: HttpRequest, appraisal: Appraisal, data=None) -> Line
 
 
 @tenant_page(roles=LINE_ROLES)
-def appraisal_lines_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def appraisal_lines_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     """The manager sets the draft's KPI lines and weights; weights not summing to 100 re-render the
     form with the reason and save nothing."""
     appraisal = _visible(request, appraisal_id)
@@ -257,7 +258,7 @@ def appraisal_lines_view(request: HttpRequest, appraisal_id: int) -> HttpRespons
 
 
 @tenant_page
-def appraisal_pdf_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def appraisal_pdf_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     """The appraisal as an A4 PDF in the viewer's language (CJK text set in Noto Sans CJK).
 
     Rendered in the request: one appraisal is a page or two (about a second with the CJK font
@@ -277,7 +278,7 @@ def appraisal_pdf_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
 # ---------------------------------------------------------------- improvement actions
 
 
-def _visible_action(request: HttpRequest, action_id: int) -> ImprovementAction:
+def _visible_action(request: TenantRequest, action_id: int) -> ImprovementAction:
     qs = services.improvement_action_list(tenant=request.tenant, viewer=request.membership).select_related(
         "tenant", "appraisal__tenant", "appraisal__cycle", "owner__user"
     )
@@ -285,7 +286,7 @@ def _visible_action(request: HttpRequest, action_id: int) -> ImprovementAction:
 
 
 @tenant_page(roles=LINE_ROLES)
-def action_add_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+def action_add_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -304,7 +305,7 @@ def action_add_view(request: HttpRequest, appraisal_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=LINE_ROLES)
-def action_edit_view(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_edit_view(request: TenantRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
     appraisal = action.appraisal
     # The form edits a copy: the service compares the stored row with the new data to audit the change.
@@ -328,7 +329,7 @@ def action_edit_view(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=LINE_ROLES)
-def action_delete_view(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_delete_view(request: TenantRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -342,7 +343,7 @@ def action_delete_view(request: HttpRequest, action_id: int) -> HttpResponse:
 
 
 @tenant_page
-def action_done_view(request: HttpRequest, action_id: int) -> HttpResponse:
+def action_done_view(request: TenantRequest, action_id: int) -> HttpResponse:
     """The owner or the manager marks an action done (or open again); htmx swaps the one row."""
     action = _visible_action(request, action_id)
     if request.method != "POST":

@@ -10,13 +10,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.selectors import visible_member_ids
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.templatetags.salesui import money
 from apps.tenancy.views import tenant_page
@@ -92,7 +93,7 @@ def _status_labels() -> dict[str, str]:
 
 
 @tenant_page
-def my_targets(request: HttpRequest) -> HttpResponse:
+def my_targets(request: TenantRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
     today = timezone.localdate()
     grain = request.GET.get("period")
@@ -211,7 +212,7 @@ def _dashboard_targets(qs, owner_kind: str):
 
 
 @tenant_page(roles=LINE_ROLES)
-def team_dashboard(request: HttpRequest) -> HttpResponse:
+def team_dashboard(request: TenantRequest) -> HttpResponse:
     """Revenue attainment of the viewer's line by rep and by team for one period, and a revenue trend.
 
     Set-based: one target_progress call per owner kind and one compute() for the trend, so the query
@@ -288,7 +289,7 @@ TREE_ACTIONS = {
 }
 
 
-def _visible_target(request: HttpRequest, target_id: int) -> Target:
+def _visible_target(request: TenantRequest, target_id: int) -> Target:
     """Another tenant's id, or a target the viewer may not see, is a 404 alike."""
     return get_object_or_404(
         target_list(tenant=request.tenant, viewer=request.membership).select_related("parent"), pk=target_id
@@ -302,7 +303,7 @@ def _error_text(exc: Exception) -> str:
 
 
 @tenant_page(roles=LINE_ROLES)
-def target_roots_view(request: HttpRequest) -> HttpResponse:
+def target_roots_view(request: TenantRequest) -> HttpResponse:
     """The tops of the viewer's breakdown trees in a year, each opening its tree."""
     today = timezone.localdate()
     try:
@@ -326,7 +327,7 @@ def target_roots_view(request: HttpRequest) -> HttpResponse:
     return render(request, "targets/tree_roots.html", context)
 
 
-def _tree_context(request: HttpRequest, root: Target, *, edit: int | None = None, forms=None) -> dict:
+def _tree_context(request: TenantRequest, root: Target, *, edit: int | None = None, forms=None) -> dict:
     """The tree under `root` with progress and what the viewer may do on each node, in a fixed number
     of queries whatever the size of the tree."""
     tenant, viewer = request.tenant, request.membership
@@ -397,7 +398,7 @@ def _owner_label(tenant, t: Target) -> str:
 
 
 @tenant_page(roles=LINE_ROLES)
-def target_tree_view(request: HttpRequest, target_id: int) -> HttpResponse:
+def target_tree_view(request: TenantRequest, target_id: int) -> HttpResponse:
     """A target and its breakdown: values, sums against the parent, progress; inline value edits and
     propose / approve / return where the viewer may. htmx requests get the tree alone."""
     root = _visible_target(request, target_id)
@@ -458,7 +459,7 @@ def target_tree_view(request: HttpRequest, target_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=LINE_ROLES)
-def target_breakdown_view(request: HttpRequest, target_id: int) -> HttpResponse:
+def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpResponse:
     """Break a target down: choose into what and how to allocate (GET shows the allocation as one
     editable value per child), then save the values (POST). Errors re-render the form, nothing saved."""
     parent = _visible_target(request, target_id)

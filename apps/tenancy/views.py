@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from .context import user_memberships
 from .forms import LanguageForm
+from .http import AuthenticatedRequest, TenantRequest
 from .models import UserProfile
 from .notifications import notification_list, notification_mark_read
 from .signals import SESSION_LANGUAGE
@@ -35,11 +36,12 @@ def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = N
         def wrapper(request: HttpRequest, *args, tenant_slug: str | None = None, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if getattr(request, "tenant", None) is None or request.membership is None:
+            tenant, membership = getattr(request, "tenant", None), getattr(request, "membership", None)
+            if tenant is None or membership is None:
                 raise Http404
-            if allowed is not None and request.membership.role not in allowed:
+            if allowed is not None and membership.role not in allowed:
                 raise Http404
-            with timezone.override(request.tenant.tzinfo):
+            with timezone.override(tenant.tzinfo):
                 response = func(request, *args, **kwargs)
                 if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                     response.render()
@@ -51,7 +53,7 @@ def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = N
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send the user to the organisation they used last, or let them choose."""
     memberships = user_memberships(request.user)
     if len(memberships) == 1:
@@ -64,12 +66,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def choose_tenant(request: HttpRequest) -> HttpResponse:
+def choose_tenant(request: AuthenticatedRequest) -> HttpResponse:
     """The tenant switcher: every organisation the user belongs to, always listed (no redirect)."""
     return render(request, "tenancy/choose_tenant.html", {"choices": user_memberships(request.user)})
 
 
-def _save_language(request: HttpRequest, language: str) -> None:
+def _save_language(request: AuthenticatedRequest, language: str) -> None:
     UserProfile.objects.update_or_create(user=request.user, defaults={"language": language})
     request.session[SESSION_LANGUAGE] = language
     translation.activate(language)
@@ -77,7 +79,7 @@ def _save_language(request: HttpRequest, language: str) -> None:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     profile = UserProfile.objects.filter(user=request.user).first()
     initial = {"language": (profile and profile.language) or translation.get_language()}
     form = LanguageForm(request.POST or None, initial=initial)
@@ -90,7 +92,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
+def set_language(request: AuthenticatedRequest) -> HttpResponse:
     """The language switch in the page header: saved for the user, then back where they were."""
     form = LanguageForm(request.POST)
     target = request.POST.get("next") or "/"
@@ -102,7 +104,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def notifications(request: HttpRequest) -> HttpResponse:
+def notifications(request: TenantRequest) -> HttpResponse:
     """The member's own notifications, newest first; POST marks one (`id`) or all of them read."""
     if request.method == "POST":
         raw = request.POST.get("id")

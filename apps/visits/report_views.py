@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from apps.customers.selectors import visible_customers
 from apps.org.models import Region
 from apps.org.selectors import supervises
 from apps.sales.models import Payment, Product
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
 from . import market, reports
@@ -31,7 +32,7 @@ CHOICES_LIMIT = 500
 FIELD = re.compile(r"^visits-(\d+)-(?:(lines|payments)-(\d+)-)?(\w+)$")
 
 
-def _api_context(request: HttpRequest) -> dict:
+def _api_context(request: TenantRequest) -> dict:
     """The serializers' related fields read the caller from request.auth, as in the API."""
     return {"request": SimpleNamespace(auth=request.membership, tenant=request.tenant)}
 
@@ -91,7 +92,7 @@ def parse_report_post(post) -> dict:
     return data
 
 
-def _day_visits(request: HttpRequest, day: dt.date, report: DailyReport | None):
+def _day_visits(request: TenantRequest, day: dt.date, report: DailyReport | None):
     qs = Visit.objects.filter(tenant=request.tenant, rep=request.membership, day=day).select_related(
         "customer"
     )
@@ -103,7 +104,7 @@ def _day_visits(request: HttpRequest, day: dt.date, report: DailyReport | None):
     return list(qs.order_by("position", "id"))
 
 
-def _form_choices(request: HttpRequest) -> dict:
+def _form_choices(request: TenantRequest) -> dict:
     customers = visible_customers(Customer.objects.filter(tenant=request.tenant), request.membership)
     return {
         "customers": customers.order_by("name").only("id", "name")[:CHOICES_LIMIT],
@@ -118,7 +119,7 @@ def _form_choices(request: HttpRequest) -> dict:
 
 
 @tenant_page
-def report_mine(request: HttpRequest) -> HttpResponse:
+def report_mine(request: TenantRequest) -> HttpResponse:
     """The rep's report for a day (today by default, `?day=` for an earlier one): file, edit, submit."""
     tenant, me = request.tenant, request.membership
     if not me.can_write:
@@ -169,7 +170,7 @@ def report_mine(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def report_row(request: HttpRequest, kind: str) -> HttpResponse:
+def report_row(request: TenantRequest, kind: str) -> HttpResponse:
     """htmx: one more blank row — an unplanned visit, an order line or a collection of visit `i`."""
     try:
         i, j = int(request.GET.get("i", 0)), int(request.GET.get("j", 0))
@@ -182,7 +183,7 @@ def report_row(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 @tenant_page
-def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
     """A report as filed; a manager above the rep signs it off here with a comment (批示)."""
     report = get_object_or_404(
         daily_report_list(tenant=request.tenant, viewer=request.membership), pk=report_id
@@ -213,7 +214,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=("manager", "admin"))
-def report_queue(request: HttpRequest) -> HttpResponse:
+def report_queue(request: TenantRequest) -> HttpResponse:
     """Submitted reports of the viewer's subtree awaiting sign-off, oldest first, with the on-time flag."""
     qs = review_queue(tenant=request.tenant, viewer=request.membership).prefetch_related(None)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -221,7 +222,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: TenantRequest) -> HttpResponse:
     """Reports the viewer may see (a rep: their own), newest day first."""
     qs = daily_report_list(tenant=request.tenant, viewer=request.membership).prefetch_related(None)
     page = Paginator(qs.order_by("-day", "rep_id"), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -232,7 +233,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def market_list(request: HttpRequest) -> HttpResponse:
+def market_list(request: TenantRequest) -> HttpResponse:
     qs = market_report_list(tenant=request.tenant, viewer=request.membership)
     status = request.GET.get("status")
     if status in MarketReport.Status.values:
@@ -248,7 +249,7 @@ def market_list(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def market_new(request: HttpRequest) -> HttpResponse:
+def market_new(request: TenantRequest) -> HttpResponse:
     if not request.membership.can_write:
         raise Http404
     errors: list[str] = []
@@ -281,7 +282,7 @@ def market_new(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page
-def market_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+def market_detail(request: TenantRequest, report_id: int) -> HttpResponse:
     report = get_object_or_404(
         market_report_list(tenant=request.tenant, viewer=request.membership), pk=report_id
     )

@@ -6,11 +6,12 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
 
@@ -33,7 +34,7 @@ FIELD_ROLES = (Role.REP, Role.MANAGER, Role.ADMIN)
 REVIEW_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
-def _day(request: HttpRequest) -> dt.date:
+def _day(request: TenantRequest) -> dt.date:
     raw = request.GET.get("day") or request.POST.get("day")
     today = tenant_today(request.tenant)
     if not raw:
@@ -44,21 +45,21 @@ def _day(request: HttpRequest) -> dt.date:
         return today
 
 
-def _today_url(request: HttpRequest, day: dt.date | None = None) -> str:
+def _today_url(request: TenantRequest, day: dt.date | None = None) -> str:
     url = reverse("visits:today", kwargs={"tenant_slug": request.tenant.slug})
     if day and day != tenant_today(request.tenant):
         url += f"?day={day.isoformat()}"
     return url
 
 
-def _fail(request: HttpRequest, exc: Exception) -> None:
+def _fail(request: TenantRequest, exc: Exception) -> None:
     if isinstance(exc, ValidationError):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.error(request, str(exc) or _("You may not make this change."))
 
 
-def _run(request: HttpRequest, write, success: str) -> bool:
+def _run(request: TenantRequest, write, success: str) -> bool:
     try:
         write()
     except (ValidationError, PermissionDenied) as exc:
@@ -68,7 +69,7 @@ def _run(request: HttpRequest, write, success: str) -> bool:
     return True
 
 
-def _visible_visit(request: HttpRequest, visit_id: int) -> Visit:
+def _visible_visit(request: TenantRequest, visit_id: int) -> Visit:
     """Another tenant's id, or a visit of someone the viewer may not see, is a 404 alike."""
     return get_object_or_404(
         visit_list(tenant=request.tenant, viewer=request.membership).select_related(
@@ -78,16 +79,16 @@ def _visible_visit(request: HttpRequest, visit_id: int) -> Visit:
     )
 
 
-def _visible_plan(request: HttpRequest, plan_id: int) -> VisitPlan:
+def _visible_plan(request: TenantRequest, plan_id: int) -> VisitPlan:
     return get_object_or_404(visit_plan_list(tenant=request.tenant, viewer=request.membership), pk=plan_id)
 
 
 @tenant_page(roles=FIELD_ROLES)
-def today_view(request: HttpRequest) -> HttpResponse:
+def today_view(request: TenantRequest) -> HttpResponse:
     return _render_today(request, _day(request))
 
 
-def _render_today(request: HttpRequest, day: dt.date, form: PlanItemForm | None = None) -> HttpResponse:
+def _render_today(request: TenantRequest, day: dt.date, form: PlanItemForm | None = None) -> HttpResponse:
     rep = request.membership
     today = tenant_today(request.tenant)
     plan = visit_plan_for(tenant=request.tenant, rep=rep, day=day)
@@ -116,7 +117,7 @@ def _render_today(request: HttpRequest, day: dt.date, form: PlanItemForm | None 
 
 
 @tenant_page(roles=FIELD_ROLES)
-def customer_search_view(request: HttpRequest) -> HttpResponse:
+def customer_search_view(request: TenantRequest) -> HttpResponse:
     """The item form's autocomplete (htmx): the rep's customers matching what was typed."""
     q = request.GET.get("q", "")
     customers = customer_search(viewer=request.membership, rep=request.membership, q=q) if q.strip() else []
@@ -124,7 +125,7 @@ def customer_search_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def item_add_view(request: HttpRequest) -> HttpResponse:
+def item_add_view(request: TenantRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     rep, day = request.membership, _day(request)
@@ -146,7 +147,7 @@ def item_add_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def carry_over_view(request: HttpRequest) -> HttpResponse:
+def carry_over_view(request: TenantRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     day = _day(request)
@@ -162,7 +163,7 @@ def carry_over_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def item_delete_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+def item_delete_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -171,7 +172,7 @@ def item_delete_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def plan_submit_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_submit_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -183,7 +184,7 @@ def plan_submit_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     return redirect(_today_url(request, plan.day))
 
 
-def _position(request: HttpRequest) -> dict:
+def _position(request: TenantRequest) -> dict:
     """The browser's position, when the rep allowed it (empty fields otherwise)."""
     out = {}
     for field in ("lat", "lng", "accuracy_m"):
@@ -197,7 +198,7 @@ def _position(request: HttpRequest) -> dict:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def check_in_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+def check_in_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -210,7 +211,7 @@ def check_in_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def check_out_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+def check_out_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -225,7 +226,7 @@ def check_out_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def locate_customer_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+def locate_customer_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -238,7 +239,7 @@ def locate_customer_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=FIELD_ROLES)
-def photo_upload_view(request: HttpRequest, visit_id: int) -> HttpResponse:
+def photo_upload_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -255,20 +256,20 @@ def photo_upload_view(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page
-def photo_view(request: HttpRequest, photo_id: int) -> HttpResponse:
+def photo_view(request: TenantRequest, photo_id: int) -> HttpResponse:
     """A visit photo, for whoever may see the visit; there is no public URL of the file."""
     photo = get_object_or_404(visit_photo_list(tenant=request.tenant, viewer=request.membership), pk=photo_id)
     return photo_response(photo)
 
 
 @tenant_page(roles=REVIEW_ROLES)
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: TenantRequest) -> HttpResponse:
     plans = list(visit_plan_queue(tenant=request.tenant, viewer=request.membership))
     return render(request, "visits/queue.html", {"plans": plans})
 
 
 @tenant_page(roles=REVIEW_ROLES)
-def plan_approve_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_approve_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -283,7 +284,7 @@ def plan_approve_view(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @tenant_page(roles=REVIEW_ROLES)
-def plan_return_view(request: HttpRequest, plan_id: int) -> HttpResponse:
+def plan_return_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
