@@ -1,6 +1,8 @@
 """Weekly progress control (周进度): a materialised rollup per rep and per team per ISO week, and the
 manager's notes on the weekly report (周销售管理报告)."""
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -8,8 +10,8 @@ from django.utils.translation import pgettext_lazy
 from apps.org.models import Team
 from apps.tenancy.models import Membership, SyncModel
 
-MONEY = {"max_digits": 16, "decimal_places": 2, "default": 0}
-RATE = {"max_digits": 9, "decimal_places": 4, "null": True, "blank": True}
+MONEY: dict[str, Any] = {"max_digits": 16, "decimal_places": 2, "default": 0}
+RATE: dict[str, Any] = {"max_digits": 9, "decimal_places": 4, "null": True, "blank": True}
 
 
 class WeeklyProgress(SyncModel):

@@ -1,6 +1,7 @@
 """Sales facts the KPIs measure: products, orders with lines, and collections."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.customers.models import Customer
 from apps.tenancy.models import Membership, SyncModel, TenantModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class ProductCategory(SyncModel):

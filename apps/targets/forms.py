@@ -1,5 +1,7 @@
 """Forms of the target pages. Related rows come from tenant-scoped querysets set in __init__."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -13,7 +15,7 @@ ALLOCATIONS = [
     ("seasonal", _("By seasonal profile")),
     ("manual", _("By hand")),
 ]
-VALUE_FIELD = {"max_digits": 16, "decimal_places": 4, "min_value": 0}
+VALUE_FIELD: dict[str, Any] = {"max_digits": 16, "decimal_places": 4, "min_value": 0}
 
 with scopes_disabled():
 

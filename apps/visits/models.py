@@ -1,6 +1,7 @@
 """Daily visit plans and their visits, daily sales reports, market situation reports."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,7 +13,7 @@ from apps.org.models import Region
 from apps.sales.models import Order, Payment
 from apps.tenancy.models import Membership, SyncModel, TenantModel
 
-COORD = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
+COORD: dict[str, Any] = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
 
 
 class VisitPlan(SyncModel):

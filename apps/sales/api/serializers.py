@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -8,7 +9,7 @@ from apps.sales.models import MONEY, Order, OrderLine, Payment, Product, Product
 from apps.sales.selectors import visible_orders
 from apps.tenancy.api.fields import TenantRelatedField
 
-QUANTITY = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
+QUANTITY: dict[str, Any] = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
 
 # ---- catalogue ------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ A rep files and edits only their own reports; a manager reads their subtree's an
 writes go through apps.visits.reports and apps.visits.market (atomic, audited)."""
 
 from decimal import Decimal
+from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -34,7 +35,7 @@ from apps.visits.report_selectors import (
 )
 
 MAX_VISITS = 100  # a day's visits; more is a client bug, refused before anything is read
-QUANTITY = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
+QUANTITY: dict[str, Any] = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
 
 
 class ReportViewSet(
