@@ -4,6 +4,8 @@ import hashlib
 import secrets
 import zoneinfo
 
+from typing import ClassVar, Self
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -70,7 +72,7 @@ class TenantModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects: ClassVar[models.Manager[Self]] = ScopedManager(tenant="tenant")
 
     class Meta:
         abstract = True
