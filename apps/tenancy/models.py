@@ -3,7 +3,6 @@
 import hashlib
 import secrets
 import zoneinfo
-
 from typing import ClassVar, Self
 
 from django.conf import settings

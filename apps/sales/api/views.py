@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -60,14 +63,15 @@ class BulkRowsInvalid(exceptions.APIException):
     default_code = "invalid"
 
     def __init__(self, errors: list[dict]):
-        self.detail = {"errors": errors}
+        # Assigned, not passed to super(): DRF would turn the row numbers into strings.
+        self.detail = {"errors": errors}  # type: ignore[dict-item]
 
 
 class BulkCreateMixin:
     """POST .../bulk/ {"rows": [...]}: all rows or none, with Idempotency-Key like a create."""
 
-    bulk_row_serializer_class = None
-    bulk_service = None
+    bulk_row_serializer_class: type[serializers.Serializer[Any]] | None = None
+    bulk_service: Callable[..., list[Any]] | None = None
 
     def bulk_create_response(self, request):
         rows, errors = validate_rows(request, self.bulk_row_serializer_class)

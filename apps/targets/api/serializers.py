@@ -164,7 +164,8 @@ class TargetIn(serializers.ModelSerializer):
     product = TenantRelatedField(model=Product, required=False, allow_null=True)
     region = TenantRelatedField(model=Region, required=False, allow_null=True)
     customer = TenantRelatedField(model=Customer, required=False, allow_null=True)
-    parent = TenantRelatedField(model=Target, restrict=_visible_targets, required=False, allow_null=True)
+    # Not Field.parent: the serializer metaclass moves declared fields out of the class attributes.
+    parent = TenantRelatedField(model=Target, restrict=_visible_targets, required=False, allow_null=True)  # type: ignore[assignment]
     seasonal_profile = TenantRelatedField(model=SeasonalProfile, required=False, allow_null=True)
     reason = serializers.CharField(
         required=False, allow_blank=True, write_only=True, help_text="Why a locked target changes."

@@ -3,6 +3,7 @@ and incremental sync."""
 
 import hashlib
 import json
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -11,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import IdempotencyRecord, Membership
@@ -56,7 +58,8 @@ class TenantAPIMixin:
 
     @property
     def membership(self) -> Membership:
-        return self.request.auth
+        # A mixin: the DRF view provides self.request; request.auth is the token's Membership.
+        return self.request.auth  # type: ignore[attr-defined]
 
 
 def _request_hash(request) -> str:
@@ -183,7 +186,7 @@ class ServiceWriteMixin:
     client never sees a different shape after a write than after a read.
     """
 
-    input_serializer_class = None
+    input_serializer_class: type[BaseSerializer[Any]] | None = None
     write_actions = ("create", "update", "partial_update")
 
     def get_serializer_class(self):

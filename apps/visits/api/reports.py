@@ -164,7 +164,7 @@ class DailyReportOut(serializers.ModelSerializer):
         out = self.__dict__.get("_visit_out")
         if out is None:
             out = self.__dict__["_visit_out"] = ReportVisitOut(context={**self.context})
-        out.context["report"] = report
+        out.context["report"] = report  # type: ignore[index]  # our own dict; stubs say Mapping
         return [out.to_representation(visit) for visit in report.visits.all()]
 
 
@@ -178,7 +178,7 @@ class ReportLineIn(serializers.Serializer):
 
 
 class ReportOrderIn(serializers.Serializer):
-    lines = ReportLineIn(many=True, allow_empty=False, max_length=100)
+    lines = ReportLineIn(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
@@ -203,12 +203,12 @@ class ReportVisitIn(serializers.Serializer):
     result_note = serializers.CharField(required=False, allow_blank=True)
     effective = serializers.BooleanField(required=False, allow_null=True)
     cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
-    orders = ReportOrderIn(many=True, required=False, max_length=20)
-    payments = ReportPaymentIn(many=True, required=False, max_length=20)
+    orders = ReportOrderIn(many=True, required=False, max_length=20)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
+    payments = ReportPaymentIn(many=True, required=False, max_length=20)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
 
 
 class DailyReportIn(serializers.ModelSerializer):
-    visits = ReportVisitIn(many=True, required=False, max_length=MAX_VISITS)
+    visits = ReportVisitIn(many=True, required=False, max_length=MAX_VISITS)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
 
     class Meta:
         model = DailyReport
