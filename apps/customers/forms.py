@@ -1,6 +1,8 @@
 """Forms of the customer pages. Every choice of a related row comes from a tenant- and viewer-scoped
 queryset built in __init__, so a foreign or invisible id is a form error, never a lookup elsewhere."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -21,6 +23,8 @@ with scopes_disabled():
 
     class CustomerFilterForm(forms.Form):
         """The list's filter bar. Its cleaned data is the `filters` dict the selector understands."""
+
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
 
         KEY_CHOICES = [("", _("All")), ("true", _("Key accounts")), ("false", _("Other customers"))]
 
@@ -65,6 +69,8 @@ with scopes_disabled():
             return {k: v for k, v in out.items() if v not in ("", None)}
 
     class CustomerForm(forms.ModelForm):
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
+
         owner = MemberChoiceField(label=_("Account manager"), queryset=Membership.objects.none())
 
         class Meta:

@@ -1,5 +1,7 @@
 """Filter bars of the order and collection lists; their cleaned data is the selectors' `filters` dict."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -15,6 +17,8 @@ from .models import Order, Payment
 with scopes_disabled():
 
     class _SalesFilterForm(forms.Form):
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
+
         # The customer arrives as an id (from a customer's page): a select of every customer would not scale.
         customer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
         rep = MemberChoiceField(

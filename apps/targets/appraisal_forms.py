@@ -1,6 +1,8 @@
 """Forms of the appraisal pages. Choices of related rows come from tenant- and viewer-scoped querysets
 built in __init__, so a foreign or invisible id is a form error, never a lookup elsewhere."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -65,6 +67,8 @@ with scopes_disabled():
 
     class LineForm(forms.Form):
         """One weighted KPI line: a KPI (or one of the rep's targets, which names its KPI), a weight."""
+
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
 
         target = TargetChoiceField(label=_("Target"), queryset=Target.objects.none(), required=False)
         metric = forms.ChoiceField(label=_("KPI"), required=False)
@@ -133,6 +137,8 @@ with scopes_disabled():
         )
 
     class ActionForm(forms.ModelForm):
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
+
         owner = MemberChoiceField(label=_("Owner"), queryset=Membership.objects.none())
 
         class Meta:

@@ -22,6 +22,8 @@ with scopes_disabled():
     class BreakdownForm(forms.Form):
         """How to break a target down: into what, and how to allocate its value (then editable)."""
 
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
+
         split = forms.ChoiceField(label=_("Break down into"))
         allocation = forms.ChoiceField(label=_("Allocation"), choices=ALLOCATIONS, initial="equal")
         seasonal_profile = forms.ModelChoiceField(

@@ -1,6 +1,8 @@
 """Forms of the visit pages. The customer of an item comes from a queryset scoped to the tenant and to
 the plan's rep, built in __init__, so a foreign or invisible id is a form error."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
@@ -14,6 +16,8 @@ from .models import Visit
 with scopes_disabled():
 
     class PlanItemForm(forms.Form):
+        fields: dict[str, Any]  # __init__ sets querysets and choices the base Field lacks
+
         customer = forms.ModelChoiceField(
             label=_("Customer"), queryset=Customer.objects.none(), required=False, widget=forms.HiddenInput
         )
