@@ -29,7 +29,7 @@ def ensure_assignable(*, by: Membership, member: Membership, field: str) -> None
 def ensure_same_tenant(tenant: Tenant, **objs: models.Model | None) -> None:
     """Belt and braces under the scoped querysets: a related row of another tenant is a field error."""
     for field, obj in objs.items():
-        if obj is not None and obj.tenant_id != tenant.pk:
+        if obj is not None and obj.tenant_id != tenant.pk:  # type: ignore[attr-defined]  # tenant rows only
             raise ValidationError({field: _("Unknown record.")})
 
 

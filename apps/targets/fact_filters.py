@@ -61,7 +61,8 @@ def filters_validate(
                 errors[key] = _("Must be a non-empty list of ids.")
                 continue
             ids = sorted(set(value))
-            manager = model.objects if model is not Membership else Membership.objects
+            # Only segment and key_account (handled above) have no model.
+            manager = model.objects if model is not Membership else Membership.objects  # type: ignore[union-attr]
             found = set(manager.filter(tenant_id=tenant_id, pk__in=ids).values_list("pk", flat=True))
             missing = [i for i in ids if i not in found]
             if missing:

@@ -202,7 +202,8 @@ class Target(SyncModel):
 
     @property
     def owner_id(self) -> int:
-        return {"tenant": self.tenant_id, "team": self.team_id, "rep": self.rep_id}[self.owner_kind]
+        # owner_kind names the one owner column that is set (a check constraint).
+        return {"tenant": self.tenant_id, "team": self.team_id, "rep": self.rep_id}[self.owner_kind]  # type: ignore[return-value]
 
     @property
     def dimension_id(self) -> int | None:

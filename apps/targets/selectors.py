@@ -83,7 +83,7 @@ def kpi_values(
 
 def is_additive(code: str) -> bool:
     metric = registry.get(code)
-    return bool(metric) and not isinstance(metric, RatioMetric) and metric.additive
+    return metric is not None and not isinstance(metric, RatioMetric) and metric.additive
 
 
 # ---------------------------------------------------------------- targets
@@ -261,7 +261,7 @@ def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:
         .exclude(pk=root.pk)
         .order_by("period_start", "owner_kind", "team__name", "rep__display_name", "id")
     )
-    children: dict[int, list[Target]] = {}
+    children: dict[int | None, list[Target]] = {}
     for t in rows:
         t.tenant = root.tenant  # the services acting on a node read it: no query per row
         children.setdefault(t.parent_id, []).append(t)

@@ -104,7 +104,7 @@ def metric_is_additive(*, tenant: Tenant, code: str) -> bool:
     if metric is None:
         base = CustomMetric.objects.filter(tenant=tenant, code=code).values_list("base", flat=True).first()
         metric = registry.get(base) if base else None
-    return bool(metric) and not isinstance(metric, RatioMetric) and metric.additive
+    return metric is not None and not isinstance(metric, RatioMetric) and metric.additive
 
 
 def target_filters(target: Target) -> dict:
@@ -245,7 +245,7 @@ def achievability_check(*, target: Target) -> str:
     )
     series = frame[target.metric] if not frame.empty else pd.Series(dtype=float)
     owned = series[series.index.get_level_values("key") == target.owner_id] if len(series) else series
-    values = {period: value for (_key, period), value in owned.items()}
+    values = {period: value for (_key, period), value in owned.items()}  # type: ignore[misc,has-type]  # (key, period) index
     ly = values.get(last_year, 0.0)
     trailing = [values.get(period_shift(start, grain, -n), 0.0) for n in (1, 2, 3)]
     run_rate = sum(trailing) / 3

@@ -1,6 +1,8 @@
 """Two admin sites: the tenant admin (/tenant-admin/) for a tenant's administrators, showing only
 their tenant, and the staff admin (/staff-admin/) for the operators of the service (global rows only)."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.db import transaction
 from django.http import Http404
@@ -35,7 +37,7 @@ class TenantModelAdmin(admin.ModelAdmin):
     and delete is audited."""
 
     list_per_page = 50
-    readonly_fields: tuple = ()
+    readonly_fields: ClassVar[tuple[str, ...]] = ()
     exclude = ("tenant",)
 
     def _is_tenant_admin(self, request) -> bool:

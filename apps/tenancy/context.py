@@ -44,7 +44,8 @@ def user_membership(user, *, slug: str | None = None, tenant_id: int | None = No
     memberships = Membership.objects.select_related("tenant", "user", "team").filter(
         user=user, is_active=True, tenant__is_active=True
     )
-    memberships = memberships.filter(tenant__slug=slug) if slug else memberships.filter(tenant_id=tenant_id)
+    # tenant_id=None (no tenant in the session) matches no row.
+    memberships = memberships.filter(tenant__slug=slug) if slug else memberships.filter(tenant_id=tenant_id)  # type: ignore[misc]
     with scopes_disabled():
         return memberships.first()
 

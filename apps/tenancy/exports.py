@@ -7,6 +7,7 @@ formats and column widths; CSV is UTF-8 with a BOM so that Excel opens Chinese t
 
 import io
 import unicodedata
+from typing import cast
 
 import pandas as pd
 from django.http import HttpResponse
@@ -14,6 +15,7 @@ from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMATS = ("xlsx", "csv")
 CONTENT_TYPES = {
@@ -44,7 +46,7 @@ def frame_to_xlsx(df: pd.DataFrame, *, number_formats: dict | None = None, sheet
     """The frame as an .xlsx workbook; float columns get NUMBER_FORMAT unless number_formats says else."""
     number_formats = number_formats or {}
     wb = Workbook()
-    ws = wb.active
+    ws = cast(Worksheet, wb.active)  # a new Workbook always has its one sheet
     ws.title = sheet[:31]
     columns = [str(c) for c in df.columns]
     ws.append(columns)

@@ -23,6 +23,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from celery import current_app
 from django.db import connection, transaction
@@ -164,7 +165,7 @@ def dispatch(now: datetime | None = None) -> list[tuple[int, str, str]]:
         )
         claimed = cur.fetchall()
         for run_id, *_ in claimed:
-            transaction.on_commit(lambda run_id=run_id: _enqueue(run_id))
+            transaction.on_commit(partial(_enqueue, run_id))
     return [(tenant_id, job, period) for _, tenant_id, job, period in claimed]
 
 

@@ -54,7 +54,7 @@ def lockout_response(request: HttpRequest, original_response=None, credentials=N
             ) % {"n": minutes}
         else:
             detail = gettext("Too many failed sign-ins for this username from this address.")
-        response = JsonResponse({"detail": detail}, status=429)
+        response: HttpResponse = JsonResponse({"detail": detail}, status=429)
     else:
         context = {
             "username": get_client_username(request, credentials) or "",

@@ -53,7 +53,7 @@ def rate_for(scope: str) -> str | None:
     rates = api_settings.DEFAULT_THROTTLE_RATES
     if scope not in rates:
         raise ImproperlyConfigured(f"No throttle rate for scope {scope!r} in DEFAULT_THROTTLE_RATES.")
-    return rates[scope] or None
+    return rates[scope] or None  # type: ignore[return-value]  # stubs: float; rates are "20/min"
 
 
 def hit(scope: str, ident: str) -> int | None:
@@ -156,9 +156,9 @@ def rate_limited(
                 named = credential_of(request, credential, kwargs) if credential else None
                 if named is not None:
                     waits.append(hit(scope + "_credential", named))
-                waits = [w for w in waits if w is not None]
-                if waits:
-                    return too_many_requests(request, max(waits))
+                due = [w for w in waits if w is not None]
+                if due:
+                    return too_many_requests(request, max(due))
             return view(request, *args, **kwargs)
 
         return wrapper

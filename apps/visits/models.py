@@ -246,7 +246,7 @@ class Visit(SyncModel):
 
     @property
     def visitee(self) -> str:
-        return self.customer.name if self.customer_id else self.prospect_name
+        return self.customer.name if self.customer is not None else self.prospect_name
 
 
 def visit_photo_path(instance: "VisitPhoto", filename: str) -> str:

@@ -1,6 +1,7 @@
 """Settings shared by every environment; the rest comes from environment variables (docs/configuration.md)."""
 
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -158,7 +159,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 OUTBOX_STALE_MINUTES = env.float("OUTBOX_STALE_MINUTES", default=15)
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=5)
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "apps.tenancy.authentication.MembershipTokenAuthentication",
         "apps.tenancy.authentication.TenantSessionAuthentication",
