@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
@@ -132,7 +133,8 @@ def weekly_report(*, tenant: Tenant, team: Team, first_week: dt.date, last_week:
         .annotate(**{name: Sum(name) for name in SUMMED}, reps=Sum("reps"))
         .order_by("-revenue", "rep_id")
     )
-    for row in rep_rows:
+    for values in rep_rows:
+        row: dict[str, Any] = dict(values)  # reshaped below: a plain dict, not values()' TypedDict
         full = f"{row.pop('rep__user__first_name')} {row.pop('rep__user__last_name')}".strip()
         row["name"] = row.pop("rep__display_name") or full or row.pop("rep__user__username")
         row.pop("rep__user__username", None)

@@ -21,6 +21,7 @@ import re
 import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -248,7 +249,8 @@ def _grid(values: pd.DataFrame, keys: list[int], weeks: list[dt.date]) -> pd.Dat
         grid = pd.DataFrame(0.0, index=index, columns=cols)
     else:
         values = values.copy()
-        values.index = values.index.set_levels(values.index.levels[0].astype(int), level=0)
+        # A MultiIndex (owner key, week); the stubs see a plain Index.
+        values.index = values.index.set_levels(values.index.levels[0].astype(int), level=0)  # type: ignore[attr-defined]
         grid = values.reindex(index=index, columns=cols).fillna(0.0)
     return grid.reset_index().rename(columns={"period_start": "week_start"})
 
@@ -289,13 +291,13 @@ def _week_targets(*, tenant: Tenant, weeks: list[dt.date], end: dt.date) -> pd.D
         return frame.drop(columns=["rank"])
     # The finest grain an owner has targets at, summed over its periods touching the week.
     finest = frame.groupby(["kind", "key", "week_start"])["rank"].transform("min")
-    return (
-        frame[frame["rank"] == finest].groupby(["kind", "key", "week_start"], as_index=False)["target"].sum()
+    return (  # as_index=False: a DataFrame, not the Series the stubs expect
+        frame[frame["rank"] == finest].groupby(["kind", "key", "week_start"], as_index=False)["target"].sum()  # type: ignore[return-value]
     )
 
 
 def _sql_values(frame: pd.DataFrame) -> list[list]:
-    out = []
+    out: list[list[Any]] = []
     for column in COLUMNS:
         series = frame[column]
         if column in MONEY_COLUMNS or column == "target_revenue":
@@ -409,8 +411,8 @@ def weekly_note_save(*, team: Team, week: dt.date, by: Membership, next_week_goa
         .first()
     )
     created = note is None
-    changes = {} if created else diff(note, {"next_week_goals": goals})
-    if created:
+    changes = {} if note is None else diff(note, {"next_week_goals": goals})
+    if note is None:
         note = WeeklyReportNote(tenant_id=team.tenant_id, team=team, week_start=week)
     note.next_week_goals, note.author = goals, by
     note.save()

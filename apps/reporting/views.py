@@ -94,7 +94,7 @@ def _report_context(request: TenantRequest) -> dict:
         "report": report,
         "can_month": viewer.role in MONTH_ROLES,
         "can_rollup": services.may_roll_up(viewer),
-        "can_note": bool(team) and view == "week" and services.may_write_note(viewer, team),
+        "can_note": team is not None and view == "week" and services.may_write_note(viewer, team),
     }
 
 
