@@ -3,7 +3,7 @@ are derived here, in the writing transaction, so lists and the KPI engine read s
 
 import secrets
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, NamedTuple
@@ -502,7 +502,7 @@ def _add(errors: dict[int, dict], row: int, field: str, message: Any) -> None:
 
 @transaction.atomic
 def order_bulk_create(
-    *, tenant: Tenant, by: Membership, rows: list[dict | None], errors: dict[int, dict] | None = None
+    *, tenant: Tenant, by: Membership, rows: Sequence[dict | None], errors: dict[int, dict] | None = None
 ) -> list[Created]:
     """Insert many orders with their lines, all or nothing.
 
@@ -606,7 +606,7 @@ def order_bulk_create(
 
 @transaction.atomic
 def payment_bulk_create(
-    *, tenant: Tenant, by: Membership, rows: list[dict | None], errors: dict[int, dict] | None = None
+    *, tenant: Tenant, by: Membership, rows: Sequence[dict | None], errors: dict[int, dict] | None = None
 ) -> list[Created]:
     """Insert many payments, all or nothing; same contract as order_bulk_create."""
     ensure_can_write(by)

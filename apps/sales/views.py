@@ -2,6 +2,7 @@
 selectors (tenant + viewer restricted) and aggregate in the database: no query per row."""
 
 import datetime as dt
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
@@ -78,7 +79,7 @@ def team(request: TenantRequest) -> HttpResponse:
         .values_list("owner_id", "n")
         .order_by()
     )
-    orders = {
+    orders: dict[int, Any] = {
         row["rep_id"]: row
         for row in order_list(tenant=tenant, viewer=viewer)
         .prefetch_related(None)

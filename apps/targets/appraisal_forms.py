@@ -1,7 +1,7 @@
 """Forms of the appraisal pages. Choices of related rows come from tenant- and viewer-scoped querysets
 built in __init__, so a foreign or invisible id is a form error, never a lookup elsewhere."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -123,7 +123,11 @@ with scopes_disabled():
                 if f.cleaned_data and not f.cleaned_data.get("DELETE")
             ]
 
-    LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=2, can_delete=True)
+    # The stubs type the factory's class as BaseFormSet; it is a subclass of BaseLineFormSet.
+    LineFormSet = cast(
+        "type[BaseLineFormSet]",
+        forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=2, can_delete=True),
+    )
 
     class SubmitForm(forms.Form):
         rating = forms.TypedChoiceField(label=_("Rating"), choices=RATINGS, coerce=int)

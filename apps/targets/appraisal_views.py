@@ -30,6 +30,7 @@ from .appraisal_forms import (
     AcknowledgeForm,
     ActionForm,
     AppraisalFilterForm,
+    BaseLineFormSet,
     GenerateForm,
     LineFormSet,
     SubmitForm,
@@ -113,17 +114,17 @@ def _detail_context(request: TenantRequest, appraisal: Appraisal, **forms) -> di
     lines = list(appraisal.lines.select_related("target").order_by("id"))
     actions = list(appraisal.actions.select_related("owner__user").order_by("due_date", "id"))
     names = {m["code"]: m["name"] for m in metric_catalogue(tenant=request.tenant)} if lines else {}
-    for line in lines:
-        line.metric_name = names.get(line.metric, line.metric)
-        line.attainment_pct = None if line.attainment is None else line.attainment * 100
+    for line in lines:  # display attributes for the template, set on the instances
+        line.metric_name = names.get(line.metric, line.metric)  # type: ignore[attr-defined]
+        line.attainment_pct = None if line.attainment is None else line.attainment * 100  # type: ignore[attr-defined]
     scores = [line.score for line in lines if line.score is not None]
     can_manage = supervises(viewer, appraisal.rep_id)
     is_rep = viewer.pk == appraisal.rep_id
     status = appraisal.status
     draft, submitted = status == Appraisal.Status.DRAFT, status == Appraisal.Status.SUBMITTED
     can_edit_actions = can_manage and not appraisal.is_frozen
-    for action in actions:
-        action.can_toggle = status != Appraisal.Status.CLOSED and (can_manage or action.owner_id == viewer.pk)
+    for action in actions:  # a display attribute for the template
+        action.can_toggle = status != Appraisal.Status.CLOSED and (can_manage or action.owner_id == viewer.pk)  # type: ignore[attr-defined]
     context = {
         "appraisal": appraisal,
         "lines": lines,
@@ -203,7 +204,7 @@ def appraisal_close_view(request: TenantRequest, appraisal_id: int) -> HttpRespo
     return redirect(_detail_url(appraisal))
 
 
-def _line_formset(request: TenantRequest, appraisal: Appraisal, data=None) -> LineFormSet:
+def _line_formset(request: TenantRequest, appraisal: Appraisal, data=None) -> BaseLineFormSet:
     cycle = appraisal.cycle
     targets = Target.objects.filter(
         tenant=request.tenant,
@@ -358,7 +359,7 @@ def action_done_view(request: TenantRequest, action_id: int) -> HttpResponse:
     if request.htmx:
         appraisal = action.appraisal
         can_manage = supervises(request.membership, appraisal.rep_id)
-        action.can_toggle = appraisal.status != Appraisal.Status.CLOSED and (
+        action.can_toggle = appraisal.status != Appraisal.Status.CLOSED and (  # type: ignore[attr-defined]  # display attribute
             can_manage or action.owner_id == request.membership.pk
         )
         context = {

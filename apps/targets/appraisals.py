@@ -50,14 +50,14 @@ def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -
         return {}
     frame = target_progress(tenant=tenant, targets=targets, today=_today(tenant, cycle))
     return {
-        int(pk): (_dec(row["actual"]), _dec(row["attainment"]))
+        int(pk): (_dec(row["actual"]), _dec(row["attainment"]))  # type: ignore[call-overload]  # pk index
         for pk, row in frame[["actual", "attainment"]].iterrows()
     }
 
 
 # Grains by length, and the grain of each cycle cadence.
 _GRAIN_ORDER = {"week": 0, "month": 1, "quarter": 2, "year": 3}
-_CADENCE_GRAIN = {
+_CADENCE_GRAIN: dict[str, str] = {
     AppraisalCycle.Cadence.MONTHLY: "month",
     AppraisalCycle.Cadence.QUARTERLY: "quarter",
     AppraisalCycle.Cadence.ANNUAL: "year",
@@ -82,7 +82,7 @@ def _cycle_targets(*, tenant: Tenant, reps: list[int], cycle: AppraisalCycle) ->
         period_start__lte=cycle.period_end,
         period_start__gt=cycle.period_start - dt.timedelta(days=366),  # no period is longer than a year
     ).order_by("rep_id", "period_start", "metric", "id")
-    by_kpi: dict[tuple[int, str], list[Target]] = {}
+    by_kpi: dict[tuple[int | None, str], list[Target]] = {}
     for target in candidates:
         if period_end(target) >= cycle.period_start:
             by_kpi.setdefault((target.rep_id, target.metric), []).append(target)
@@ -141,8 +141,8 @@ def appraisal_create_for_cycle(*, cycle: AppraisalCycle, by: Membership) -> list
     appraisals = Appraisal.objects.bulk_create(
         [Appraisal(tenant=tenant, cycle=cycle, rep_id=rep, manager=by) for rep in reps]
     )
-    by_rep = {a.rep_id: a for a in appraisals}
-    targets_of: dict[int, list[Target]] = {}
+    by_rep: dict[int | None, Appraisal] = {a.rep_id: a for a in appraisals}
+    targets_of: dict[int | None, list[Target]] = {}
     for t in targets:
         targets_of.setdefault(t.rep_id, []).append(t)
     lines = []

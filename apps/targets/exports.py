@@ -62,7 +62,7 @@ def progress_frame(targets: list[Target], progress: pd.DataFrame, *, tenant, met
                 "dimension": _dimension(t),
                 "value": float(t.value),
                 **{k: p[k] for k in ("actual", "attainment", "expected", "forecast", "gap")},
-                "status": _status(p["status"]),
+                "status": _status(p["status"]),  # type: ignore[arg-type]  # one row: a str
             }
         )
     df = pd.DataFrame.from_records(rows, columns=list(columns))

@@ -6,6 +6,7 @@ however many targets it shows."""
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -252,7 +253,7 @@ def team_dashboard(request: TenantRequest) -> HttpResponse:
         end=end,
         by="tenant",
     )
-    by_period = frame["revenue"].groupby(level=1).sum() if len(frame) else {}
+    by_period: Any = frame["revenue"].groupby(level=1).sum() if len(frame) else {}
     trend_periods = [period_shift(trend_start, grain, i) for i in range(TREND_PERIODS)]
     fmt = {"month": "Y-m", "quarter": "Y-m", "year": "Y"}[grain]
     chart = {
@@ -390,10 +391,11 @@ def _plain(value: Decimal) -> Decimal:
 
 
 def _owner_label(tenant, t: Target) -> str:
+    # owner_kind says which owner column is set (a check constraint).
     if t.owner_kind == Target.OwnerKind.REP:
-        return t.rep.name
+        return t.rep.name  # type: ignore[union-attr]
     if t.owner_kind == Target.OwnerKind.TEAM:
-        return t.team.name
+        return t.team.name  # type: ignore[union-attr]
     return tenant.name
 
 

@@ -35,7 +35,7 @@ def escalation_recipients(rep: Membership) -> list[Membership]:
         found = list(members.filter(pk=rep.reports_to_id))
         if found:
             return found
-    if rep.team_id:
+    if rep.team is not None:
         found = list(members.filter(pk=rep.team.lead_id).exclude(pk=rep.pk)) if rep.team.lead_id else []
         if found:
             return found

@@ -284,7 +284,7 @@ def daily_report_update(
     if "day" in fields and fields.pop("day") != report.day:
         raise ValidationError({"day": _("The day of a report cannot change.")})
     tenant = report.tenant
-    changes = {}
+    changes: dict[str, list[str | None]] = {}
     for field in REPORT_FIELDS:
         if field in fields and getattr(report, field) != fields[field]:
             changes[field] = [str(getattr(report, field)), str(fields[field])]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -256,7 +256,7 @@ def photo_upload_view(request: TenantRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page
-def photo_view(request: TenantRequest, photo_id: int) -> HttpResponse:
+def photo_view(request: TenantRequest, photo_id: int) -> FileResponse:
     """A visit photo, for whoever may see the visit; there is no public URL of the file."""
     photo = get_object_or_404(visit_photo_list(tenant=request.tenant, viewer=request.membership), pk=photo_id)
     return photo_response(photo)
