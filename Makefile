@@ -60,9 +60,11 @@ test-dates: install
 test-fast: venv services
 	@$(PY) -m pytest -q -x -m "not browser and not worker"
 
+# mypy imports salesmgmt.settings.test (the django plugin) but needs no database or Redis.
 lint: venv
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
+	@.venv/bin/mypy
 
 format: venv
 	@.venv/bin/ruff check --fix .
