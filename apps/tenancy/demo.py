@@ -32,11 +32,15 @@ import random
 import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:  # the models load after this module
+    from apps.tenancy.models import Tenant
 
 DEMO_PASSWORD = "demo-pass-123"  # noqa: S105  (public demo credentials, printed by seed_demo)
 
@@ -89,7 +93,7 @@ DEMO_TENANTS: tuple[DemoTenantSpec, ...] = (
 class DemoContext:
     """Handed to every seeder: the tenant, its spec, the fixed 'today' and the logins to print."""
 
-    tenant: object  # apps.tenancy.models.Tenant (not imported at module level: this module loads early)
+    tenant: Tenant
     spec: DemoTenantSpec
     today: dt.date
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, description)
