@@ -54,6 +54,7 @@ def rollup(ctx: Ctx) -> Result:
     from apps.reporting.services import COLUMNS, rollup_week
     from apps.tenancy import scheduling
     from apps.tenancy.context import tenant_context
+    from apps.tenancy.dates import week_key
     from apps.tenancy.models import Tenant, TenantJobRun
 
     with scopes_disabled():
@@ -61,7 +62,7 @@ def rollup(ctx: Ctx) -> Result:
     local_now = dt.datetime.now(tenant.tzinfo)
     monday = local_now.date() - dt.timedelta(days=local_now.weekday())
     week = monday - dt.timedelta(days=7)
-    period = scheduling.week_key(week)
+    period = week_key(week)
     iso = week.isocalendar()
 
     def snapshot() -> list[tuple]:

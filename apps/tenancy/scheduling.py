@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from .dates import week_key
 from .models import Tenant
 
 log = logging.getLogger(__name__)
@@ -70,19 +71,6 @@ def get_job(code: str) -> TenantJob | None:
 
 def day_key(day: date) -> str:
     return day.isoformat()
-
-
-def week_key(day: date) -> str:
-    iso = day.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
-
-
-def parse_week_key(key: str) -> tuple[int, int]:
-    """'2026-W47' → (2026, 47); ValueError on anything else."""
-    year, _, week = key.partition("-W")
-    y, w = int(year), int(week)
-    date.fromisocalendar(y, w, 1)  # validates the week exists in that ISO year (53 only some years)
-    return y, w
 
 
 def daily(at: time | Callable[[Tenant], time] = time(0), weekdays: Iterable[int] = range(7)) -> Due:
