@@ -17,7 +17,6 @@ team lies in its subtree. Attainment = revenue / target for the week.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,21 +27,17 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.org.models import Team, TeamClosure
 from apps.targets.engine import compute
 from apps.targets.models import Target
 from apps.tenancy.audit import audit_log, diff
+from apps.tenancy.dates import parse_week_key, period_end, period_floor, tenant_today, week_start
 from apps.tenancy.models import Membership, Role, Tenant
 
 from .models import WeeklyReportNote
 
-WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
-# The years a week or month of the report may fall in: the report reads weeks and months around the
-# asked one, which at the ends of the date range (0001, 9999) would overflow into a 500.
-YEARS = range(2000, 2101)
 # engine metric code -> WeeklyProgress column
 METRICS = {
     "revenue": "revenue",
@@ -101,26 +96,8 @@ GRAIN_ORDER = ("week", "month", "quarter", "year")
 CENT = Decimal("0.01")
 
 
-def week_parse(period: str) -> tuple[int, int]:
-    """ "2026-W47" -> (2026, 47); 400 material for anything else."""
-    match = WEEK_RE.match(str(period or "").strip())
-    if match and int(match[1]) in YEARS:
-        year, week = int(match[1]), int(match[2])
-        try:
-            dt.date.fromisocalendar(year, week, 1)
-            return year, week
-        except ValueError:
-            pass
-    raise ValidationError({"week": _("A week is written like 2026-W47.")})
-
-
-def week_start(iso_year: int, iso_week: int) -> dt.date:
-    return dt.date.fromisocalendar(iso_year, iso_week, 1)
-
-
-def week_label(day: dt.date) -> str:
-    year, week, _d = day.isocalendar()
-    return f"{year}-W{week:02d}"
+# The name the API filter and the Celery task read the week parser by (apps.tenancy.dates has it).
+week_parse = parse_week_key
 
 
 @dataclass
@@ -141,8 +118,7 @@ def rollup_week(*, tenant: Tenant, iso_year: int, iso_week: int) -> RollupResult
 
 def rollup_weeks(*, tenant: Tenant, first: dt.date, last: dt.date) -> RollupResult:
     """Recompute every ISO week from the one holding `first` to the one holding `last`."""
-    first = first - dt.timedelta(days=first.weekday())
-    last = last - dt.timedelta(days=last.weekday())
+    first, last = period_floor(first, "week"), period_floor(last, "week")
     if last < first:
         raise ValidationError({"week": _("The last week is before the first.")})
     end = last + dt.timedelta(days=6)
@@ -257,8 +233,6 @@ def _grid(values: pd.DataFrame, keys: list[int], weeks: list[dt.date]) -> pd.Dat
 
 def _week_targets(*, tenant: Tenant, weeks: list[dt.date], end: dt.date) -> pd.DataFrame:
     """(kind, key, week_start, target): each owner's revenue target for each week (see module doc)."""
-    from apps.targets.targets import period_end
-
     targets = list(
         Target.objects.filter(
             tenant=tenant,
@@ -272,7 +246,7 @@ def _week_targets(*, tenant: Tenant, weeks: list[dt.date], end: dt.date) -> pd.D
     )
     rows = []
     for t in targets:
-        t_end = period_end(t)
+        t_end = period_end(t.period_start, t.grain)
         days = (t_end - t.period_start).days + 1
         for week in weeks:
             overlap = (min(t_end, week + dt.timedelta(days=6)) - max(t.period_start, week)).days + 1
@@ -374,8 +348,8 @@ def rollup_on_demand(*, tenant: Tenant, by: Membership, period: str) -> RollupRe
     """An admin's or manager's "recompute this week" (the button and the API action)."""
     if not may_roll_up(by):
         raise PermissionDenied(_("Only managers and administrators recompute weekly progress."))
-    iso_year, iso_week = week_parse(period)
-    if week_start(iso_year, iso_week) > timezone.localdate(timezone=tenant.tzinfo):
+    iso_year, iso_week = parse_week_key(period)
+    if week_start(iso_year, iso_week) > tenant_today(tenant):
         raise ValidationError({"week": _("This week has not started yet.")})
     return rollup_week(tenant=tenant, iso_year=iso_year, iso_week=iso_week)
 
@@ -401,7 +375,7 @@ def weekly_note_save(*, team: Team, week: dt.date, by: Membership, next_week_goa
     """Save next week's goals for a team's weekly report (one note per team and week)."""
     if not may_write_note(by, team):
         raise PermissionDenied(_("Only the team's manager writes its weekly goals."))
-    week = week - dt.timedelta(days=week.weekday())
+    week = period_floor(week, "week")
     goals = (next_week_goals or "").strip()
     if len(goals) > 5000:
         raise ValidationError({"next_week_goals": _("At most 5000 characters.")})

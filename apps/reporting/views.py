@@ -16,11 +16,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.tenancy.dates import (
+    YEARS,
+    last_full_week,
+    month_weeks,
+    parse_week_key,
+    period_floor,
+    period_shift,
+    tenant_today,
+    week_key,
+    week_start,
+)
 from apps.tenancy.exports import PERCENT_FORMAT, frame_to_response
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
@@ -32,37 +42,29 @@ REPORT_ROLES = (Role.MANAGER, Role.ADMIN, Role.VIEWER)
 MONTH_ROLES = (Role.ADMIN, Role.VIEWER)
 
 
-def _last_full_week(today: dt.date) -> dt.date:
-    return today - dt.timedelta(days=today.weekday() + 7)
-
-
 def _report_context(request: TenantRequest) -> dict:
     """Team, period and figures from the query string; 404 for a team the viewer may not open."""
     tenant, viewer = request.tenant, request.membership
     teams = list(selectors.reportable_teams(tenant=tenant, viewer=viewer))
-    today = timezone.localdate(timezone=tenant.tzinfo)
+    today = tenant_today(tenant)
     view = request.GET.get("view") if viewer.role in MONTH_ROLES else None
     view = view if view in ("week", "month") else "week"
     if view == "month":
         try:
             month = dt.date.fromisoformat((request.GET.get("month") or "") + "-01")
-            if month.year not in services.YEARS:
+            if month.year not in YEARS:
                 raise ValueError(month)
         except ValueError:
-            month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        first_day = month
-        next_month = (month + dt.timedelta(days=32)).replace(day=1)
-        first_week = first_day + dt.timedelta(days=(7 - first_day.weekday()) % 7)
-        last_week = next_month - dt.timedelta(days=1)
-        last_week -= dt.timedelta(days=last_week.weekday())
+            month = period_shift(period_floor(today, "month"), "month", -1)  # last month
+        first_week, last_week = month_weeks(month)
         label = month.strftime("%Y-%m")
     else:
         try:
-            first_week = services.week_start(*services.week_parse(request.GET.get("week") or ""))
+            first_week = week_start(*parse_week_key(request.GET.get("week") or ""))
         except ValidationError:
-            first_week = _last_full_week(today)
+            first_week = last_full_week(today)
         last_week = first_week
-        label = services.week_label(first_week)
+        label = week_key(first_week)
         month = None
     team = None
     asked = request.GET.get("team")
@@ -86,11 +88,11 @@ def _report_context(request: TenantRequest) -> dict:
         "view": view,
         "label": label,
         "month": month,
-        "week": services.week_label(first_week),
+        "week": week_key(first_week),
         "first_week": first_week,
         "last_day": last_week + dt.timedelta(days=6),
-        "previous_week": services.week_label(first_week - dt.timedelta(weeks=1)),
-        "next_week": services.week_label(first_week + dt.timedelta(weeks=1)),
+        "previous_week": week_key(first_week - dt.timedelta(weeks=1)),
+        "next_week": week_key(first_week + dt.timedelta(weeks=1)),
         "report": report,
         "can_month": viewer.role in MONTH_ROLES,
         "can_rollup": services.may_roll_up(viewer),
@@ -177,7 +179,7 @@ def weekly_note_save(request: TenantRequest) -> HttpResponse:
     if team is None:
         raise Http404
     try:
-        week = services.week_start(*services.week_parse(request.POST.get("week", "")))
+        week = week_start(*parse_week_key(request.POST.get("week", "")))
         services.weekly_note_save(
             team=team, week=week, by=viewer, next_week_goals=request.POST.get("next_week_goals", "")
         )
@@ -188,7 +190,7 @@ def weekly_note_save(request: TenantRequest) -> HttpResponse:
     except PermissionDenied as exc:
         raise Http404 from exc
     url = reverse("reporting:weekly", kwargs={"tenant_slug": tenant.slug})
-    query = f"?team={team.pk}" + (f"&week={services.week_label(week)}" if week else "")
+    query = f"?team={team.pk}" + (f"&week={week_key(week)}" if week else "")
     return redirect(url + query)
 
 
