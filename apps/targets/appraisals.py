@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from apps.org.models import ReportingClosure
 from apps.org.selectors import can_see_member, restrict_to_viewer, supervises, visible_member_ids
 from apps.tenancy.audit import audit_log, diff
+from apps.tenancy.dates import period_end, tenant_today
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
 from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
-from .targets import _metric_exists, period_end
+from .targets import _metric_exists
 
 SCORE_CAP = 1.5  # attainment above 150 % scores as 150 %, so one line cannot carry the appraisal
 HUNDRED = Decimal("100")
@@ -39,7 +40,7 @@ def _score(weight: Decimal, attainment: Decimal | None) -> Decimal | None:
 
 
 def _today(tenant: Tenant, cycle: AppraisalCycle) -> dt.date:
-    return min(timezone.localdate(timezone=tenant.tzinfo), cycle.period_end)
+    return min(tenant_today(tenant), cycle.period_end)
 
 
 def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -> dict[int, tuple]:
@@ -84,7 +85,7 @@ def _cycle_targets(*, tenant: Tenant, reps: list[int], cycle: AppraisalCycle) ->
     ).order_by("rep_id", "period_start", "metric", "id")
     by_kpi: dict[tuple[int | None, str], list[Target]] = {}
     for target in candidates:
-        if period_end(target) >= cycle.period_start:
+        if period_end(target.period_start, target.grain) >= cycle.period_start:
             by_kpi.setdefault((target.rep_id, target.metric), []).append(target)
     chosen: set[int] = set()
     for own in by_kpi.values():
@@ -367,7 +368,7 @@ def _check_owner(appraisal: Appraisal, by: Membership, owner: Membership) -> Non
 
 
 def _check_due(appraisal: Appraisal, due_date: dt.date) -> None:
-    today = timezone.localdate(timezone=appraisal.tenant.tzinfo)
+    today = tenant_today(appraisal.tenant)
     if due_date < today:
         raise ValidationError({"due_date": _("The due date is in the past.")})
     latest = appraisal.cycle.period_end + dt.timedelta(days=ACTION_HORIZON_DAYS)

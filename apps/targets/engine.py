@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from apps.tenancy.dates import period_floor, period_shift
 from apps.tenancy.models import Tenant
 
 from .fact_filters import filters_validate
@@ -30,33 +31,6 @@ from .metrics import DIMENSIONS, GRAINS, AnyMetric, FactSource, Metric, RatioMet
 
 INDEX = ["key", "period_start"]
 _STEP = {"week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
-
-
-def period_floor(day: dt.date, grain: str) -> dt.date:
-    if grain == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if grain == "month":
-        return day.replace(day=1)
-    if grain == "quarter":
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return dt.date(day.year, 1, 1)
-
-
-def period_shift(day: dt.date, grain: str, n: int) -> dt.date:
-    """The start of the period `n` periods after the one starting on `day`."""
-    if grain == "week":
-        return day + dt.timedelta(weeks=n)
-    months = {"month": 1, "quarter": 3, "year": 12}[grain] * n
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def period_starts(*, grain: str, start: dt.date, end: dt.date) -> list[dt.date]:
-    out, day = [], period_floor(start, grain)
-    while day <= end:
-        out.append(day)
-        day = period_shift(day, grain, 1)
-    return out
 
 
 @dataclass

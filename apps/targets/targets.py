@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from apps.org.models import ReportingClosure, TeamClosure
 from apps.tenancy.audit import audit_log, diff
+from apps.tenancy.dates import period_end, period_floor, period_shift
 from apps.tenancy.models import Membership, Role, Tenant
 
-from .engine import compute, period_floor, period_shift
+from .engine import compute
 from .metrics import RatioMetric, registry
 from .models import CustomMetric, SeasonalProfile, Target, TargetChange
 
@@ -93,10 +94,6 @@ def seasonal_profile_delete(*, profile: SeasonalProfile, by: Membership) -> None
         raise PermissionDenied(_("Only administrators define seasonal profiles."))
     audit_log(profile, "targets.profile.deleted", actor=by)
     profile.delete()
-
-
-def period_end(target: Target) -> dt.date:
-    return period_shift(target.period_start, target.grain, 1) - dt.timedelta(days=1)
 
 
 def metric_is_additive(*, tenant: Tenant, code: str) -> bool:
@@ -218,7 +215,10 @@ def target_validate(*, target: Target) -> None:
             errors["parent"] = _("A target cannot serve itself.")
         elif parent.metric != target.metric:
             errors["parent"] = _("A child target measures its parent's metric.")
-        elif not (parent.period_start <= target.period_start and period_end(target) <= period_end(parent)):
+        elif not (
+            parent.period_start <= target.period_start
+            and period_end(target.period_start, target.grain) <= period_end(parent.period_start, parent.grain)
+        ):
             errors["parent"] = _("A child target's period lies within its parent's.")
     if errors:
         raise ValidationError(errors)
@@ -423,7 +423,7 @@ def historical_weights(*, parent: Target, children: list[dict]) -> list[float]:
     """Each child's actual in the same period last year: one compute() per (slice dimension, grain),
     read with pandas."""
     ly_start = period_shift(parent.period_start, parent.grain, -PERIODS_PER_YEAR[parent.grain])
-    ly_end = period_shift(ly_start, parent.grain, 1) - dt.timedelta(days=1)
+    ly_end = period_end(ly_start, parent.grain)
     filters = target_filters(parent)
     if parent.owner_kind == Target.OwnerKind.REP:
         filters["rep_ids"] = [parent.rep_id]

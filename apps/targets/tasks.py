@@ -4,9 +4,9 @@ import datetime as dt
 
 from celery import shared_task
 from django.db import OperationalError
-from django.utils import timezone
 
 from apps.tenancy.context import tenant_context
+from apps.tenancy.dates import tenant_today
 
 from . import services
 
@@ -24,5 +24,5 @@ def targets_lock_due(tenant_id: int, period: str = "") -> int:
     a second run finds nothing approved and due. Scheduled daily per tenant ("targets_lock", the
     period is the local date) by the tenant-job dispatcher."""
     with tenant_context(tenant_id) as tenant:
-        today = dt.date.fromisoformat(period) if period else timezone.localdate(timezone=tenant.tzinfo)
+        today = dt.date.fromisoformat(period) if period else tenant_today(tenant)
         return services.targets_lock_due(tenant=tenant, today=today)

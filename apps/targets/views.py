@@ -3,7 +3,6 @@
 Progress comes from the set-based target_progress, so the page runs a fixed number of queries
 however many targets it shows."""
 
-import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -13,11 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.selectors import visible_member_ids
+from apps.tenancy.dates import YEARS, period_end, period_floor, period_shift, tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.templatetags.salesui import money
@@ -48,14 +47,6 @@ STATUSES = [
     ("not_started", _("Not started")),
 ]
 LINE_ROLES = (Role.MANAGER, Role.ADMIN)
-
-
-def _period_start(grain: str, today: dt.date) -> dt.date:
-    if grain == "year":
-        return today.replace(month=1, day=1)
-    if grain == "quarter":
-        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-    return today.replace(day=1)
 
 
 def _number(value, scale: float = 1.0) -> float | None:
@@ -96,7 +87,7 @@ def _status_labels() -> dict[str, str]:
 @tenant_page
 def my_targets(request: TenantRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
-    today = timezone.localdate()
+    today = tenant_today(tenant)
     grain = request.GET.get("period")
     grain = grain if grain in dict(PERIODS) else "month"
     status = request.GET.get("status")
@@ -105,7 +96,7 @@ def my_targets(request: TenantRequest) -> HttpResponse:
     line = can_see_line and request.GET.get("scope") == "line"
 
     qs = target_list(tenant=tenant, viewer=viewer).filter(
-        owner_kind=Target.OwnerKind.REP, grain=grain, period_start=_period_start(grain, today)
+        owner_kind=Target.OwnerKind.REP, grain=grain, period_start=period_floor(today, grain)
     )
     if line:
         ids = visible_member_ids(viewer)  # the viewer's line, never beyond (None: the whole tenant)
@@ -150,7 +141,7 @@ def my_targets(request: TenantRequest) -> HttpResponse:
         "status": status,
         "line": line,
         "can_see_line": can_see_line,
-        "period_start": _period_start(grain, today),
+        "period_start": period_floor(today, grain),
         "filtered": bool(status),
     }
     return render(request, "targets/my_targets.html", context)
@@ -218,14 +209,12 @@ def team_dashboard(request: TenantRequest) -> HttpResponse:
 
     Set-based: one target_progress call per owner kind and one compute() for the trend, so the query
     count does not depend on the number of reps, teams or targets."""
-    from .engine import period_shift
-
     tenant, viewer = request.tenant, request.membership
-    today = timezone.localdate()
+    today = tenant_today(tenant)
     grain = request.GET.get("period")
     grain = grain if grain in dict(PERIODS) else "month"
-    start = _period_start(grain, today)
-    end = period_shift(start, grain, 1) - dt.timedelta(days=1)
+    start = period_floor(today, grain)
+    end = period_end(start, grain)
     ids = visible_member_ids(viewer)  # the viewer's line, never beyond (None: the whole tenant)
 
     base = target_list(tenant=tenant, viewer=viewer).filter(metric="revenue", grain=grain, period_start=start)
@@ -306,12 +295,12 @@ def _error_text(exc: Exception) -> str:
 @tenant_page(roles=LINE_ROLES)
 def target_roots_view(request: TenantRequest) -> HttpResponse:
     """The tops of the viewer's breakdown trees in a year, each opening its tree."""
-    today = timezone.localdate()
+    today = tenant_today(request.tenant)
     try:
         year = int(request.GET.get("year", today.year))
     except ValueError:
         year = today.year
-    year = min(max(year, 2000), 2100)
+    year = min(max(year, YEARS.start), YEARS.stop - 1)
     page = Paginator(target_roots(tenant=request.tenant, viewer=request.membership, year=year), 50).get_page(
         request.GET.get("page")
     )
@@ -334,7 +323,7 @@ def _tree_context(request: TenantRequest, root: Target, *, edit: int | None = No
     tenant, viewer = request.tenant, request.membership
     root.tenant = tenant  # the request's: the tree's rows take it from the root (no query for it)
     nodes = target_tree_nodes(root=root, viewer=viewer)
-    today = timezone.localdate()
+    today = tenant_today(tenant)
     progress = _by_target(target_progress(tenant=tenant, targets=[n.target for n in nodes], today=today))
     rights = target_rights(viewer=viewer)
     labels = _status_labels()

@@ -17,8 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope
 
-from apps.targets.engine import compute, period_starts
+from apps.targets.engine import compute
 from apps.targets.metrics import registry
+from apps.tenancy.dates import period_starts
 from tests.factories import CustomerFactory, MembershipFactory
 
 from .conftest import order

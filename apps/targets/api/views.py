@@ -1,6 +1,5 @@
 import math
 
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -20,6 +19,7 @@ from apps.targets.models import (
     Target,
 )
 from apps.tenancy.api.views import ServiceViewSet, TenantReadOnlyViewSet, service_schema
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.exports import FORMATS, frame_to_response
 from apps.tenancy.models import Role
 
@@ -246,7 +246,7 @@ class TargetViewSet(ServiceViewSet):
         query = query_class(data=request.query_params)
         query.is_valid(raise_exception=True)
         q = query.validated_data
-        today = q.get("today") or timezone.localdate(timezone=request.tenant.tzinfo)
+        today = q.get("today") or tenant_today(request.tenant)
         qs = self.filter_queryset(self.get_queryset() if queryset is None else queryset)
         targets = list(qs[: self.MAX_PROGRESS])
         return targets, selectors.target_progress(tenant=request.tenant, targets=targets, today=today), q
@@ -265,7 +265,7 @@ class TargetViewSet(ServiceViewSet):
         targets, frame, q = self._progress(request, ProgressExportQuery, queryset)
         names = {m["code"]: m["name"] for m in selectors.metric_catalogue(tenant=request.tenant)}
         df, number_formats = progress_frame(targets, frame, tenant=request.tenant, metric_names=names)
-        today = timezone.localdate(timezone=request.tenant.tzinfo)
+        today = tenant_today(request.tenant)
         return frame_to_response(
             df,
             filename=f"{request.tenant.slug}-target-progress-{today.isoformat()}",
