@@ -139,7 +139,7 @@ class World:
 def world_ensure(bench: BenchTenant, *, visits: int, weeks: int, log) -> World:
     from apps.reporting.models import WeeklyProgress
     from apps.reporting.services import rollup_weeks
-    from apps.visits.reports import tenant_today
+    from apps.tenancy.dates import tenant_today
 
     from .reporting import visits_ensure, week_range
     from .targets import dashboard_targets_ensure

@@ -386,10 +386,11 @@ def dashboard_targets_ensure(bench: BenchTenant, today: dt.date, log=print) -> i
 
 def dashboard(bench: BenchTenant, requests: int, log=print) -> list[Row]:
     from django.urls import reverse
-    from django.utils import timezone
+
+    from apps.tenancy.dates import tenant_today
 
     tenant = bench.tenant
-    today = timezone.localdate(timezone=tenant.tzinfo)
+    today = tenant_today(tenant)
     dashboard_targets_ensure(bench, today, log=log)
     url = reverse("targets:team", kwargs={"tenant_slug": tenant.slug})
     manager = max(bench.managers, key=lambda m: sum(1 for r in bench.reps if r.reports_to_id == m.pk))

@@ -19,6 +19,7 @@ from apps.customers.selectors import visible_customers
 from apps.org.models import Region
 from apps.org.selectors import supervises
 from apps.sales.models import Payment, Product
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
@@ -124,7 +125,7 @@ def report_mine(request: TenantRequest) -> HttpResponse:
     tenant, me = request.tenant, request.membership
     if not me.can_write:
         raise Http404
-    today = reports.tenant_today(tenant)
+    today = tenant_today(tenant)
     try:
         day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or today.isoformat())
     except ValueError:

@@ -26,6 +26,7 @@ from apps.customers.services import ensure_can_write
 from apps.org.selectors import supervises
 from apps.sales.services import BulkValidationError, order_bulk_create, payment_bulk_create
 from apps.tenancy.audit import audit_log
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership, Tenant
 from apps.tenancy.notifications import notify, recipient_languages
 
@@ -41,10 +42,6 @@ def report_deadline(*, tenant: Tenant, day: dt.date) -> dt.datetime:
     if isinstance(deadline, str):  # an unsaved tenant still holds the field's default text
         deadline = dt.time.fromisoformat(deadline)
     return dt.datetime.combine(day, deadline, tzinfo=tenant.tzinfo)
-
-
-def tenant_today(tenant: Tenant) -> dt.date:
-    return timezone.localdate(timezone=tenant.tzinfo)
 
 
 def lock_status(report: DailyReport | MarketReport) -> None:

@@ -3,7 +3,6 @@
 import datetime as dt
 
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from apps.customers.models import Customer
 from apps.customers.selectors import apply_filters, visible_customers
@@ -16,11 +15,6 @@ from .models import Visit, VisitPhoto, VisitPlan
 
 # How far back "yesterday's unfinished items" may lie: over a weekend or a short leave, not longer.
 CARRY_LOOKBACK_DAYS = 7
-
-
-def tenant_today(tenant: Tenant) -> dt.date:
-    """The current date where the tenant works (a visit's day is a local date)."""
-    return timezone.localdate(timezone=tenant.tzinfo)
 
 
 def _items() -> Prefetch:

@@ -20,10 +20,11 @@ from apps.customers.selectors import visible_customers
 from apps.customers.services import apply_changes, customer_update, ensure_assignable, ensure_can_write
 from apps.org.selectors import can_see_member, supervises
 from apps.tenancy.audit import audit_log
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership, Tenant
 
 from .models import Visit, VisitPhoto, VisitPlan
-from .selectors import carry_over_candidates, tenant_today
+from .selectors import carry_over_candidates
 
 EDITABLE = (VisitPlan.Status.DRAFT, VisitPlan.Status.RETURNED)
 ITEM_FIELDS = ("customer", "prospect_name", "area", "planned_time", "purpose", "note")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
@@ -22,7 +23,6 @@ from .models import Visit, VisitPlan
 from .selectors import (
     carry_over_candidates,
     customer_search,
-    tenant_today,
     visit_list,
     visit_photo_list,
     visit_plan_for,

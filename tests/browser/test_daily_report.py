@@ -9,8 +9,8 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import Page, expect
 
 from apps.sales.models import Order
+from apps.tenancy.dates import tenant_today
 from apps.visits.models import DailyReport
-from apps.visits.reports import tenant_today
 from tests.factories import CategoryFactory, CustomerFactory, ProductFactory
 from tests.visits.factories import VisitFactory, VisitPlanFactory
 

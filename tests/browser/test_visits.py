@@ -95,7 +95,7 @@ def test_check_in_still_works_when_the_rep_refuses_location(browser, live_server
 
 @pytest.fixture
 def today_plan(rep, shops):
-    from apps.visits.selectors import tenant_today
+    from apps.tenancy.dates import tenant_today
     from tests.visits.factories import VisitFactory, VisitPlanFactory
 
     day = tenant_today(rep.tenant)

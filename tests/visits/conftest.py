@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from PIL import Image
 
-from apps.visits.selectors import tenant_today
+from apps.tenancy.dates import tenant_today
 from tests.factories import CustomerFactory
 
 

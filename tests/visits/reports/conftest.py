@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.visits.reports import tenant_today
+from apps.tenancy.dates import tenant_today
 from tests.factories import CategoryFactory, CustomerFactory, ProductFactory
 from tests.visits.factories import VisitFactory, VisitPlanFactory
 
