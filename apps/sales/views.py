@@ -1,17 +1,16 @@
 """Sales pages: the dashboard, the team overview, orders and collections. Reads go through the
 selectors (tenant + viewer restricted) and aggregate in the database: no query per row."""
 
-import datetime as dt
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list, member_choices
+from apps.tenancy.dates import month_bounds, tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
@@ -21,14 +20,6 @@ from .selectors import order_list, payment_list
 
 PAGE_SIZE = 25
 RECENT = 8
-
-
-def _month_bounds() -> tuple[dt.date, dt.date]:
-    """First day of this month and of the next one, in the tenant's time zone (active in tenant pages)."""
-    today = timezone.localdate()
-    start = today.replace(day=1)
-    nxt = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, nxt
 
 
 def _filter_customer(request: TenantRequest, form) -> Customer | None:
@@ -42,7 +33,7 @@ def _filter_customer(request: TenantRequest, form) -> Customer | None:
 @tenant_page
 def dashboard(request: TenantRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
-    start, end = _month_bounds()
+    start, end = month_bounds(tenant_today(tenant))  # [first of this month, of the next)
     customers = customer_list(tenant=tenant, viewer=viewer).aggregate(
         total=Count("id"), key_accounts=Count("id", filter=Q(is_key_account=True))
     )
@@ -70,7 +61,7 @@ def dashboard(request: TenantRequest) -> HttpResponse:
 def team(request: TenantRequest) -> HttpResponse:
     """The members the viewer supervises with this month's numbers: three grouped queries in all."""
     tenant, viewer = request.tenant, request.membership
-    start, end = _month_bounds()
+    start, end = month_bounds(tenant_today(tenant))  # [first of this month, of the next)
     members = list(member_choices(viewer=viewer).select_related("team").order_by("display_name", "id"))
     customers = dict(
         customer_list(tenant=tenant, viewer=viewer)
