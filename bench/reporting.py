@@ -29,6 +29,7 @@ from django_scopes import scopes_disabled
 
 from apps.reporting.models import WeeklyProgress
 from apps.reporting.services import rollup_weeks
+from apps.tenancy.dates import last_full_week
 from salesmgmt.db import analyze, bulk_load, run_as_owner
 
 from .common import Row
@@ -87,7 +88,7 @@ def run(args, log=print) -> list[Row]:
 
 def week_range(today: dt.date, weeks: int) -> tuple[dt.date, dt.date]:
     """Mondays of the first and last of the `weeks` full ISO weeks before the current one."""
-    last = today - dt.timedelta(days=today.weekday() + 7)
+    last = last_full_week(today)
     return last - dt.timedelta(weeks=weeks - 1), last
 
 

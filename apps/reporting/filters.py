@@ -4,10 +4,10 @@ from django_filters import rest_framework as filters
 from django_scopes import scopes_disabled
 
 from apps.org.models import TeamClosure
+from apps.tenancy.dates import parse_week_key
 from apps.tenancy.models import Membership
 
 from .models import WeeklyProgress
-from .services import week_parse
 
 with scopes_disabled():
 
@@ -27,7 +27,7 @@ with scopes_disabled():
             fields = ["week", "scope", "team", "rep", "week_from", "week_to"]
 
         def filter_week(self, qs, name, value):
-            iso_year, iso_week = week_parse(value)  # a malformed week answers 400
+            iso_year, iso_week = parse_week_key(value)  # a malformed week answers 400
             return qs.filter(iso_year=iso_year, iso_week=iso_week)
 
         def filter_team(self, qs, name, value):

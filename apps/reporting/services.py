@@ -96,10 +96,6 @@ GRAIN_ORDER = ("week", "month", "quarter", "year")
 CENT = Decimal("0.01")
 
 
-# The name the API filter and the Celery task read the week parser by (apps.tenancy.dates has it).
-week_parse = parse_week_key
-
-
 @dataclass
 class RollupResult:
     weeks: int
@@ -401,5 +397,4 @@ __all__ = [
     "rollup_weeks",
     "rollup_on_demand",
     "weekly_note_save",
-    "week_parse",
 ]

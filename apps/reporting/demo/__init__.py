@@ -7,6 +7,7 @@ does. The notes (`reporting.weekly_notes`) only need the foundation's teams."""
 import datetime as dt
 
 from apps.org.models import Team
+from apps.tenancy.dates import last_full_week
 from apps.tenancy.demo import DemoContext
 
 from ..models import WeeklyReportNote
@@ -16,7 +17,7 @@ DEMO_WEEKS = 13
 
 
 def seed_weekly_progress(ctx: DemoContext) -> None:
-    last = ctx.today - dt.timedelta(days=ctx.today.weekday() + 7)  # the last full week
+    last = last_full_week(ctx.today)
     rollup_weeks(tenant=ctx.tenant, first=last - dt.timedelta(weeks=DEMO_WEEKS - 1), last=last)
 
 
@@ -39,7 +40,7 @@ GOALS = {
 
 def seed_weekly_notes(ctx: DemoContext) -> None:
     """Next week's goals on the weekly report of each team led by a manager, for the last weeks."""
-    last = ctx.today - dt.timedelta(days=ctx.today.weekday() + 7)
+    last = last_full_week(ctx.today)
     teams = Team.objects.filter(tenant=ctx.tenant, parent__isnull=False, lead__isnull=False).order_by("name")
     goals = GOALS["zh" if ctx.spec.locale == "zh" else "en"]
     WeeklyReportNote.objects.bulk_create(

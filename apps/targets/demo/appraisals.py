@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import translation
 
+from apps.tenancy.dates import period_floor
 from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Notification, Role
 
@@ -64,7 +65,7 @@ def seed_appraisals(ctx: DemoContext) -> None:
         return
     tenant, today = ctx.tenant, ctx.today
     rng = ctx.rng("appraisals")
-    end = today.replace(day=1) - dt.timedelta(days=1)
+    end = period_floor(today, "month") - dt.timedelta(days=1)  # last month's last day
     start = end.replace(day=1)
     members = Membership.objects.filter(tenant=tenant).select_related("user")
     admin = members.get(role=Role.ADMIN)

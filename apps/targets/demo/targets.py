@@ -17,10 +17,10 @@ from django.db import connection
 
 from apps.org.models import Team
 from apps.sales.models import ProductCategory
+from apps.tenancy.dates import period_floor, period_shift
 from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Role
 
-from ..engine import period_floor, period_shift
 from ..models import Target
 from ..services import custom_metric_save, seasonal_profile_save, target_create, target_decompose
 
