@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from apps.targets.models import Target
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.dates import parse_week_key, period_end, period_floor, tenant_today, week_start
 from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.money import money
 
 from .models import WeeklyReportNote
 
@@ -93,7 +93,6 @@ SQL_TYPES = {
 }
 ROLLUP_LOCK = 0x57EE  # first key of the per-tenant advisory lock (the second is the tenant id)
 GRAIN_ORDER = ("week", "month", "quarter", "year")
-CENT = Decimal("0.01")
 
 
 @dataclass
@@ -271,12 +270,7 @@ def _sql_values(frame: pd.DataFrame) -> list[list]:
     for column in COLUMNS:
         series = frame[column]
         if column in MONEY_COLUMNS or column == "target_revenue":
-            out.append(
-                [
-                    None if _missing(v) else Decimal(repr(float(v))).quantize(CENT, ROUND_HALF_UP)
-                    for v in series
-                ]
-            )
+            out.append([None if _missing(v) else money(float(v)) for v in series])
         elif column in RATE_COLUMNS:
             out.append([None if _missing(v) else round(float(v), 4) for v in series])
         elif column in COUNT_COLUMNS or column in ("iso_year", "iso_week", "subject_id"):

@@ -5,7 +5,7 @@ import secrets
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,15 +25,10 @@ from apps.customers.services import (
 from apps.org.selectors import can_see_member
 from apps.tenancy.audit import audit_log
 from apps.tenancy.models import AuditLog, Membership, Role, Tenant
+from apps.tenancy.money import money
 
 from .models import Order, OrderLine, Payment, Product, ProductCategory
 from .selectors import visible_orders
-
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class BulkValidationError(Exception):

@@ -18,6 +18,7 @@ from apps.org.models import ReportingClosure, TeamClosure
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.dates import period_end, period_floor, period_shift
 from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.money import CENT
 
 from .engine import compute
 from .metrics import RatioMetric, registry
@@ -32,7 +33,6 @@ DIMENSION_FILTER = {
 }
 PERIODS_PER_YEAR = {"week": 52, "month": 12, "quarter": 4, "year": 1}
 EDITABLE = (Target.Status.DRAFT, Target.Status.PROPOSED)
-CENT = Decimal("0.01")
 
 
 def weights_validate(weights) -> list[float]:

@@ -19,6 +19,7 @@ from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import YEARS, period_end, period_floor, period_shift, tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
+from apps.tenancy.money import CENT
 from apps.tenancy.templatetags.salesui import money
 from apps.tenancy.views import tenant_page
 
@@ -37,7 +38,7 @@ from .selectors import (
     target_roots,
     target_tree_nodes,
 )
-from .targets import CENT, EDITABLE, target_rights
+from .targets import EDITABLE, target_rights
 
 PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
 STATUSES = [

@@ -4,15 +4,15 @@ each segment's payment terms."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from apps.tenancy.demo import DemoContext
+from apps.tenancy.money import money
 
 from ..models import Order, OrderLine, Payment, Product, ProductCategory
 from .pools import Pools
 from .season import DAYS, season_factor
 
-CENT = Decimal("0.01")
 # Orders per month of an active customer, by segment; key accounts order more and bigger.
 SEGMENT_RATE = {"retail": 1.6, "dealer": 3.0, "enterprise": 1.3, "public": 0.6, "other": 0.5}
 SEGMENT_QTY = {"retail": 1.0, "dealer": 3.0, "enterprise": 1.5, "public": 1.2, "other": 0.8}
@@ -30,10 +30,6 @@ PAY_METHODS = {
     "public": ("transfer", "cheque"),
     "other": ("transfer", "mobile"),
 }
-
-
-def money(value: Decimal | float) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def seed_products(ctx: DemoContext, pools: Pools) -> list[Product]:

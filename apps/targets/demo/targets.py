@@ -20,11 +20,11 @@ from apps.sales.models import ProductCategory
 from apps.tenancy.dates import period_floor, period_shift
 from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Role
+from apps.tenancy.money import CENT
 
 from ..models import Target
 from ..services import custom_metric_save, seasonal_profile_save, target_create, target_decompose
 
-CENT = Decimal("0.01")
 WAN = Decimal("10000")
 GROWTH = Decimal("1.12")  # this year's revenue target against the trailing twelve months
 

@@ -16,6 +16,7 @@ from apps.customers.models import Customer
 from apps.sales.models import Order, Payment
 from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Notification, Role
+from apps.tenancy.money import CENT
 
 from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit, VisitPlan
 from ..reports import report_deadline
@@ -23,7 +24,6 @@ from ..services import haversine_m
 from .texts import EN, ZH, Texts
 
 WEEKS = 6
-CENT = Decimal("0.01")
 
 
 # Purpose of the filler visits (orders and collections of the day bring their own).
