@@ -68,6 +68,27 @@ GRAIN_CHOICES = [
 ]
 
 
+# The fields a writer (service, form, API) may set on a target; the rest are the workflow's.
+TARGET_FIELDS = (
+    "metric",
+    "owner_kind",
+    "team",
+    "rep",
+    "grain",
+    "period_start",
+    "dimension",
+    "category",
+    "product",
+    "region",
+    "customer",
+    "value",
+    "statement",
+    "parent",
+    "justification",
+    "seasonal_profile",
+)
+
+
 class Target(SyncModel):
     """A SMART target: metric × owner (tenant, team or rep) × period × optional dimension × value.
 

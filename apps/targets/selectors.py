@@ -17,7 +17,7 @@ from apps.tenancy.dates import period_end, period_shift
 from apps.tenancy.models import Membership, Role, Tenant
 
 from .engine import compute
-from .metrics import DIMENSIONS, RatioMetric, registry
+from .metrics import DIMENSIONS, registry
 from .models import CustomMetric, SeasonalProfile, Target
 
 
@@ -80,11 +80,6 @@ def kpi_values(
         asked = set(filters.get("rep_ids") or visible)
         filters["rep_ids"] = sorted(asked & visible) or [viewer.pk]
     return compute(tenant=tenant, metrics=metrics, grain=grain, start=start, end=end, by=by, filters=filters)
-
-
-def is_additive(code: str) -> bool:
-    metric = registry.get(code)
-    return metric is not None and not isinstance(metric, RatioMetric) and metric.additive
 
 
 # ---------------------------------------------------------------- targets

@@ -22,7 +22,7 @@ from apps.tenancy.money import CENT
 
 from .engine import compute
 from .metrics import RatioMetric, registry
-from .models import CustomMetric, SeasonalProfile, Target, TargetChange
+from .models import TARGET_FIELDS, CustomMetric, SeasonalProfile, Target, TargetChange
 
 OWNER_DIMENSION = {"tenant": "tenant", "team": "team", "rep": "rep"}
 DIMENSION_FILTER = {
@@ -258,26 +258,6 @@ def achievability_check(*, target: Target) -> str:
     if value < 0.8 * min(references):
         return _("Below history: last year %(ly).2f, run-rate %(rr).2f.") % {"ly": ly, "rr": run_rate}
     return ""
-
-
-TARGET_FIELDS = (
-    "metric",
-    "owner_kind",
-    "team",
-    "rep",
-    "grain",
-    "period_start",
-    "dimension",
-    "category",
-    "product",
-    "region",
-    "customer",
-    "value",
-    "statement",
-    "parent",
-    "justification",
-    "seasonal_profile",
-)
 
 
 @transaction.atomic

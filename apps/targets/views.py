@@ -29,7 +29,6 @@ from .models import Target
 from .selectors import (
     breakdown_children,
     breakdown_splits,
-    is_additive,
     kpi_values,
     metric_catalogue,
     period_label,
@@ -38,7 +37,7 @@ from .selectors import (
     target_roots,
     target_tree_nodes,
 )
-from .targets import EDITABLE, target_rights
+from .targets import EDITABLE, metric_is_additive, target_rights
 
 PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
 STATUSES = [
@@ -370,7 +369,8 @@ def _tree_context(request: TenantRequest, root: Target, *, edit: int | None = No
         "root": root,
         "rows": rows,
         "metric_name": metric.get("name", root.metric),
-        "additive": is_additive(root.metric) or any(n.children_sum is not None for n in nodes),
+        "additive": metric_is_additive(tenant=tenant, code=root.metric)
+        or any(n.children_sum is not None for n in nodes),
     }
 
 
@@ -522,7 +522,7 @@ def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpRespons
         "values_form": values_form,
         "owner": _owner_label(request.tenant, parent),
         "period": period_label(parent.grain, parent.period_start),
-        "additive": is_additive(parent.metric),
+        "additive": metric_is_additive(tenant=request.tenant, code=parent.metric),
         "root": request.GET.get("root") or request.POST.get("root") or "",
         "metric_name": next(
             (m["name"] for m in metric_catalogue(tenant=request.tenant) if m["code"] == parent.metric),

@@ -9,6 +9,7 @@ from apps.sales.models import Product, ProductCategory
 from apps.targets.metrics import DIMENSIONS
 from apps.targets.models import (
     GRAIN_CHOICES,
+    TARGET_FIELDS,
     Appraisal,
     AppraisalCycle,
     AppraisalLine,
@@ -117,26 +118,6 @@ def _visible_targets(qs, membership):
     from apps.targets.selectors import target_list
 
     return target_list(tenant=membership.tenant, viewer=membership)
-
-
-TARGET_FIELDS = [
-    "metric",
-    "owner_kind",
-    "team",
-    "rep",
-    "grain",
-    "period_start",
-    "dimension",
-    "category",
-    "product",
-    "region",
-    "customer",
-    "value",
-    "statement",
-    "parent",
-    "justification",
-    "seasonal_profile",
-]
 
 
 class TargetOut(serializers.ModelSerializer):
