@@ -342,9 +342,13 @@ def order_delete(*, order: Order, by: Membership) -> None:
 # ---- payments -------------------------------------------------------------------------------
 
 
+def _order_of_another_customer() -> str:
+    return _("This order belongs to another customer.")
+
+
 def _ensure_order_of(customer_id: int, order: Order | None) -> None:
     if order is not None and order.customer_id != customer_id:
-        raise ValidationError({"order": _("This order belongs to another customer.")})
+        raise ValidationError({"order": _order_of_another_customer()})
 
 
 def ensure_payment_writable(*, by: Membership, payment: Payment) -> None:
@@ -630,7 +634,7 @@ def payment_bulk_create(
         if order_id and order_id not in orders:
             _add(errors, i, "order", _unknown(order_id))
         elif order_id and orders[order_id] != row["customer"]:
-            _add(errors, i, "order", _("This order belongs to another customer."))
+            _add(errors, i, "order", _order_of_another_customer())
     _raise_if_errors(errors)
 
     now = timezone.now()

@@ -207,12 +207,7 @@ class PaymentIn(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["customer", "rep", "order", "received_on", "amount", "method", "reference"]
-
-    def validate(self, attrs):
-        order, customer = attrs.get("order"), attrs.get("customer")
-        if order is not None and customer is not None and order.customer_id != customer.pk:
-            raise serializers.ValidationError({"order": [_("This order belongs to another customer.")]})
-        return attrs
+        # "The order must be the customer's" is the services' rule (payment_create / _update).
 
 
 class PaymentBulkRow(serializers.Serializer):
