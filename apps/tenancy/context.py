@@ -1,9 +1,13 @@
 """The current tenant: one contextvar, entered by middleware, API authentication and tasks."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
+from typing import Any
 
+from celery import shared_task
+from django.db import OperationalError
 from django_scopes import scope, scopes_disabled
 
 from .models import Membership, Tenant
@@ -31,6 +35,35 @@ def tenant_context(tenant: "Tenant | int") -> Iterator[Tenant]:
             yield tenant
     finally:
         _current.reset(token)
+
+
+# At-least-once delivery (docs/architecture.md, Background work): a task is acknowledged after it
+# ran, retried with backoff when the database drops out, and must be safe to run twice.
+TENANT_TASK_DEFAULTS: dict[str, Any] = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+def tenant_task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """A Celery task that runs inside one tenant, the one way every app writes them.
+
+    Callers send the tenant's id first, then plain JSON (`task.delay(tenant_id, "2026-W47")`); the
+    body receives the Tenant itself, already entered with tenant_context(), and calls one service.
+    The task keeps the function's module and name, so scheduled jobs find it as before. `options`
+    override TENANT_TASK_DEFAULTS (time limits, other retried errors)."""
+
+    def decorate(func: Callable[..., Any]) -> Any:
+        @wraps(func)
+        def run(tenant_id: int, *args: Any, **kwargs: Any) -> Any:
+            with tenant_context(tenant_id) as tenant:
+                return func(tenant, *args, **kwargs)
+
+        return shared_task(**{**TENANT_TASK_DEFAULTS, **options})(run)
+
+    return decorate
 
 
 # ---- who the user is, before a tenant is entered ---------------------------------------------------

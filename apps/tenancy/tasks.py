@@ -5,10 +5,10 @@ from django.db import OperationalError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.tenancy.context import tenant_context
+from apps.tenancy.context import tenant_task
 
 from . import notifications, scheduling
-from .models import TenantJobRun
+from .models import Tenant, TenantJobRun
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100, ignore_result=True)
@@ -50,20 +50,17 @@ def run_tenant_job(run_id: int) -> None:
         TenantJobRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), last_error="")
 
 
-@shared_task(
-    acks_late=True,
+@tenant_task(
     autoretry_for=(OperationalError, notifications.MailNotSent),
     retry_backoff=30,
-    max_retries=5,
     # Both limits: the settings' default soft limit (25 min) above a 2 min hard limit would make
     # Celery refuse to enqueue the task at all.
     time_limit=120,
     soft_time_limit=100,
 )
-def send_outbox_mail(tenant_id: int, outbox_id: int) -> str:
+def send_outbox_mail(tenant: Tenant, outbox_id: int) -> str:
     """Send one outbox mail; a redelivered task finds it sent (or claimed) and does nothing."""
-    with tenant_context(tenant_id):
-        return notifications.outbox_send(outbox_id=outbox_id)
+    return notifications.outbox_send(outbox_id=outbox_id)
 
 
 @shared_task(
