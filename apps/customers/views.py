@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import tenant_page
+from apps.tenancy.views import show_refusal, tenant_page
 
 from . import services
 from .forms import CustomerFilterForm, CustomerForm
@@ -80,10 +80,8 @@ def _save(request: TenantRequest, form: CustomerForm, write) -> Customer | None:
         return None
     try:
         return write(form.cleaned_data)
-    except ValidationError as exc:
-        form.add_error(None, exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc) or _("You may not make this change."))
+    except (ValidationError, PermissionDenied) as exc:
+        show_refusal(form, exc)
     messages.error(request, _("The customer was not saved. Please correct the errors below."))
     return None
 

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from apps.org.selectors import supervises
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
-from apps.tenancy.views import tenant_page
+from apps.tenancy.views import show_refusal, tenant_page
 
 from . import appraisals as services
 from .appraisal_forms import (
@@ -55,15 +55,6 @@ def _detail_url(appraisal: Appraisal) -> str:
     return reverse(
         "appraisals:detail", kwargs={"tenant_slug": appraisal.tenant.slug, "appraisal_id": appraisal.pk}
     )
-
-
-def _errors(form, exc: ValidationError | PermissionDenied) -> None:
-    """A service's refusal, shown on the form it came from."""
-    if isinstance(exc, PermissionDenied):
-        form.add_error(None, str(exc) or _("You may not make this change."))
-        return
-    for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @tenant_page
@@ -166,7 +157,7 @@ def appraisal_submit_view(request: TenantRequest, appraisal_id: int) -> HttpResp
         try:
             services.appraisal_submit(appraisal=appraisal, by=request.membership, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The appraisal was submitted to the account manager."))
             return redirect(_detail_url(appraisal))
@@ -183,7 +174,7 @@ def appraisal_acknowledge_view(request: TenantRequest, appraisal_id: int) -> Htt
         try:
             services.appraisal_acknowledge(appraisal=appraisal, by=request.membership, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
-            _errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("You acknowledged the appraisal."))
             return redirect(_detail_url(appraisal))
@@ -298,7 +289,7 @@ def action_add_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
                 appraisal=appraisal, by=request.membership, **form.cleaned_data
             )
         except (ValidationError, PermissionDenied) as exc:
-            _errors(form, exc)
+            show_refusal(form, exc)
         else:
             messages.success(request, _("The improvement action was added."))
             return redirect(_detail_url(appraisal) + "#actions")
@@ -316,7 +307,7 @@ def action_edit_view(request: TenantRequest, action_id: int) -> HttpResponse:
             try:
                 services.improvement_action_update(action=action, by=request.membership, **form.cleaned_data)
             except (ValidationError, PermissionDenied) as exc:
-                _errors(form, exc)
+                show_refusal(form, exc)
             else:
                 messages.success(request, _("The improvement action was saved."))
                 return redirect(_detail_url(appraisal) + "#actions")

@@ -21,7 +21,7 @@ from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.money import CENT
 from apps.tenancy.templatetags.salesui import money
-from apps.tenancy.views import tenant_page
+from apps.tenancy.views import refusal_text, tenant_page
 
 from . import services
 from .forms import BreakdownForm, BreakdownValuesForm, TargetValueForm
@@ -286,12 +286,6 @@ def _visible_target(request: TenantRequest, target_id: int) -> Target:
     )
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or str(_("You may not make this change."))
-
-
 @tenant_page(roles=LINE_ROLES)
 def target_roots_view(request: TenantRequest) -> HttpResponse:
     """The tops of the viewer's breakdown trees in a year, each opening its tree."""
@@ -428,7 +422,7 @@ def target_tree_view(request: TenantRequest, target_id: int) -> HttpResponse:
             if action == "value" and node.pk not in forms:
                 forms[node.pk] = TargetValueForm(request.POST)
                 edit = node.pk
-            feedback = {"level": "error", "text": _error_text(exc)}
+            feedback = {"level": "error", "text": refusal_text(exc)}
         else:
             text = done % {
                 "owner": _owner_label(request.tenant, node),
@@ -485,7 +479,7 @@ def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpRespons
                         values=values_form.values(),
                     )
                 except (ValidationError, PermissionDenied) as exc:
-                    values_form.add_error(None, _error_text(exc))
+                    values_form.add_error(None, refusal_text(exc))
                 else:
                     messages.success(
                         request, _("The target was broken down into %(n)d parts.") % {"n": len(created)}
@@ -509,7 +503,7 @@ def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpRespons
                     seasonal_profile=choice["seasonal_profile"],
                 )
             except ValidationError as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, refusal_text(exc))
             else:
                 values_form = BreakdownValuesForm(
                     labels=labels, initial={f"value_{i}": _plain(v) for i, v in enumerate(amounts)}

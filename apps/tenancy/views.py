@@ -2,10 +2,12 @@
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,6 +52,52 @@ def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = N
         return wrapper
 
     return decorate(view) if view is not None else decorate
+
+
+# ---- a service's refusal on a page: the one way page views show a ValidationError or PermissionDenied
+
+
+def refusal_lines(error: Any) -> list[str]:
+    """A refusal as flat, readable lines: a ValidationError (field errors labelled with their
+    field), a PermissionDenied, or a serializer's nested `errors` (labelled with their path)."""
+    if isinstance(error, PermissionDenied):
+        return [str(error) or str(_("You may not make this change."))]
+    if isinstance(error, ValidationError):
+        error = error.message_dict if hasattr(error, "error_dict") else error.messages
+    out: list[str] = []
+
+    def walk(value: Any, path: list[str]) -> None:
+        if isinstance(value, dict):
+            for key, sub in value.items():
+                walk(sub, [*path, str(key)])
+        elif isinstance(value, list):
+            for n, sub in enumerate(value):
+                walk(sub, [*path, str(n + 1)] if isinstance(sub, dict | list) else path)
+        else:
+            label = " › ".join(p for p in path if p not in ("non_field_errors", "__all__"))
+            out.append(f"{label}: {value}" if label else str(value))
+
+    walk(error, [])
+    return out
+
+
+def refusal_text(error: ValidationError | PermissionDenied) -> str:
+    """A refusal as one sentence, without field names (for a message beside the thing refused)."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or str(_("You may not make this change."))
+
+
+def show_refusal(form: Any, error: ValidationError | PermissionDenied) -> None:
+    """A refusal on the form it came from: each field's errors on that field when the form has it,
+    the rest (and a PermissionDenied) above the form."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, refusal_text(error))
+        return
+    for field, errors in (
+        error.message_dict.items() if hasattr(error, "error_dict") else [(None, error.messages)]
+    ):
+        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required

@@ -21,7 +21,7 @@ from apps.org.selectors import supervises
 from apps.sales.models import Payment, Product
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import tenant_page
+from apps.tenancy.views import refusal_lines, tenant_page
 
 from . import market, reports
 from .api.reports import DailyReportIn, MarketReportIn, _visit_data
@@ -36,25 +36,6 @@ FIELD = re.compile(r"^visits-(\d+)-(?:(lines|payments)-(\d+)-)?(\w+)$")
 def _api_context(request: TenantRequest) -> dict:
     """The serializers' related fields read the caller from request.auth, as in the API."""
     return {"request": SimpleNamespace(auth=request.membership, tenant=request.tenant)}
-
-
-def _errors_text(detail) -> list[str]:
-    """A serializer's or service's nested errors as flat, readable lines."""
-    out: list[str] = []
-
-    def walk(value, path):
-        if isinstance(value, dict):
-            for key, sub in value.items():
-                walk(sub, [*path, str(key)])
-        elif isinstance(value, list):
-            for n, sub in enumerate(value):
-                walk(sub, [*path, str(n + 1)] if isinstance(sub, dict | list) else path)
-        else:
-            label = " › ".join(p for p in path if p not in ("non_field_errors", "__all__"))
-            out.append(f"{label}: {value}" if label else str(value))
-
-    walk(detail, [])
-    return out
 
 
 def parse_report_post(post) -> dict:
@@ -153,11 +134,11 @@ def report_mine(request: TenantRequest) -> HttpResponse:
                     messages.success(request, _("Your daily report was saved."))
                 return redirect(f"{request.path}?day={day.isoformat()}")
             except ValidationError as exc:
-                errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+                errors = refusal_lines(exc)
             except PermissionDenied as exc:
-                errors = [str(exc) or _("You may not make this change.")]
+                errors = refusal_lines(exc)
         else:
-            errors = _errors_text(serializer.errors)
+            errors = refusal_lines(serializer.errors)
     context = {
         "day": day,
         "today": today,
@@ -203,7 +184,7 @@ def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
             messages.success(request, _("The report was signed off."))
             return redirect("reports:queue", tenant_slug=request.tenant.slug)
         except ValidationError as exc:
-            errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+            errors = refusal_lines(exc)
     context = {
         "report": report,
         "visits": report.visits.all(),
@@ -266,9 +247,9 @@ def market_new(request: TenantRequest) -> HttpResponse:
                 messages.success(request, _("Your market report was sent to your manager."))
                 return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
             except ValidationError as exc:
-                errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+                errors = refusal_lines(exc)
         else:
-            errors = _errors_text(serializer.errors)
+            errors = refusal_lines(serializer.errors)
     context = {
         "errors": errors,
         "values": values,
@@ -302,7 +283,7 @@ def market_detail(request: TenantRequest, report_id: int) -> HttpResponse:
                 messages.success(request, _("The market report was acknowledged."))
             return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
         except ValidationError as exc:
-            errors = _errors_text(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+            errors = refusal_lines(exc)
     return render(
         request,
         "visits/market_detail.html",

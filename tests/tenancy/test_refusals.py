@@ -1,0 +1,38 @@
+"""The one way page views show a service's refusal (apps.tenancy.views)."""
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from apps.tenancy.views import refusal_lines, refusal_text, show_refusal
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(required=False)
+
+
+def test_refusal_lines_label_field_and_nested_errors():
+    assert refusal_lines(ValidationError({"note": ["Too long."]})) == ["note: Too long."]
+    assert refusal_lines({"lines": [{"amount": ["Must be positive."]}], "non_field_errors": ["Late."]}) == [
+        "lines › 1 › amount: Must be positive.",
+        "Late.",
+    ]
+    assert refusal_lines(PermissionDenied("Not yours.")) == ["Not yours."]
+    assert refusal_lines(PermissionDenied()) == ["You may not make this change."]
+
+
+def test_refusal_text_is_one_sentence_without_field_names():
+    assert (
+        refusal_text(ValidationError({"value": ["Short by 40."], "parent": ["Locked."]}))
+        == "Short by 40. Locked."
+    )
+
+
+def test_show_refusal_puts_errors_on_their_field_or_above_the_form():
+    form = NoteForm(data={"note": "x"})
+    assert form.is_valid()
+    show_refusal(form, ValidationError({"note": ["Too long."], "elsewhere": ["Closed."]}))
+    assert form.errors == {"note": ["Too long."], "__all__": ["Closed."]}
+    other = NoteForm(data={})
+    other.is_valid()
+    show_refusal(other, PermissionDenied())
+    assert other.non_field_errors() == ["You may not make this change."]
