@@ -97,10 +97,13 @@ def visit_plan_save(
     items: list[dict] | None = None,
     rep: Membership | None = None,
     note: str | None = None,
+    new: bool = False,
 ) -> VisitPlan:
-    """Create or change the plan of (rep, day). Given items replace the plan's items: an item with the
-    `id` of one of its visits updates that visit, one without adds a visit, and visits left out are
-    removed (a visit already checked in cannot be removed)."""
+    """Create or change the plan of (rep, day); with `new`, only create it (one plan per rep and day:
+    a second is refused, under the same row lock, so two racing creates cannot both pass). Given
+    items replace the plan's items: an item with the `id` of one of its visits updates that visit,
+    one without adds a visit, and visits left out are removed (a visit already checked in cannot be
+    removed)."""
     rep = rep or by
     _ensure_plan_writer(by=by, rep=rep)
     if day < tenant_today(tenant):
@@ -108,6 +111,8 @@ def visit_plan_save(
     plan, created = VisitPlan.objects.select_for_update().get_or_create(
         tenant=tenant, rep=rep, day=day, defaults={"note": note or ""}
     )
+    if not created and new:
+        raise ValidationError({"day": _("There is already a plan for this day: change that one.")})
     if not created:
         ensure_plan_editable(plan)
         if note is not None and note != plan.note:

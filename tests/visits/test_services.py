@@ -288,3 +288,13 @@ def test_only_the_visits_rep_adds_photos(tenant, rep, manager, today, jpeg):
     visit = VisitFactory(tenant=tenant, rep=rep, day=today)
     with scope(tenant=tenant), pytest.raises(PermissionDenied):
         services.visit_photo_add(visit=visit, by=manager, upload=jpeg())
+
+
+def test_one_plan_per_rep_and_day_is_the_services_rule(tenant, rep, today):
+    with scope(tenant=tenant):
+        first = services.visit_plan_save(tenant=tenant, by=rep, day=today, new=True)
+        with pytest.raises(ValidationError, match="already a plan"):
+            services.visit_plan_save(tenant=tenant, by=rep, day=today, new=True)
+        # Without `new` the same call changes the existing plan (the pages' and carry-over's use).
+        assert services.visit_plan_save(tenant=tenant, by=rep, day=today, note="later").pk == first.pk
+        assert VisitPlan.objects.filter(tenant=tenant, rep=rep, day=today).count() == 1

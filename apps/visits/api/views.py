@@ -64,9 +64,9 @@ class VisitPlanViewSet(ServiceViewSet):
 
     def create_object(self, data):
         rep = data.pop("rep", None) or self.membership
-        if VisitPlan.objects.filter(tenant=self.request.tenant, rep=rep, day=data["day"]).exists():
-            raise ValidationError({"day": _("There is already a plan for this day: change that one.")})
-        return services.visit_plan_save(tenant=self.request.tenant, by=self.membership, rep=rep, **data)
+        return services.visit_plan_save(
+            tenant=self.request.tenant, by=self.membership, rep=rep, new=True, **data
+        )
 
     def update_object(self, instance, data):
         if data.pop("rep", instance.rep) != instance.rep or data.pop("day", instance.day) != instance.day:
