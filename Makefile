@@ -53,7 +53,7 @@ test: install services
 	@$(PY) -m pytest -q -n 2 --dist loadgroup
 
 # The whole suite once per date that has broken date code, the clock moved for Python and PostgreSQL
-# alike (libfaketime, on a private cluster; bin/test-dates). Not part of `make test`: about 40 min.
+# alike (libfaketime, on a private cluster; bin/test-dates). Not part of `make test`: 35-80 min.
 test-dates: install
 	@bin/test-dates
 
