@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -106,7 +105,7 @@ class DemoContext:
     def day_start(self) -> dt.datetime:
         """The moment the demo's today began in the tenant's zone. The demo shows the world as it
         stood then: whoever loads it, at whatever hour, finds nothing that has not happened yet."""
-        return dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=zoneinfo.ZoneInfo(self.spec.timezone))
+        return dt.datetime.combine(self.today, dt.time(0, 0), tzinfo=self.tenant.tzinfo)
 
     def before_today(self, moment: dt.datetime, *, after: dt.datetime) -> dt.datetime:
         """`moment`, or, where it would lie in today or later, a moment between `after` (the event

@@ -6,14 +6,13 @@ wipe and the tenant rows run under scopes_disabled(); the seeders run inside ten
 
 import datetime as dt
 import time
-import zoneinfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from apps.tenancy.context import tenant_context
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.demo import DEMO_PASSWORD, DEMO_TENANTS, DemoContext, demo_seeders, demo_tenant_wipe
 from apps.tenancy.models import Tenant
 from salesmgmt.db import run_as_owner
@@ -40,13 +39,12 @@ class Command(BaseCommand):
         specs = [t for t in DEMO_TENANTS if not options["tenant"] or t.slug in options["tenant"]]
         logins: list[tuple[str, str, str, str]] = []
         for spec in specs:
+            today = None  # the tenant's own today unless one is given
             if options["today"]:
                 try:
                     today = dt.date.fromisoformat(options["today"])
                 except ValueError:
                     raise CommandError("--today must be YYYY-MM-DD")
-            else:
-                today = timezone.now().astimezone(zoneinfo.ZoneInfo(spec.timezone)).date()
             t0 = time.monotonic()
             with transaction.atomic():
                 with scopes_disabled():
@@ -63,7 +61,7 @@ class Command(BaseCommand):
                     with connection.cursor() as cur:  # for row-level security policies, this transaction only
                         cur.execute("SELECT set_config('app.tenant_id', %s, true)", [str(tenant.pk)])
                     demo_tenant_wipe(tenant_id=tenant.pk)
-                ctx = DemoContext(tenant=tenant, spec=spec, today=today)
+                ctx = DemoContext(tenant=tenant, spec=spec, today=today or tenant_today(tenant))
                 with tenant_context(tenant):
                     for _name, seeder in seeders:
                         seeder(ctx)
