@@ -100,6 +100,42 @@ def show_refusal(form: Any, error: ValidationError | PermissionDenied) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+class refusal_shown:  # noqa: N801 - used as a statement, `with refusal_shown(form) as outcome:`
+    """Run a service call in a `with` block; a ValidationError or PermissionDenied it raises is
+    shown where the page shows errors, and the block ends there instead of failing the request:
+
+    - a form → on its fields (`show_refusal`);
+    - the request → one flash message (`refusal_text`), for POST-then-redirect pages;
+    - a list → extended with `refusal_lines`, for pages that list errors above the form.
+
+    `outcome.refused` says whether it happened, so the view redirects only on success:
+
+        with refusal_shown(form) as outcome:
+            services.appraisal_submit(appraisal=appraisal, by=request.membership, **form.cleaned_data)
+        if not outcome.refused:
+            return redirect(...)
+    """
+
+    def __init__(self, target: Any) -> None:
+        self.target = target
+        self.refused = False
+
+    def __enter__(self) -> "refusal_shown":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> bool:
+        if not isinstance(error, ValidationError | PermissionDenied):
+            return False
+        self.refused = True
+        if isinstance(self.target, HttpRequest):
+            messages.error(self.target, refusal_text(error))
+        elif isinstance(self.target, list):
+            self.target.extend(refusal_lines(error))
+        else:
+            show_refusal(self.target, error)
+        return True
+
+
 @login_required
 def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send the user to the organisation they used last, or let them choose."""
