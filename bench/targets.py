@@ -409,7 +409,7 @@ PLAIN_STATIC = "django.contrib.staticfiles.storage.StaticFilesStorage"
 def _dashboard_rows(url: str, who: str, member, reps: int, requests: int, log) -> list[Row]:
     from django.test import Client
 
-    from apps.targets.views import DASHBOARD_REPS_PER_PAGE
+    from apps.targets.views.targets import DASHBOARD_REPS_PER_PAGE
 
     from .common import summarize_ms, time_calls
 

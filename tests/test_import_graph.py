@@ -30,8 +30,6 @@ LAYERS = {
 
 # Loops inside an app, each as the sorted modules of one strongly connected component.
 KNOWN_LOOPS: set[tuple[str, ...]] = {
-    ("apps.targets.api.serializers", "apps.targets.appraisals", "apps.targets.selectors"),
-    ("apps.targets.engine", "apps.targets.models", "apps.targets.services", "apps.targets.targets"),
     ("apps.tenancy.notifications", "apps.tenancy.tasks"),
 }
 # (importing module, imported module) pairs that run against the direction.

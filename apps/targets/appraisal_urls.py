@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import appraisal_views as views
+from .views import appraisals as views
 
 app_name = "appraisals"
 

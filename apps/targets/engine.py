@@ -26,8 +26,9 @@ from django.utils.translation import gettext as _
 from apps.tenancy.dates import period_floor, period_shift
 from apps.tenancy.models import Tenant
 
-from .fact_filters import filters_validate
+from .fact_filters import COMPUTE_ONLY_KEYS, FILTER_KEYS, filters_validate, source_has
 from .metrics import DIMENSIONS, GRAINS, AnyMetric, FactSource, Metric, RatioMetric, RepeatMetric, registry
+from .models import CustomMetric
 
 INDEX = ["key", "period_start"]
 _STEP = {"week": "7 days", "month": "1 month", "quarter": "3 months", "year": "1 year"}
@@ -157,8 +158,6 @@ def _aggregate_sql(metric: Metric, predicate: list[str]) -> str:
 
 def _resolve(*, tenant: Tenant, codes: list[str]) -> dict[str, tuple]:
     """code -> (metric, filters) for built-ins and this tenant's custom metrics (one query at most)."""
-    from .models import CustomMetric
-
     out: dict[str, tuple] = {}
     unknown = [code for code in codes if code not in registry]
     customs = {}
@@ -540,9 +539,7 @@ def _rollup_rows(
 
 
 def _supports_filter(source: FactSource, key: str) -> bool:
-    from .fact_filters import COMPUTE_ONLY_KEYS, FILTER_KEYS, _source_has
-
-    return _source_has(source, (FILTER_KEYS | COMPUTE_ONLY_KEYS)[key][1])
+    return source_has(source, (FILTER_KEYS | COMPUTE_ONLY_KEYS)[key][1])
 
 
 def _empty_index() -> pd.MultiIndex:

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from apps.targets.models import Target
-from apps.targets.views import STATUSES
+from apps.targets.selectors import STATUSES
 
 
 def _status(code: str) -> str:

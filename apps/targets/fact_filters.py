@@ -9,7 +9,7 @@ from apps.org.models import Region
 from apps.sales.models import Product, ProductCategory
 from apps.tenancy.models import Membership
 
-from .metrics import FactSource
+from .metrics import FactSource, RatioMetric, registry
 
 # key -> (model whose ids it lists or None, the source column it needs)
 FILTER_KEYS = {
@@ -39,7 +39,7 @@ def filters_validate(
             errors[key] = _("Unknown filter.")
             continue
         model, needs = known[key]
-        if source is not None and not _source_has(source, needs):
+        if source is not None and not source_has(source, needs):
             errors[key] = _("This metric's facts cannot be filtered by %(what)s.") % {"what": needs}
             continue
         if key == "segment":
@@ -74,9 +74,25 @@ def filters_validate(
     return clean
 
 
-def _source_has(source: FactSource, needs: str) -> bool:
+def source_has(source: FactSource, needs: str) -> bool:
     return {
         "product": source.product_column,
         "customer": source.customer_column,
         "rep": source.rep_column,
     }[needs] is not None
+
+
+def custom_metric_validate(*, tenant_id: int, code: str, base: str, filters: dict) -> dict:
+    """A custom metric narrows a built-in by filters its facts can carry; returns the clean filters."""
+    if code in registry:
+        raise ValidationError({"code": _("This code belongs to a built-in metric.")})
+    metric = registry.get(base)
+    if metric is None:
+        raise ValidationError({"base": _("Unknown metric: %(code)s") % {"code": base}})
+    sources = {registry.sources[leaf.source] for leaf in registry.leaves(metric)}
+    clean: dict = {}
+    for source in sources:
+        clean = filters_validate(tenant_id=tenant_id, filters=filters, source=source)
+    if isinstance(metric, RatioMetric) and not sources:  # pragma: no cover - a ratio always has leaves
+        raise ValidationError({"base": _("Unknown metric: %(code)s") % {"code": base}})
+    return clean

@@ -7,6 +7,8 @@ from django.utils.translation import pgettext_lazy
 from apps.org.models import Team
 from apps.tenancy.models import Membership, SyncModel, TenantModel
 
+from .fact_filters import custom_metric_validate
+
 
 class CustomMetric(SyncModel):
     """A tenant's own KPI: a built-in metric narrowed by filters, e.g. "revenue of category X" or
@@ -35,8 +37,6 @@ class CustomMetric(SyncModel):
         return self.name
 
     def clean(self) -> None:
-        from .services import custom_metric_validate
-
         custom_metric_validate(tenant_id=self.tenant_id, code=self.code, base=self.base, filters=self.filters)
 
 

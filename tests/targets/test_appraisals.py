@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
 
 from apps.org.services import closure_rebuild_all
-from apps.targets import appraisals
+from apps.targets import services
 from apps.targets.models import Appraisal, AppraisalLine
 from apps.tenancy.models import Role
 from tests.factories import MembershipFactory
@@ -147,7 +147,7 @@ def _queries_for(book, reps: int) -> int:
         TargetFactory(tenant=book.tenant, rep=member, metric="collections", value=Decimal("100"))
     cycle = AppraisalCycleFactory(tenant=book.tenant)
     with scope(tenant=book.tenant.pk), CaptureQueriesContext(connection) as ctx:
-        made = appraisals.appraisal_create_for_cycle(cycle=cycle, by=book.manager)
+        made = services.appraisal_create_for_cycle(cycle=cycle, by=book.manager)
     assert len(made) == reps
     with scopes_disabled():
         assert AppraisalLine.objects.filter(appraisal__cycle=cycle).count() >= 2 * reps
@@ -208,7 +208,7 @@ def test_a_monthly_appraisal_scores_the_same_kinds_of_target_in_every_month(book
         period_end=(start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1),
     )
     with scope(tenant=book.tenant.pk):
-        appraisals.appraisal_create_for_cycle(cycle=cycle, by=book.manager)
+        services.appraisal_create_for_cycle(cycle=cycle, by=book.manager)
         lines = AppraisalLine.objects.filter(appraisal__cycle=cycle, appraisal__rep=book.rep_a)
         taken = {(line.metric, line.target.grain, line.target.period_start.month) for line in lines}
     assert taken == expected

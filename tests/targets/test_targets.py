@@ -14,7 +14,7 @@ from django_scopes import scope
 
 from apps.targets.models import Target, TargetChange
 from apps.targets.selectors import target_progress
-from apps.targets.targets import (
+from apps.targets.services import (
     target_create,
     target_decompose,
     target_transition,
@@ -311,7 +311,7 @@ SEASON = [1] * 9 + [2, 1, 1]  # October weighs double
 
 
 def test_profile_share_weighs_each_day_by_its_months_weight():
-    from apps.targets.targets import profile_share
+    from apps.targets.selectors import profile_share
 
     q4 = (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert profile_share([1] * 12, *q4, dt.date(2026, 11, 15)) == pytest.approx(1.5 / 3)
@@ -321,7 +321,7 @@ def test_profile_share_weighs_each_day_by_its_months_weight():
 
 
 def test_expected_by_now_follows_the_targets_seasonal_profile(scoped):
-    from apps.targets.targets import seasonal_profile_save
+    from apps.targets.services import seasonal_profile_save
 
     admin = scoped.manager.reports_to
     season = seasonal_profile_save(tenant=scoped.tenant, by=admin, name="Q4 peak", weights=SEASON)
@@ -342,7 +342,7 @@ def test_expected_by_now_follows_the_targets_seasonal_profile(scoped):
 
 
 def test_seasonal_profiles_need_twelve_non_negative_weights_and_an_admin(scoped):
-    from apps.targets.targets import seasonal_profile_save
+    from apps.targets.services import seasonal_profile_save
 
     admin = scoped.manager.reports_to
     for weights in ([1] * 11, [1] * 11 + [-1], [0] * 12, "flat"):

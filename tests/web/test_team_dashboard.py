@@ -120,7 +120,7 @@ def test_query_count_constant_for_3_and_15_reps(
 
 
 def test_a_large_line_reads_as_pages_of_reps(client_as, url, monkeypatch, manager, rep, peer):
-    monkeypatch.setattr("apps.targets.views.DASHBOARD_REPS_PER_PAGE", 1)
+    monkeypatch.setattr("apps.targets.views.targets.DASHBOARD_REPS_PER_PAGE", 1)
     rep.display_name, peer.display_name = "Rep Alpha", "Rep Beta"
     for m in (rep, peer):
         with scopes_disabled():
@@ -142,7 +142,7 @@ def test_attainment_cells_are_written_as_the_floatformat_filter_writes_them(lang
     from django.template.defaultfilters import floatformat
     from django.utils import translation
 
-    from apps.targets.views import _fixed
+    from apps.targets.views.targets import _fixed
 
     values = [x / 40 for x in range(-400, 4400)] + [0.05, 0.15, 99.5, 98.5, -0.0, -0.04, 1e-9, 1234567.891]
     with translation.override(lang):

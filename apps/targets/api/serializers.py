@@ -19,6 +19,7 @@ from apps.targets.models import (
     Target,
     TargetChange,
 )
+from apps.targets.selectors import TreeNode, appraisal_list, target_list
 from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
 
@@ -115,8 +116,6 @@ def _visible_members(qs, membership):
 
 
 def _visible_targets(qs, membership):
-    from apps.targets.selectors import target_list
-
     return target_list(tenant=membership.tenant, viewer=membership)
 
 
@@ -136,6 +135,19 @@ class TargetOut(serializers.ModelSerializer):
             "sync_xid",
         ]
         read_only_fields = fields
+
+
+def target_tree_data(node: TreeNode) -> dict:
+    """The API's nested breakdown tree from target_tree_nodes' root, each target serialized; decimals
+    as strings, like every other money/value field of the API."""
+    return {
+        "id": node.target.pk,
+        "value": str(node.target.value),
+        "children_sum": None if node.children_sum is None else str(node.children_sum),
+        "mismatch": None if node.mismatch is None else str(node.mismatch),
+        "target": TargetOut(node.target).data,
+        "children": [target_tree_data(child) for child in node.children],
+    }
 
 
 class TargetIn(serializers.ModelSerializer):
@@ -352,8 +364,6 @@ class AppraisalAcknowledgeIn(serializers.Serializer):
 
 
 def _visible_appraisals(qs, membership):
-    from apps.targets.appraisals import appraisal_list
-
     return appraisal_list(tenant=membership.tenant, viewer=membership)
 
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.org.selectors import restrict_to_viewer
-from apps.targets import appraisals, selectors, services
+from apps.targets import selectors, services
 from apps.targets.exports import progress_frame
 from apps.targets.filters import ImprovementActionFilter, TargetFilter
 from apps.targets.models import (
@@ -48,6 +48,7 @@ from .serializers import (
     TreeOut,
     ValuesOut,
     ValuesQuery,
+    target_tree_data,
 )
 
 FILTER_PARAMS = (
@@ -227,7 +228,7 @@ class TargetViewSet(ServiceViewSet):
     @action(detail=True, pagination_class=None, filter_backends=[])
     def tree(self, request, pk=None):
         root = self.get_object()
-        return Response(selectors.target_tree(root=root, viewer=self.membership))
+        return Response(target_tree_data(selectors.target_tree_nodes(root=root, viewer=self.membership)[0]))
 
     @extend_schema(responses=TargetChangeOut(many=True))
     @action(detail=True, pagination_class=None, filter_backends=[])
@@ -313,15 +314,15 @@ class AppraisalCycleViewSet(ServiceViewSet):
         return AppraisalCycle.objects.filter(tenant=self.request.tenant).order_by("-period_start", "id")
 
     def create_object(self, data):
-        return appraisals.appraisal_cycle_save(tenant=self.request.tenant, by=self.membership, **data)
+        return services.appraisal_cycle_save(tenant=self.request.tenant, by=self.membership, **data)
 
     def update_object(self, instance, data):
-        return appraisals.appraisal_cycle_save(
+        return services.appraisal_cycle_save(
             tenant=self.request.tenant, by=self.membership, cycle=instance, **data
         )
 
     def delete_object(self, instance):
-        appraisals.appraisal_cycle_delete(cycle=instance, by=self.membership)
+        services.appraisal_cycle_delete(cycle=instance, by=self.membership)
 
 
 class AppraisalViewSet(TenantReadOnlyViewSet):
@@ -347,7 +348,7 @@ class AppraisalViewSet(TenantReadOnlyViewSet):
     def generate(self, request):
         body = AppraisalGenerateIn(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
-        made = appraisals.appraisal_create_for_cycle(cycle=body.validated_data["cycle"], by=self.membership)
+        made = services.appraisal_create_for_cycle(cycle=body.validated_data["cycle"], by=self.membership)
         rows = self.get_queryset().filter(pk__in=[a.pk for a in made])
         return Response(AppraisalOut(rows, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -358,7 +359,7 @@ class AppraisalViewSet(TenantReadOnlyViewSet):
         body = AppraisalSetLinesIn(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         lines = [dict(line) for line in body.validated_data["lines"]]
-        return self._out(appraisals.appraisal_set_lines(appraisal=appraisal, by=self.membership, lines=lines))
+        return self._out(services.appraisal_set_lines(appraisal=appraisal, by=self.membership, lines=lines))
 
     @extend_schema(request=AppraisalSubmitIn, responses=AppraisalOut)
     @action(detail=True, methods=["post"])
@@ -367,7 +368,7 @@ class AppraisalViewSet(TenantReadOnlyViewSet):
         body = AppraisalSubmitIn(data=request.data)
         body.is_valid(raise_exception=True)
         return self._out(
-            appraisals.appraisal_submit(appraisal=appraisal, by=self.membership, **body.validated_data)
+            services.appraisal_submit(appraisal=appraisal, by=self.membership, **body.validated_data)
         )
 
     @extend_schema(request=AppraisalAcknowledgeIn, responses=AppraisalOut)
@@ -377,13 +378,13 @@ class AppraisalViewSet(TenantReadOnlyViewSet):
         body = AppraisalAcknowledgeIn(data=request.data)
         body.is_valid(raise_exception=True)
         return self._out(
-            appraisals.appraisal_acknowledge(appraisal=appraisal, by=self.membership, **body.validated_data)
+            services.appraisal_acknowledge(appraisal=appraisal, by=self.membership, **body.validated_data)
         )
 
     @extend_schema(request=None, responses=AppraisalOut)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        return self._out(appraisals.appraisal_close(appraisal=self.get_object(), by=self.membership))
+        return self._out(services.appraisal_close(appraisal=self.get_object(), by=self.membership))
 
 
 @service_schema(ImprovementActionOut, ImprovementActionIn)
@@ -403,17 +404,17 @@ class ImprovementActionViewSet(ServiceViewSet):
     write_roles = (Role.ADMIN, Role.MANAGER, Role.REP)
 
     def get_queryset(self):
-        qs = appraisals.improvement_action_list(tenant=self.request.tenant, viewer=self.membership)
+        qs = selectors.improvement_action_list(tenant=self.request.tenant, viewer=self.membership)
         return qs.order_by("due_date", "id")
 
     def create_object(self, data):
-        return appraisals.improvement_action_create(by=self.membership, **data)
+        return services.improvement_action_create(by=self.membership, **data)
 
     def update_object(self, instance, data):
-        return appraisals.improvement_action_update(action=instance, by=self.membership, **data)
+        return services.improvement_action_update(action=instance, by=self.membership, **data)
 
     def delete_object(self, instance):
-        appraisals.improvement_action_delete(action=instance, by=self.membership)
+        services.improvement_action_delete(action=instance, by=self.membership)
 
     @extend_schema(request=None, responses=ImprovementActionOut)
     @action(detail=True, methods=["post"])
@@ -426,7 +427,7 @@ class ImprovementActionViewSet(ServiceViewSet):
         return self._set_done(False)
 
     def _set_done(self, done: bool):
-        action_ = appraisals.improvement_action_set_done(
+        action_ = services.improvement_action_set_done(
             action=self.get_object(), by=self.membership, done=done
         )
         return Response(ImprovementActionOut(self.reload(action_)).data)

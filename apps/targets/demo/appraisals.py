@@ -20,13 +20,13 @@ from apps.tenancy.dates import period_floor
 from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership, Notification, Role
 
-from ..appraisals import (
+from ..models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction
+from ..services import (
     appraisal_create_for_cycle,
     appraisal_cycle_save,
     appraisal_set_lines,
     notification_title,
 )
-from ..models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction
 
 S = Appraisal.Status
 # demo-manager's reps by employee number: demo-rep has one to read and sign; the others show the

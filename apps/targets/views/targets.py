@@ -23,29 +23,26 @@ from apps.tenancy.money import CENT
 from apps.tenancy.templatetags.salesui import money
 from apps.tenancy.views import refusal_text, tenant_page
 
-from . import services
-from .forms import BreakdownForm, BreakdownValuesForm, TargetValueForm
-from .models import Target
-from .selectors import (
+from .. import services
+from ..forms import BreakdownForm, BreakdownValuesForm, TargetValueForm
+from ..models import Target
+from ..selectors import (
+    EDITABLE,
+    STATUSES,
     breakdown_children,
     breakdown_splits,
     kpi_values,
     metric_catalogue,
+    metric_is_additive,
     period_label,
     target_list,
     target_progress,
+    target_rights,
     target_roots,
     target_tree_nodes,
 )
-from .targets import EDITABLE, metric_is_additive, target_rights
 
 PERIODS = [("month", _("This month")), ("quarter", _("This quarter")), ("year", _("This year"))]
-STATUSES = [
-    ("on_track", _("On track")),
-    ("at_risk", _("At risk")),
-    ("off_track", _("Off track")),
-    ("not_started", _("Not started")),
-]
 LINE_ROLES = (Role.MANAGER, Role.ADMIN)
 
 

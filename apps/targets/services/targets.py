@@ -1,12 +1,9 @@
-"""Target services: SMART record, achievability check, workflow, decomposition, lock change log.
-
-Kept apart from services.py (metric definitions) because it is the bigger half; services.py re-exports.
-"""
+"""Target writes: the SMART record, the achievability check, the approval workflow, decomposition
+into children, seasonal profiles and the lock's change log."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -14,25 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from apps.org.models import ReportingClosure, TeamClosure
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.dates import period_end, period_floor, period_shift
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.money import CENT
 
-from .engine import compute
-from .metrics import RatioMetric, registry
-from .models import TARGET_FIELDS, CustomMetric, SeasonalProfile, Target, TargetChange
+from ..engine import compute
+from ..models import TARGET_FIELDS, SeasonalProfile, Target, TargetChange
+from ..selectors.metrics import metric_exists, metric_is_additive
+from ..selectors.targets import DIMENSION_FILTER, OWNER_DIMENSION, target_filters, target_rights
 
-OWNER_DIMENSION = {"tenant": "tenant", "team": "team", "rep": "rep"}
-DIMENSION_FILTER = {
-    "category": "category_ids",
-    "product": "product_ids",
-    "region": "region_ids",
-    "customer": "customer_ids",
-}
 PERIODS_PER_YEAR = {"week": 52, "month": 12, "quarter": 4, "year": 1}
-EDITABLE = (Target.Status.DRAFT, Target.Status.PROPOSED)
 
 
 def weights_validate(weights) -> list[float]:
@@ -44,23 +33,6 @@ def weights_validate(weights) -> list[float]:
     ):
         raise ValidationError({"weights": _("A seasonal profile has twelve non-negative monthly weights.")})
     return [float(w) for w in weights]
-
-
-def profile_share(weights: list[float], start: dt.date, end: dt.date, today: dt.date) -> float:
-    """The share of a period's seasonal weight that lies on or before `today` (days weigh their
-    month's weight spread evenly over the month)."""
-    total = done = 0.0
-    month = start.replace(day=1)
-    while month <= end:
-        next_month = period_shift(month, "month", 1)
-        days_in_month = (next_month - month).days
-        lo, hi = max(month, start), min(next_month - dt.timedelta(days=1), end)
-        per_day = weights[month.month - 1] / days_in_month
-        total += per_day * ((hi - lo).days + 1)
-        if today >= lo:
-            done += per_day * ((min(hi, today) - lo).days + 1)
-        month = next_month
-    return done / total if total else 0.0
 
 
 @transaction.atomic
@@ -96,80 +68,6 @@ def seasonal_profile_delete(*, profile: SeasonalProfile, by: Membership) -> None
     profile.delete()
 
 
-def metric_is_additive(*, tenant: Tenant, code: str) -> bool:
-    metric = registry.get(code)
-    if metric is None:
-        base = CustomMetric.objects.filter(tenant=tenant, code=code).values_list("base", flat=True).first()
-        metric = registry.get(base) if base else None
-    return metric is not None and not isinstance(metric, RatioMetric) and metric.additive
-
-
-def target_filters(target: Target) -> dict:
-    """The engine filters that restrict facts to the target's dimension (a region with its subtree)."""
-    if not target.dimension:
-        return {}
-    return {DIMENSION_FILTER[target.dimension]: [target.dimension_id]}
-
-
-def _metric_exists(tenant: Tenant, code: str) -> bool:
-    return code in registry or CustomMetric.objects.filter(tenant=tenant, code=code).exists()
-
-
-@dataclass(frozen=True)
-class TargetRights:
-    """Whose targets a member may set and approve, read once, so a page can ask it of every target it
-    shows without a query per target (none for an admin, rep or viewer; two for a manager).
-
-    A rep sets their own targets; a manager their line's and their team subtree's; an admin any. The
-    manager above the owner approves: a manager for the reps below them (not themself) and the teams
-    below their own; an admin for anyone."""
-
-    role: str
-    members: frozenset[int] = frozenset()  # rep targets they may set
-    supervised: frozenset[int] = frozenset()  # rep targets they may approve
-    teams: frozenset[int] = frozenset()  # team targets they may set (own team and below)
-    teams_below: frozenset[int] = frozenset()  # team targets they may approve
-
-    def may_set(self, target: Target) -> bool:
-        if self.role == Role.ADMIN:
-            return True
-        if target.owner_kind == Target.OwnerKind.REP:
-            return target.rep_id in self.members
-        return target.owner_kind == Target.OwnerKind.TEAM and target.team_id in self.teams
-
-    def may_approve(self, target: Target) -> bool:
-        if self.role == Role.ADMIN:
-            return True
-        if target.owner_kind == Target.OwnerKind.REP:
-            return target.rep_id in self.supervised
-        return target.owner_kind == Target.OwnerKind.TEAM and target.team_id in self.teams_below
-
-
-def target_rights(*, viewer: Membership) -> TargetRights:
-    if viewer.role == Role.MANAGER:
-        line = ReportingClosure.objects.filter(tenant_id=viewer.tenant_id, ancestor_id=viewer.pk)
-        members = list(line.values_list("descendant_id", "depth"))
-        teams = (
-            list(
-                TeamClosure.objects.filter(
-                    tenant_id=viewer.tenant_id, ancestor_id=viewer.team_id
-                ).values_list("descendant_id", "depth")
-            )
-            if viewer.team_id
-            else []
-        )
-        return TargetRights(
-            role=viewer.role,
-            members=frozenset(m for m, _d in members) | {viewer.pk},
-            supervised=frozenset(m for m, d in members if d > 0),
-            teams=frozenset(t for t, _d in teams),
-            teams_below=frozenset(t for t, d in teams if d > 0),
-        )
-    if viewer.role == Role.REP:
-        return TargetRights(role=viewer.role, members=frozenset({viewer.pk}))
-    return TargetRights(role=viewer.role)
-
-
 def _check_owner_access(*, by: Membership, target: Target) -> None:
     if not target_rights(viewer=by).may_set(target):
         raise PermissionDenied(_("You may not set targets for this owner."))
@@ -182,7 +80,7 @@ def _may_approve(*, by: Membership, target: Target) -> bool:
 def target_validate(*, target: Target) -> None:
     """Metric known, owner given per its kind, period aligned to its grain, one dimension row, parent coherent."""
     errors: dict[str, str] = {}
-    if not _metric_exists(target.tenant, target.metric):
+    if not metric_exists(tenant=target.tenant, code=target.metric):
         errors["metric"] = _("Unknown metric: %(code)s") % {"code": target.metric}
     kind = target.owner_kind
     if kind == Target.OwnerKind.REP and not target.rep_id:
@@ -372,9 +270,6 @@ def targets_lock_due(*, tenant: Tenant, today: dt.date) -> int:
     return Target.objects.filter(
         tenant=tenant, status=Target.Status.APPROVED, period_start__lte=today
     ).update(status=Target.Status.LOCKED)
-
-
-# ---------------------------------------------------------------- decomposition
 
 
 def _split(total: Decimal, weights: list[float]) -> list[Decimal]:

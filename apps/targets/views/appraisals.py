@@ -25,8 +25,8 @@ from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import show_refusal, tenant_page
 
-from . import appraisals as services
-from .appraisal_forms import (
+from .. import selectors, services
+from ..appraisal_forms import (
     AcknowledgeForm,
     ActionForm,
     AppraisalFilterForm,
@@ -35,15 +35,14 @@ from .appraisal_forms import (
     LineFormSet,
     SubmitForm,
 )
-from .models import Appraisal, AppraisalLine, ImprovementAction, Target
-from .selectors import metric_catalogue
+from ..models import Appraisal, AppraisalLine, ImprovementAction, Target
 
 PAGE_SIZE = 25
 LINE_ROLES = (Role.MANAGER, Role.ADMIN)
 
 
 def _visible(request: TenantRequest, appraisal_id: int) -> Appraisal:
-    qs = services.appraisal_list(tenant=request.tenant, viewer=request.membership).select_related(
+    qs = selectors.appraisal_list(tenant=request.tenant, viewer=request.membership).select_related(
         "tenant", "cycle", "rep__user", "manager__user"
     )
     return get_object_or_404(qs, pk=appraisal_id)
@@ -63,7 +62,7 @@ def appraisal_list_view(request: TenantRequest) -> HttpResponse:
     form = AppraisalFilterForm(request.GET or None, tenant=request.tenant)
     filters = form.filters()
     qs = (
-        services.appraisal_list(tenant=request.tenant, viewer=viewer)
+        selectors.appraisal_list(tenant=request.tenant, viewer=viewer)
         .filter(**filters)
         .select_related("cycle", "rep__user", "manager__user")
         .annotate(total_score=Sum("lines__score"))
@@ -104,7 +103,7 @@ def _detail_context(request: TenantRequest, appraisal: Appraisal, **forms) -> di
     viewer = request.membership
     lines = list(appraisal.lines.select_related("target").order_by("id"))
     actions = list(appraisal.actions.select_related("owner__user").order_by("due_date", "id"))
-    names = {m["code"]: m["name"] for m in metric_catalogue(tenant=request.tenant)} if lines else {}
+    names = {m["code"]: m["name"] for m in selectors.metric_catalogue(tenant=request.tenant)} if lines else {}
     for line in lines:  # display attributes for the template, set on the instances
         line.metric_name = names.get(line.metric, line.metric)  # type: ignore[attr-defined]
         line.attainment_pct = None if line.attainment is None else line.attainment * 100  # type: ignore[attr-defined]
@@ -212,7 +211,7 @@ def _line_formset(request: TenantRequest, appraisal: Appraisal, data=None) -> Ba
         data,
         initial=initial,
         targets=targets,
-        metrics=metric_catalogue(tenant=request.tenant),
+        metrics=selectors.metric_catalogue(tenant=request.tenant),
         prefix="lines",
     )
 
@@ -271,7 +270,7 @@ def appraisal_pdf_view(request: TenantRequest, appraisal_id: int) -> HttpRespons
 
 
 def _visible_action(request: TenantRequest, action_id: int) -> ImprovementAction:
-    qs = services.improvement_action_list(tenant=request.tenant, viewer=request.membership).select_related(
+    qs = selectors.improvement_action_list(tenant=request.tenant, viewer=request.membership).select_related(
         "tenant", "appraisal__tenant", "appraisal__cycle", "owner__user"
     )
     return get_object_or_404(qs, pk=action_id)

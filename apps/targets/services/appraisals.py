@@ -8,22 +8,24 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.org.models import ReportingClosure
-from apps.org.selectors import can_see_member, restrict_to_viewer, supervises, visible_member_ids
+from apps.org.selectors import can_see_member, supervises
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.dates import period_end, tenant_today
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
-from .models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
-from .targets import _metric_exists
+from ..models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
+from ..selectors.metrics import metric_exists
+from ..selectors.targets import target_progress
 
 SCORE_CAP = 1.5  # attainment above 150 % scores as 150 %, so one line cannot carry the appraisal
+
+
 HUNDRED = Decimal("100")
 
 
@@ -45,8 +47,6 @@ def _today(tenant: Tenant, cycle: AppraisalCycle) -> dt.date:
 
 def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -> dict[int, tuple]:
     """{target id: (actual, attainment)} from the set-based target_progress (one pass for all)."""
-    from .selectors import target_progress
-
     if not targets:
         return {}
     frame = target_progress(tenant=tenant, targets=targets, today=_today(tenant, cycle))
@@ -58,6 +58,8 @@ def _progress(targets: list[Target], *, tenant: Tenant, cycle: AppraisalCycle) -
 
 # Grains by length, and the grain of each cycle cadence.
 _GRAIN_ORDER = {"week": 0, "month": 1, "quarter": 2, "year": 3}
+
+
 _CADENCE_GRAIN: dict[str, str] = {
     AppraisalCycle.Cadence.MONTHLY: "month",
     AppraisalCycle.Cadence.QUARTERLY: "quarter",
@@ -205,7 +207,7 @@ def appraisal_set_lines(*, appraisal: Appraisal, by: Membership, lines: list[dic
             if target.tenant_id != appraisal.tenant_id or target.rep_id != appraisal.rep_id:
                 raise ValidationError({"lines": _("A line's target must be one of the account manager's.")})
             line["metric"] = line.get("metric") or target.metric
-        if not line.get("metric") or not _metric_exists(appraisal.tenant, line["metric"]):
+        if not line.get("metric") or not metric_exists(tenant=appraisal.tenant, code=line["metric"]):
             raise ValidationError({"lines": _("Unknown metric %(code)s.") % {"code": line.get("metric")}})
     progress = _progress(targets, tenant=appraisal.tenant, cycle=appraisal.cycle)
     appraisal.lines.all().delete()
@@ -345,8 +347,6 @@ def appraisal_cycle_delete(*, cycle: AppraisalCycle, by: Membership) -> None:
     cycle.delete()
 
 
-# ---------------------------------------------------------------- improvement actions
-
 ACTION_HORIZON_DAYS = 366  # an action is due at most a year after the cycle ends
 
 
@@ -462,21 +462,3 @@ def improvement_action_set_done(
     status = ["open", "done"] if done else ["done", "open"]
     audit_log(action, "targets.improvement_action.status", actor=by, changes={"status": status})
     return action
-
-
-# ---------------------------------------------------------------- reads
-
-
-def appraisal_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[Appraisal]:
-    """Appraisals the viewer may read: a rep their own, a manager their line's, an admin all."""
-    qs = Appraisal.objects.filter(tenant=tenant)
-    return restrict_to_viewer(qs, viewer, "rep")
-
-
-def improvement_action_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[ImprovementAction]:
-    """Actions of the appraisals the viewer may read, and the actions the viewer owns."""
-    qs = ImprovementAction.objects.filter(tenant=tenant)
-    ids = visible_member_ids(viewer)
-    if ids is None:
-        return qs
-    return qs.filter(Q(appraisal__rep__in=ids) | Q(owner=viewer))

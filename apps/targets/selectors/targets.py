@@ -1,4 +1,4 @@
-"""Reads of KPI definitions and values, restricted to what the viewer may see."""
+"""Reads of targets: what a viewer may see and set, progress against actuals, breakdown trees."""
 
 from __future__ import annotations
 
@@ -11,78 +11,114 @@ import pandas as pd
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.org.models import Team, TeamClosure
+from apps.org.models import ReportingClosure, TeamClosure
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import period_end, period_shift
 from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.money import CENT
 
-from .engine import compute
-from .metrics import DIMENSIONS, registry
-from .models import CustomMetric, SeasonalProfile, Target
+from ..engine import compute
+from ..models import SeasonalProfile, Target
+from .metrics import metric_is_additive
+
+OWNER_DIMENSION = {"tenant": "tenant", "team": "team", "rep": "rep"}
+
+DIMENSION_FILTER = {
+    "category": "category_ids",
+    "product": "product_ids",
+    "region": "region_ids",
+    "customer": "customer_ids",
+}
+
+EDITABLE = (Target.Status.DRAFT, Target.Status.PROPOSED)
 
 
-def custom_metric_list(*, tenant: Tenant) -> QuerySet[CustomMetric]:
-    """Every member reads the tenant's KPI definitions (they name what targets measure)."""
-    return CustomMetric.objects.filter(tenant=tenant).order_by("code")
+# Progress statuses of target_progress, in the order pages list them.
+STATUSES = [
+    ("on_track", _("On track")),
+    ("at_risk", _("At risk")),
+    ("off_track", _("Off track")),
+    ("not_started", _("Not started")),
+]
 
 
-def metric_catalogue(*, tenant: Tenant) -> list[dict]:
-    """Built-in metrics (from the registry, so later apps' metrics appear) followed by the tenant's own."""
-    rows = []
-    for metric in registry:
-        sources = {registry.sources[leaf.source] for leaf in registry.leaves(metric)}
-        rows.append(
-            {
-                "code": metric.code,
-                "name": str(metric.name),
-                "kind": metric.kind,
-                "unit": metric.unit,
-                "additive": metric.additive,
-                "base": None,
-                "filters": {},
-                "dimensions": [d for d in DIMENSIONS if all(s.supports(d) for s in sources)],
-            }
+def target_filters(target: Target) -> dict:
+    """The engine filters that restrict facts to the target's dimension (a region with its subtree)."""
+    if not target.dimension:
+        return {}
+    return {DIMENSION_FILTER[target.dimension]: [target.dimension_id]}
+
+
+def profile_share(weights: list[float], start: dt.date, end: dt.date, today: dt.date) -> float:
+    """The share of a period's seasonal weight that lies on or before `today` (days weigh their
+    month's weight spread evenly over the month)."""
+    total = done = 0.0
+    month = start.replace(day=1)
+    while month <= end:
+        next_month = period_shift(month, "month", 1)
+        days_in_month = (next_month - month).days
+        lo, hi = max(month, start), min(next_month - dt.timedelta(days=1), end)
+        per_day = weights[month.month - 1] / days_in_month
+        total += per_day * ((hi - lo).days + 1)
+        if today >= lo:
+            done += per_day * ((min(hi, today) - lo).days + 1)
+        month = next_month
+    return done / total if total else 0.0
+
+
+@dataclass(frozen=True)
+class TargetRights:
+    """Whose targets a member may set and approve, read once, so a page can ask it of every target it
+    shows without a query per target (none for an admin, rep or viewer; two for a manager).
+
+    A rep sets their own targets; a manager their line's and their team subtree's; an admin any. The
+    manager above the owner approves: a manager for the reps below them (not themself) and the teams
+    below their own; an admin for anyone."""
+
+    role: str
+    members: frozenset[int] = frozenset()  # rep targets they may set
+    supervised: frozenset[int] = frozenset()  # rep targets they may approve
+    teams: frozenset[int] = frozenset()  # team targets they may set (own team and below)
+    teams_below: frozenset[int] = frozenset()  # team targets they may approve
+
+    def may_set(self, target: Target) -> bool:
+        if self.role == Role.ADMIN:
+            return True
+        if target.owner_kind == Target.OwnerKind.REP:
+            return target.rep_id in self.members
+        return target.owner_kind == Target.OwnerKind.TEAM and target.team_id in self.teams
+
+    def may_approve(self, target: Target) -> bool:
+        if self.role == Role.ADMIN:
+            return True
+        if target.owner_kind == Target.OwnerKind.REP:
+            return target.rep_id in self.supervised
+        return target.owner_kind == Target.OwnerKind.TEAM and target.team_id in self.teams_below
+
+
+def target_rights(*, viewer: Membership) -> TargetRights:
+    if viewer.role == Role.MANAGER:
+        line = ReportingClosure.objects.filter(tenant_id=viewer.tenant_id, ancestor_id=viewer.pk)
+        members = list(line.values_list("descendant_id", "depth"))
+        teams = (
+            list(
+                TeamClosure.objects.filter(
+                    tenant_id=viewer.tenant_id, ancestor_id=viewer.team_id
+                ).values_list("descendant_id", "depth")
+            )
+            if viewer.team_id
+            else []
         )
-    by_code = {row["code"]: row for row in rows}
-    for custom in custom_metric_list(tenant=tenant):
-        base = by_code.get(custom.base)
-        if base is None:
-            continue
-        rows.append(
-            {
-                **base,
-                "code": custom.code,
-                "name": custom.name,
-                "kind": "custom",
-                "base": custom.base,
-                "filters": custom.filters,
-            }
+        return TargetRights(
+            role=viewer.role,
+            members=frozenset(m for m, _d in members) | {viewer.pk},
+            supervised=frozenset(m for m, d in members if d > 0),
+            teams=frozenset(t for t, _d in teams),
+            teams_below=frozenset(t for t, d in teams if d > 0),
         )
-    return rows
-
-
-def kpi_values(
-    *,
-    tenant: Tenant,
-    viewer: Membership,
-    metrics: list[str],
-    grain: str,
-    start: dt.date,
-    end: dt.date,
-    by: str = "rep",
-    filters: dict | None = None,
-) -> pd.DataFrame:
-    """compute() over the facts of the reps the viewer may see (a rep: own; a manager: their line)."""
-    filters = dict(filters or {})
-    ids = visible_member_ids(viewer)
-    if ids is not None:
-        visible = set(ids) if isinstance(ids, list) else set(ids.values_list("descendant_id", flat=True))
-        asked = set(filters.get("rep_ids") or visible)
-        filters["rep_ids"] = sorted(asked & visible) or [viewer.pk]
-    return compute(tenant=tenant, metrics=metrics, grain=grain, start=start, end=end, by=by, filters=filters)
-
-
-# ---------------------------------------------------------------- targets
+    if viewer.role == Role.REP:
+        return TargetRights(role=viewer.role, members=frozenset({viewer.pk}))
+    return TargetRights(role=viewer.role)
 
 
 def target_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[Target]:
@@ -124,8 +160,6 @@ def target_progress(*, tenant: Tenant, targets: list[Target], today: dt.date) ->
     The figures are worked out on NumPy arrays and put in one frame at the end: a page's tens of
     targets cost a fraction of a millisecond, and the 48,000 of a year no more than the engine's reads.
     """
-    from .targets import OWNER_DIMENSION, metric_is_additive, profile_share, target_filters
-
     if not targets:
         return pd.DataFrame(columns=PROGRESS_COLUMNS).set_index("target")
     if any(t.tenant_id != tenant.pk for t in targets):
@@ -249,8 +283,6 @@ def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:
     """The target and every descendant the viewer may see, depth first. One query: descendants share
     the root's metric and lie in its period. Sums and mismatches as the approval rule counts them
     (a cent or more apart), over the children the viewer sees."""
-    from .targets import CENT, metric_is_additive
-
     rows = (
         target_list(tenant=root.tenant, viewer=viewer)
         .filter(
@@ -282,96 +314,6 @@ def target_tree_nodes(*, root: Target, viewer: Membership) -> list[TreeNode]:
     return flat
 
 
-def target_tree(*, root: Target, viewer: Membership) -> dict:
-    """The API's nested tree: target_tree_nodes with each target serialized."""
-    from .api.serializers import TargetOut
-
-    def shape(node: TreeNode) -> dict:
-        return {  # decimals as strings, like every other money/value field of the API
-            "id": node.target.pk,
-            "value": str(node.target.value),
-            "children_sum": None if node.children_sum is None else str(node.children_sum),
-            "mismatch": None if node.mismatch is None else str(node.mismatch),
-            "target": TargetOut(node.target).data,
-            "children": [shape(k) for k in node.children],
-        }
-
-    return shape(target_tree_nodes(root=root, viewer=viewer)[0])
-
-
-def seasonal_profile_list(*, tenant: Tenant) -> QuerySet[SeasonalProfile]:
-    return SeasonalProfile.objects.filter(tenant=tenant).order_by("name")
-
-
-# ---------------------------------------------------------------- breakdown page
-
-BREAKDOWNS = {
-    "quarters": _("Quarters"),
-    "months": _("Months"),
-    "reps": _("Account managers of the team"),
-    "teams": _("Teams"),
-}
-
-
-def breakdown_splits(*, parent: Target) -> list[str]:
-    """How a target may be broken down on the page: into the sub-periods of its period, a team's
-    account managers (its subtree's), the sub-teams of a team, or an organisation's top teams."""
-    splits = []
-    if parent.grain == "year":
-        splits.append("quarters")
-    if parent.grain in ("year", "quarter"):
-        splits.append("months")
-    if parent.owner_kind == Target.OwnerKind.TEAM:
-        splits.append("reps")
-    if parent.owner_kind in (Target.OwnerKind.TEAM, Target.OwnerKind.TENANT):
-        splits.append("teams")
-    return splits
-
-
-def breakdown_children(*, parent: Target, split: str) -> list[tuple[str, dict]]:
-    """(label, child fields for target_decompose) per child of the split, in a stable order; one query
-    for reps or teams, none for sub-periods."""
-    if split in ("quarters", "months"):
-        grain = split[:-1]
-        out, start, end = [], parent.period_start, period_end(parent.period_start, parent.grain)
-        while start <= end:
-            out.append((period_label(grain, start), {"grain": grain, "period_start": start}))
-            start = period_shift(start, grain, 1)
-        return out
-    if split == "reps" and parent.team_id:
-        reps = (
-            Membership.objects.filter(
-                tenant_id=parent.tenant_id,
-                role=Role.REP,
-                is_active=True,
-                team__in=TeamClosure.objects.filter(
-                    tenant_id=parent.tenant_id, ancestor_id=parent.team_id
-                ).values("descendant_id"),
-            )
-            .select_related("user")
-            .order_by("display_name", "id")
-        )
-        return [(m.name, {"rep": m}) for m in reps]
-    if split == "teams":
-        teams = Team.objects.filter(tenant_id=parent.tenant_id)
-        teams = (
-            teams.filter(parent_id=parent.team_id) if parent.team_id else teams.filter(parent__isnull=True)
-        )
-        return [(t.name, {"team": t}) for t in teams.order_by("name", "id")]
-    return []
-
-
-def period_label(grain: str, start: dt.date) -> str:
-    """2026, 2026 Q2, 2026-05 or the week's first day."""
-    if grain == "year":
-        return f"{start.year}"
-    if grain == "quarter":
-        return f"{start.year} Q{(start.month - 1) // 3 + 1}"
-    if grain == "month":
-        return f"{start:%Y-%m}"
-    return f"{start:%Y-%m-%d}"
-
-
 def target_roots(*, tenant: Tenant, viewer: Membership, year: int) -> QuerySet[Target]:
     """The tops of the breakdown trees the viewer sees in a year: targets serving no target the viewer
     can see."""
@@ -381,3 +323,7 @@ def target_roots(*, tenant: Tenant, viewer: Membership, year: int) -> QuerySet[T
         .filter(Q(parent__isnull=True) | ~Q(parent__in=visible.values("pk")))
         .order_by("metric", "grain", "period_start", "owner_kind", "team__name", "rep__display_name", "id")
     )
+
+
+def seasonal_profile_list(*, tenant: Tenant) -> QuerySet[SeasonalProfile]:
+    return SeasonalProfile.objects.filter(tenant=tenant).order_by("name")

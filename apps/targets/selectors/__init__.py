@@ -1,0 +1,64 @@
+"""Reads of the targets app, one module per sub-area: metrics (KPI definitions and values),
+targets (visibility, rights, progress, trees), breakdown (the breakdown page), appraisals.
+
+Callers outside the app import from here; the modules inside import each other directly."""
+
+from .appraisals import (
+    appraisal_list,
+    improvement_action_list,
+)
+from .breakdown import (
+    BREAKDOWNS,
+    breakdown_children,
+    breakdown_splits,
+    period_label,
+)
+from .metrics import (
+    custom_metric_list,
+    kpi_values,
+    metric_catalogue,
+    metric_exists,
+    metric_is_additive,
+)
+from .targets import (
+    DIMENSION_FILTER,
+    EDITABLE,
+    OWNER_DIMENSION,
+    STATUSES,
+    TreeNode,
+    profile_share,
+    seasonal_profile_list,
+    target_filters,
+    target_list,
+    target_progress,
+    target_rights,
+    target_roots,
+    target_tree_nodes,
+)
+
+__all__ = [
+    "BREAKDOWNS",
+    "DIMENSION_FILTER",
+    "EDITABLE",
+    "OWNER_DIMENSION",
+    "STATUSES",
+    "TreeNode",
+    "appraisal_list",
+    "breakdown_children",
+    "breakdown_splits",
+    "custom_metric_list",
+    "improvement_action_list",
+    "kpi_values",
+    "metric_catalogue",
+    "metric_exists",
+    "metric_is_additive",
+    "period_label",
+    "profile_share",
+    "seasonal_profile_list",
+    "target_filters",
+    "target_list",
+    "target_progress",
+    "target_rights",
+    "target_roots",
+    "target_tree_nodes",
+]
