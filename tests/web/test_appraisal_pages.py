@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.targets.views import appraisals as appraisal_views
 from apps.targets.models import Appraisal, AppraisalLine, ImprovementAction
+from apps.targets.views import appraisals as appraisal_views
 from apps.tenancy.models import UserProfile
 from tests.factories import MembershipFactory
 from tests.targets.factories import (
