@@ -106,7 +106,8 @@ class refusal_shown:  # noqa: N801 - used as a statement, `with refusal_shown(fo
 
     - a form → on its fields (`show_refusal`);
     - the request → one flash message (`refusal_text`), for POST-then-redirect pages;
-    - a list → extended with `refusal_lines`, for pages that list errors above the form.
+    - a list → extended with `refusal_lines`, for pages that list errors above the form;
+    - nothing → only caught, for a page that shows `outcome.error` its own way.
 
     `outcome.refused` says whether it happened, so the view redirects only on success:
 
@@ -116,18 +117,24 @@ class refusal_shown:  # noqa: N801 - used as a statement, `with refusal_shown(fo
             return redirect(...)
     """
 
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Any = None) -> None:
         self.target = target
-        self.refused = False
+        self.error: ValidationError | PermissionDenied | None = None
 
     def __enter__(self) -> "refusal_shown":
         return self
 
+    @property
+    def refused(self) -> bool:
+        return self.error is not None
+
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> bool:
         if not isinstance(error, ValidationError | PermissionDenied):
             return False
-        self.refused = True
-        if isinstance(self.target, HttpRequest):
+        self.error = error
+        if self.target is None:
+            pass
+        elif isinstance(self.target, HttpRequest):
             messages.error(self.target, refusal_text(error))
         elif isinstance(self.target, list):
             self.target.extend(refusal_lines(error))

@@ -61,9 +61,13 @@ def test_refusal_shown_catches_a_refusal_and_shows_it_where_the_page_shows_error
         raise ValidationError({"value": ["Short by 40."], "parent": ["Locked."]})
     assert outcome.refused and [str(m) for m in get_messages(request)] == ["Short by 40. Locked."]
 
+    with refusal_shown() as outcome:
+        raise PermissionDenied("Not yours.")
+    assert outcome.refused and refusal_text(outcome.error) == "Not yours."
+
     with refusal_shown(form) as outcome:
         pass
-    assert not outcome.refused
+    assert not outcome.refused and outcome.error is None
 
 
 def test_refusal_shown_lets_any_other_error_through():

@@ -19,6 +19,7 @@ from .metrics import (
     metric_catalogue,
     metric_exists,
     metric_is_additive,
+    metric_trend,
 )
 from .targets import (
     DIMENSION_FILTER,
@@ -26,6 +27,7 @@ from .targets import (
     OWNER_DIMENSION,
     STATUSES,
     TreeNode,
+    dashboard_targets,
     profile_share,
     seasonal_profile_list,
     target_filters,
@@ -37,6 +39,8 @@ from .targets import (
 )
 
 __all__ = [
+    "dashboard_targets",
+    "metric_trend",
     "BREAKDOWNS",
     "DIMENSION_FILTER",
     "EDITABLE",

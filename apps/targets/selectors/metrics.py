@@ -4,11 +4,13 @@ whether a metric adds up, and compute() restricted to what the viewer may see.""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from django.db.models import QuerySet
 
 from apps.org.selectors import visible_member_ids
+from apps.tenancy.dates import period_end, period_shift
 from apps.tenancy.models import Membership, Tenant
 
 from ..engine import compute
@@ -90,3 +92,23 @@ def kpi_values(
         asked = set(filters.get("rep_ids") or visible)
         filters["rep_ids"] = sorted(asked & visible) or [viewer.pk]
     return compute(tenant=tenant, metrics=metrics, grain=grain, start=start, end=end, by=by, filters=filters)
+
+
+def metric_trend(
+    *, tenant: Tenant, viewer: Membership, metric: str, grain: str, last: dt.date, count: int
+) -> dict[dt.date, float]:
+    """A metric over what the viewer may see, per period: the `count` periods up to the one starting
+    on `last`, oldest first, 0 for a period without facts. One compute()."""
+    first = period_shift(last, grain, 1 - count)
+    frame = kpi_values(
+        tenant=tenant,
+        viewer=viewer,
+        metrics=[metric],
+        grain=grain,
+        start=first,
+        end=period_end(last, grain),
+        by="tenant",
+    )
+    by_period: Any = frame[metric].groupby(level=1).sum() if len(frame) else {}
+    periods = [period_shift(first, grain, i) for i in range(count)]
+    return {p: float(by_period.get(p, 0) or 0) for p in periods}

@@ -327,3 +327,40 @@ def target_roots(*, tenant: Tenant, viewer: Membership, year: int) -> QuerySet[T
 
 def seasonal_profile_list(*, tenant: Tenant) -> QuerySet[SeasonalProfile]:
     return SeasonalProfile.objects.filter(tenant=tenant).order_by("name")
+
+
+# What the dashboard reads of a target (its progress and row) and of its owner, a rep or a team (the
+# name): a target row is wide, and a page of them built whole costs more than the query reading them.
+DASHBOARD_FIELDS = (
+    *("id", "tenant_id", "metric", "grain", "owner_kind", "dimension", "period_start", "value"),
+    *("seasonal_profile_id", "rep_id", "team_id"),
+)
+DASHBOARD_OWNER = {
+    "rep": (
+        "rep__user",
+        ("rep__display_name", "rep__user__username", "rep__user__first_name", "rep__user__last_name"),
+    ),
+    "team": ("team", ("team__name",)),
+}
+
+
+def dashboard_targets(
+    *, tenant: Tenant, viewer: Membership, grain: str, start: dt.date, owner_kind: str
+) -> QuerySet[Target]:
+    """The team dashboard's revenue targets of one owner kind ("rep": the viewer's line, never beyond;
+    "team": every team target the viewer sees) in one period, with what the page shows of them and
+    their owner, nothing more, in the page's order."""
+    related, fields = DASHBOARD_OWNER[owner_kind]
+    qs = (
+        target_list(tenant=tenant, viewer=viewer)
+        .filter(metric="revenue", grain=grain, period_start=start, owner_kind=owner_kind, dimension="")
+        .select_related(None)
+        .select_related(related)
+        .only(*DASHBOARD_FIELDS, *fields)
+    )
+    if owner_kind == Target.OwnerKind.TEAM:
+        return qs.order_by("team__name", "id")
+    ids = visible_member_ids(viewer)  # None: the whole tenant
+    if ids is not None:
+        qs = qs.filter(rep__in=ids)
+    return qs.order_by("rep__display_name", "id")

@@ -11,7 +11,7 @@ import copy
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpResponse, HttpResponseNotAllowed
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from apps.org.selectors import supervises
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
-from apps.tenancy.views import show_refusal, tenant_page
+from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
 
 from .. import selectors, services
 from ..appraisal_forms import (
@@ -90,10 +90,9 @@ def appraisal_generate_view(request: TenantRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose an open review cycle."))
         return target
-    try:
+    with refusal_shown(request) as outcome:
         made = services.appraisal_create_for_cycle(cycle=form.cleaned_data["cycle"], by=request.membership)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    if outcome.refused:
         return target
     messages.success(request, _("Draft appraisals started: %(count)s.") % {"count": len(made)})
     return redirect(target["Location"] + f"?cycle={form.cleaned_data['cycle'].pk}")
@@ -153,11 +152,9 @@ def appraisal_submit_view(request: TenantRequest, appraisal_id: int) -> HttpResp
         return HttpResponseNotAllowed(["POST"])
     form = SubmitForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(form) as outcome:
             services.appraisal_submit(appraisal=appraisal, by=request.membership, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            show_refusal(form, exc)
-        else:
+        if not outcome.refused:
             messages.success(request, _("The appraisal was submitted to the account manager."))
             return redirect(_detail_url(appraisal))
     return _rerender(request, appraisal, submit_form=form)
@@ -170,11 +167,9 @@ def appraisal_acknowledge_view(request: TenantRequest, appraisal_id: int) -> Htt
         return HttpResponseNotAllowed(["POST"])
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
-        try:
+        with refusal_shown(form) as outcome:
             services.appraisal_acknowledge(appraisal=appraisal, by=request.membership, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            show_refusal(form, exc)
-        else:
+        if not outcome.refused:
             messages.success(request, _("You acknowledged the appraisal."))
             return redirect(_detail_url(appraisal))
     return _rerender(request, appraisal, ack_form=form)
@@ -185,11 +180,9 @@ def appraisal_close_view(request: TenantRequest, appraisal_id: int) -> HttpRespo
     appraisal = _visible(request, appraisal_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
+    with refusal_shown(request) as outcome:
         services.appraisal_close(appraisal=appraisal, by=request.membership)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
+    if not outcome.refused:
         messages.success(request, _("The appraisal was closed."))
     return redirect(_detail_url(appraisal))
 
@@ -227,15 +220,14 @@ def appraisal_lines_view(request: TenantRequest, appraisal_id: int) -> HttpRespo
     error = None
     if request.method == "POST":
         if formset.is_valid():
-            try:
+            with refusal_shown() as outcome:
                 services.appraisal_set_lines(
                     appraisal=appraisal, by=request.membership, lines=formset.lines()
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                error = " ".join(getattr(exc, "messages", [str(exc)]))
-            else:
+            if outcome.error is None:
                 messages.success(request, _("The KPI lines were saved."))
                 return redirect(_detail_url(appraisal))
+            error = refusal_text(outcome.error)
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
     context = {
         "appraisal": appraisal,
@@ -283,13 +275,11 @@ def action_add_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     form = ActionForm(request.POST, viewer=request.membership)
     if form.is_valid():
-        try:
+        with refusal_shown(form) as outcome:
             services.improvement_action_create(
                 appraisal=appraisal, by=request.membership, **form.cleaned_data
             )
-        except (ValidationError, PermissionDenied) as exc:
-            show_refusal(form, exc)
-        else:
+        if not outcome.refused:
             messages.success(request, _("The improvement action was added."))
             return redirect(_detail_url(appraisal) + "#actions")
     return _rerender(request, appraisal, action_form=form)
@@ -303,11 +293,9 @@ def action_edit_view(request: TenantRequest, action_id: int) -> HttpResponse:
     form = ActionForm(request.POST or None, instance=copy.copy(action), viewer=request.membership)
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with refusal_shown(form) as outcome:
                 services.improvement_action_update(action=action, by=request.membership, **form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                show_refusal(form, exc)
-            else:
+            if not outcome.refused:
                 messages.success(request, _("The improvement action was saved."))
                 return redirect(_detail_url(appraisal) + "#actions")
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
@@ -324,11 +312,9 @@ def action_delete_view(request: TenantRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    try:
+    with refusal_shown(request) as outcome:
         services.improvement_action_delete(action=action, by=request.membership)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
+    if not outcome.refused:
         messages.success(request, _("The improvement action was removed."))
     return redirect(_detail_url(action.appraisal) + "#actions")
 
@@ -339,13 +325,11 @@ def action_done_view(request: TenantRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    error = None
-    try:
+    with refusal_shown() as outcome:
         action = services.improvement_action_set_done(
             action=action, by=request.membership, done=request.POST.get("done") == "1"
         )
-    except (ValidationError, PermissionDenied) as exc:
-        error = " ".join(getattr(exc, "messages", [str(exc)]))
+    error = outcome.error and refusal_text(outcome.error)
     if request.htmx:
         appraisal = action.appraisal
         can_manage = supervises(request.membership, appraisal.rep_id)

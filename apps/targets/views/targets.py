@@ -5,10 +5,9 @@ however many targets it shows."""
 
 import math
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,12 +15,12 @@ from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.org.selectors import visible_member_ids
-from apps.tenancy.dates import YEARS, period_end, period_floor, period_shift, tenant_today
+from apps.tenancy.dates import YEARS, period_end, period_floor, tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.money import CENT
 from apps.tenancy.templatetags.salesui import money
-from apps.tenancy.views import refusal_text, tenant_page
+from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
 
 from .. import services
 from ..forms import BreakdownForm, BreakdownValuesForm, TargetValueForm
@@ -31,9 +30,10 @@ from ..selectors import (
     STATUSES,
     breakdown_children,
     breakdown_splits,
-    kpi_values,
+    dashboard_targets,
     metric_catalogue,
     metric_is_additive,
+    metric_trend,
     period_label,
     target_list,
     target_progress,
@@ -178,26 +178,6 @@ def _rep_rows(targets, progress, currency: str) -> list[dict]:
 
 
 DASHBOARD_REPS_PER_PAGE = 50
-# What the dashboard reads of a target (its progress and row) and of its owner, a rep or a team (the
-# name): a target row is wide, and a page of them built whole costs more than the query reading them.
-DASHBOARD_FIELDS = (
-    *("id", "tenant_id", "metric", "grain", "owner_kind", "dimension", "period_start", "value"),
-    *("seasonal_profile_id", "rep_id", "team_id"),
-)
-DASHBOARD_OWNER = {
-    "rep": (
-        "rep__user",
-        ("rep__display_name", "rep__user__username", "rep__user__first_name", "rep__user__last_name"),
-    ),
-    "team": ("team", ("team__name",)),
-}
-
-
-def _dashboard_targets(qs, owner_kind: str):
-    """Targets of one owner kind with what the dashboard shows of them and their owner, nothing more."""
-    related, fields = DASHBOARD_OWNER[owner_kind]
-    qs = qs.filter(owner_kind=owner_kind, dimension="").select_related(None).select_related(related)
-    return qs.only(*DASHBOARD_FIELDS, *fields)
 
 
 @tenant_page(roles=LINE_ROLES)
@@ -212,14 +192,10 @@ def team_dashboard(request: TenantRequest) -> HttpResponse:
     grain = grain if grain in dict(PERIODS) else "month"
     start = period_floor(today, grain)
     end = period_end(start, grain)
-    ids = visible_member_ids(viewer)  # the viewer's line, never beyond (None: the whole tenant)
-
-    base = target_list(tenant=tenant, viewer=viewer).filter(metric="revenue", grain=grain, period_start=start)
-    reps = _dashboard_targets(base, Target.OwnerKind.REP)
-    if ids is not None:
-        reps = reps.filter(rep__in=ids)
-    reps = reps.order_by("rep__display_name", "id")
-    team_targets = list(_dashboard_targets(base, Target.OwnerKind.TEAM).order_by("team__name", "id"))
+    reps = dashboard_targets(tenant=tenant, viewer=viewer, grain=grain, start=start, owner_kind="rep")
+    team_targets = list(
+        dashboard_targets(tenant=tenant, viewer=viewer, grain=grain, start=start, owner_kind="team")
+    )
     # A line of any size reads as pages of reps (an admin's whole organisation is hundreds), paged in
     # SQL: one page of targets is read and its progress computed; the teams above stay whole.
     page = Paginator(reps, DASHBOARD_REPS_PER_PAGE).get_page(request.GET.get("page"))
@@ -229,18 +205,9 @@ def team_dashboard(request: TenantRequest) -> HttpResponse:
     rep_rows = _rep_rows(rep_targets, rep_progress, tenant.currency)
     team_rows = _rep_rows(team_targets, team_progress, tenant.currency)
 
-    trend_start = period_shift(start, grain, 1 - TREND_PERIODS)
-    frame = kpi_values(  # compute() limited to the viewer's line
-        tenant=tenant,
-        viewer=viewer,
-        metrics=["revenue"],
-        grain=grain,
-        start=trend_start,
-        end=end,
-        by="tenant",
+    trend = metric_trend(
+        tenant=tenant, viewer=viewer, metric="revenue", grain=grain, last=start, count=TREND_PERIODS
     )
-    by_period: Any = frame["revenue"].groupby(level=1).sum() if len(frame) else {}
-    trend_periods = [period_shift(trend_start, grain, i) for i in range(TREND_PERIODS)]
     fmt = {"month": "Y-m", "quarter": "Y-m", "year": "Y"}[grain]
     chart = {
         "reps": {
@@ -248,8 +215,8 @@ def team_dashboard(request: TenantRequest) -> HttpResponse:
             "attainment": [None if r["attainment"] is None else round(r["attainment"], 1) for r in rep_rows],
         },
         "trend": {
-            "labels": [date_format(p, fmt) for p in trend_periods],
-            "revenue": [round(float(by_period.get(p, 0) or 0), 2) for p in trend_periods],
+            "labels": [date_format(p, fmt) for p in trend],
+            "revenue": [round(value, 2) for value in trend.values()],
         },
         "label_attainment": str(_("Attainment %")),
         "label_revenue": str(_("Revenue")),
@@ -380,6 +347,29 @@ def _owner_label(tenant, t: Target) -> str:
     return tenant.name
 
 
+TREE_DONE = {
+    "value": _("%(owner)s %(period)s: value saved."),
+    "propose": _("%(owner)s %(period)s: proposed."),
+    "approve": _("%(owner)s %(period)s: approved."),
+    "return": _("%(owner)s %(period)s: returned to draft."),
+}
+
+
+def _tree_action(request: TenantRequest, node: Target, action: str, form: TargetValueForm) -> None:
+    """One posted change to a node of the tree: its value, or a workflow step."""
+    if action == "value":
+        if not form.is_valid():
+            raise ValidationError(_("The value was not saved. Please correct it."))
+        services.target_update(target=node, by=request.membership, value=form.cleaned_data["value"])
+    elif action in TREE_ACTIONS:
+        justification = request.POST.get("justification", "").strip()
+        services.target_transition(
+            target=node, by=request.membership, action=action, justification=justification
+        )
+    else:
+        raise ValidationError(_("Unknown action."))
+
+
 @tenant_page(roles=LINE_ROLES)
 def target_tree_view(request: TenantRequest, target_id: int) -> HttpResponse:
     """A target and its breakdown: values, sums against the parent, progress; inline value edits and
@@ -392,120 +382,110 @@ def target_tree_view(request: TenantRequest, target_id: int) -> HttpResponse:
             target_list(tenant=request.tenant, viewer=request.membership),
             pk=int(node_id) if node_id.isdigit() else 0,
         )
-        action = request.POST.get("action", "")
-        try:
+        action, form = request.POST.get("action", ""), TargetValueForm(request.POST)
+        with refusal_shown() as outcome:
+            _tree_action(request, node, action, form)
+        if outcome.error is not None:
             if action == "value":
-                form = TargetValueForm(request.POST)
-                if not form.is_valid():
-                    forms[node.pk], edit = form, node.pk
-                    raise ValidationError(_("The value was not saved. Please correct it."))
-                services.target_update(target=node, by=request.membership, value=form.cleaned_data["value"])
-                done = _("%(owner)s %(period)s: value saved.")
-            elif action in TREE_ACTIONS:
-                services.target_transition(
-                    target=node,
-                    by=request.membership,
-                    action=action,
-                    justification=request.POST.get("justification", "").strip(),
-                )
-                done = {
-                    "propose": _("%(owner)s %(period)s: proposed."),
-                    "approve": _("%(owner)s %(period)s: approved."),
-                    "return": _("%(owner)s %(period)s: returned to draft."),
-                }[action]
-            else:
-                raise ValidationError(_("Unknown action."))
-        except (ValidationError, PermissionDenied) as exc:
-            if action == "value" and node.pk not in forms:
-                forms[node.pk] = TargetValueForm(request.POST)
-                edit = node.pk
-            feedback = {"level": "error", "text": refusal_text(exc)}
+                forms[node.pk], edit = form, node.pk
+            feedback = {"level": "error", "text": refusal_text(outcome.error)}
         else:
-            text = done % {
-                "owner": _owner_label(request.tenant, node),
-                "period": period_label(node.grain, node.period_start),
-            }
+            owner, period = _owner_label(request.tenant, node), period_label(node.grain, node.period_start)
+            text = TREE_DONE[action] % {"owner": owner, "period": period}
             if not request.htmx:
                 messages.success(request, text)
                 return redirect("targets:tree", tenant_slug=request.tenant.slug, target_id=root.pk)
             feedback = {"level": "success", "text": text}
             root.refresh_from_db()
-    else:
-        try:
-            edit = int(request.GET.get("edit", ""))
-        except ValueError:
-            edit = None
+    elif request.GET.get("edit", "").isdigit():
+        edit = int(request.GET["edit"])
     context = {**_tree_context(request, root, edit=edit, forms=forms), "feedback": feedback}
     if request.htmx:
         return render(request, "targets/_tree.html", context)
     return render(request, "targets/tree.html", context)
 
 
+def _settable_target(request: TenantRequest, target_id: int) -> Target:
+    """A target the viewer sees and may set; any other (another tenant's too) is a 404 alike."""
+    target = _visible_target(request, target_id)
+    target.tenant = request.tenant
+    if not target_rights(viewer=request.membership).may_set(target):
+        raise Http404
+    return target
+
+
+def _breakdown_preview(form: BreakdownForm, parent: Target, children: list[tuple[str, dict]]):
+    """The allocation the form chose, as one editable value per child (None when it cannot be made:
+    the reason is on the form)."""
+    choice = form.cleaned_data
+    with refusal_shown(form) as outcome:
+        amounts = services.decompose_amounts(
+            parent=parent,
+            children=[child for _l, child in children],
+            method="equal" if choice["allocation"] == "manual" else choice["allocation"],
+            seasonal_profile=choice["seasonal_profile"],
+        )
+    if outcome.refused:
+        return None
+    return BreakdownValuesForm(
+        labels=[label for label, _c in children],
+        initial={f"value_{i}": _plain(v) for i, v in enumerate(amounts)},
+    )
+
+
+def _breakdown_save(
+    request: TenantRequest, form: BreakdownForm, parent: Target, children: list[tuple[str, dict]]
+) -> tuple[BreakdownValuesForm, list[Target] | None]:
+    """Save the posted values as the children; the values form (with any refusal on it) and the
+    children made, None when nothing was saved."""
+    choice = form.cleaned_data
+    values_form = BreakdownValuesForm(request.POST, labels=[label for label, _c in children])
+    if not values_form.is_valid():
+        return values_form, None
+    profile = choice["seasonal_profile"] if choice["allocation"] == "seasonal" else None
+    with refusal_shown(values_form) as outcome:
+        created = services.target_decompose(
+            parent=parent,
+            by=request.membership,
+            children=[{**child, "seasonal_profile": profile} if profile else child for _l, child in children],
+            method="manual",
+            values=values_form.values(),
+        )
+    return values_form, None if outcome.refused else created
+
+
+def _tree_to_return_to(request: TenantRequest, parent: Target) -> Target:
+    """The tree the breakdown was opened from (`root`, when the viewer sees it), else the parent's."""
+    root = request.POST.get("root", "")
+    visible = target_list(tenant=request.tenant, viewer=request.membership)
+    return (visible.filter(pk=root).first() if root.isdigit() else None) or parent
+
+
 @tenant_page(roles=LINE_ROLES)
 def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpResponse:
     """Break a target down: choose into what and how to allocate (GET shows the allocation as one
     editable value per child), then save the values (POST). Errors re-render the form, nothing saved."""
-    parent = _visible_target(request, target_id)
-    parent.tenant = request.tenant
-    if not target_rights(viewer=request.membership).may_set(parent):
-        raise Http404
-    splits = breakdown_splits(parent=parent)
-    data = request.POST if request.method == "POST" else (request.GET if "split" in request.GET else None)
-    form = BreakdownForm(data, tenant=request.tenant, splits=splits)
-    children: list[tuple[str, dict]] = []
+    parent = _settable_target(request, target_id)
+    posted = request.method == "POST"
+    data = request.POST if posted else (request.GET if "split" in request.GET else None)
+    form = BreakdownForm(data, tenant=request.tenant, splits=breakdown_splits(parent=parent))
     values_form = None
     if form.is_bound and form.is_valid():
-        choice = form.cleaned_data
-        children = breakdown_children(parent=parent, split=choice["split"])
-        labels = [label for label, _child in children]
+        children = breakdown_children(parent=parent, split=form.cleaned_data["split"])
         if not children:
             form.add_error("split", _("There is nothing to break this target down into."))
-        elif request.method == "POST":
-            values_form = BreakdownValuesForm(request.POST, labels=labels)
-            if values_form.is_valid():
-                profile = choice["seasonal_profile"] if choice["allocation"] == "seasonal" else None
-                fields = [
-                    {**child, "seasonal_profile": profile} if profile else child for _l, child in children
-                ]
-                try:
-                    created = services.target_decompose(
-                        parent=parent,
-                        by=request.membership,
-                        children=fields,
-                        method="manual",
-                        values=values_form.values(),
-                    )
-                except (ValidationError, PermissionDenied) as exc:
-                    values_form.add_error(None, refusal_text(exc))
-                else:
-                    messages.success(
-                        request, _("The target was broken down into %(n)d parts.") % {"n": len(created)}
-                    )
-                    root = request.POST.get("root", "")
-                    back = (
-                        target_list(tenant=request.tenant, viewer=request.membership).filter(pk=root).first()
-                        if root.isdigit()
-                        else None
-                    )
-                    return redirect(
-                        "targets:tree", tenant_slug=request.tenant.slug, target_id=(back or parent).pk
-                    )
-            messages.error(request, _("The breakdown was not saved. Please correct the errors below."))
+            posted = False  # the form says why; nothing was typed to lose
+        elif posted:
+            values_form, created = _breakdown_save(request, form, parent, children)
+            if created is not None:
+                messages.success(
+                    request, _("The target was broken down into %(n)d parts.") % {"n": len(created)}
+                )
+                back = _tree_to_return_to(request, parent)
+                return redirect("targets:tree", tenant_slug=request.tenant.slug, target_id=back.pk)
         else:
-            try:
-                amounts = services.decompose_amounts(
-                    parent=parent,
-                    children=[child for _l, child in children],
-                    method="equal" if choice["allocation"] == "manual" else choice["allocation"],
-                    seasonal_profile=choice["seasonal_profile"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, refusal_text(exc))
-            else:
-                values_form = BreakdownValuesForm(
-                    labels=labels, initial={f"value_{i}": _plain(v) for i, v in enumerate(amounts)}
-                )
-    elif request.method == "POST":
+            values_form = _breakdown_preview(form, parent, children)
+    if posted:
         messages.error(request, _("The breakdown was not saved. Please correct the errors below."))
     context = {
         "parent": parent,
