@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from apps.targets.models import Target
 from apps.tenancy.models import Role
 from tests.factories import MembershipFactory
-from tests.targets.factories import SeasonalProfileFactory, TargetFactory
+from tests.targets.factories import CustomMetricFactory, SeasonalProfileFactory, TargetFactory
 from tests.web.test_i18n import compiled_messages  # noqa: F401  (autouse: compile the .mo first)
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,22 @@ def test_a_rate_is_not_summed(client_as, url, admin):
     assert "each part carries its own value" in text
     assert "Parts sum" not in text and "tree__row--mismatch" not in text
     assert "30.0%" in text and "20.0%" in text
+
+
+@pytest.mark.parametrize(("base", "additive"), [("revenue", True), ("retention_rate", False)])
+def test_a_custom_kpi_adds_up_as_its_base_does(client_as, url, admin, base, additive):
+    """A tenant's own KPI (here, revenue of key accounts) is summed on the tree and the breakdown page
+    exactly when the built-in it narrows is: the pages ask metric_is_additive, which knows both."""
+    CustomMetricFactory(tenant=admin.tenant, code="key_revenue", base=base, filters={"key_account": True})
+    parent = year_target(admin.tenant, value="1000", metric="key_revenue")
+    client = client_as(admin)
+    tree = client.get(url("targets:tree", target_id=parent.pk)).text
+    breakdown = client.get(
+        url("targets:breakdown", target_id=parent.pk), {"split": "quarters", "allocation": "equal"}
+    ).text
+    assert ("Parts sum" in tree) is additive
+    assert ("the parts must add up to 1000" in breakdown) is additive
+    assert ("each part carries its own value" in breakdown) is not additive
 
 
 def test_approval_of_a_mismatched_parent_is_refused_with_the_reason(client_as, url, admin):

@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,8 +50,6 @@ def _visible(request: TenantRequest, appraisal_id: int) -> Appraisal:
 
 
 def _detail_url(appraisal: Appraisal) -> str:
-    from django.urls import reverse
-
     return reverse(
         "appraisals:detail", kwargs={"tenant_slug": appraisal.tenant.slug, "appraisal_id": appraisal.pk}
     )
@@ -246,7 +245,7 @@ def appraisal_pdf_view(request: TenantRequest, appraisal_id: int) -> HttpRespons
 
     Rendered in the request: one appraisal is a page or two (about a second with the CJK font
     subset), so it needs no background job."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy (fonts, cairo): loaded by the PDF page only
 
     appraisal = _visible(request, appraisal_id)
     html = render_to_string(
