@@ -79,7 +79,7 @@ class SecurityHeadersMiddleware:
 
     The pages need no inline script or style: scripts are static files, data comes in json_script
     blocks, and sizes computed on the server are data attributes applied by static/js/app.js. Only
-    the Swagger UI at /api/docs/ (drf-spectacular, from its CDN) gets the looser SECURE_CSP_API_DOCS.
+    the Swagger UI at /api/docs/ (served from our static files) gets the looser SECURE_CSP_API_DOCS.
     """
 
     def __init__(self, get_response):

@@ -69,11 +69,13 @@ def test_the_lockout_page_has_them(rep):
     assert_secure_headers(response)
 
 
-def test_the_api_docs_alone_may_load_the_swagger_ui_from_its_cdn(client):
+def test_the_api_docs_load_the_swagger_ui_from_our_own_static_files(client):
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     csp = directives(response)
-    assert "https://cdn.jsdelivr.net" in csp["script-src"] and "'unsafe-inline'" not in csp["script-src"]
+    assert csp["script-src"] == ["'self'"] and "cdn" not in response.headers["Content-Security-Policy"]
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in response.text
+    assert "cdn.jsdelivr.net" not in response.text
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", response.text), "inline script on /api/docs/"
 
 
