@@ -14,7 +14,7 @@ class VisitsConfig(AppConfig):
 
         from apps.tenancy.scheduling import daily, register_tenant_job
 
-        from .reminders import WORKING_DAYS
+        from .services import WORKING_DAYS
 
         # Reminders in each tenant's own time, on working days: at the plan cut-off for reps without
         # a submitted plan, at the report deadline for reps without a submitted report.

@@ -23,7 +23,7 @@ from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_lines, tenant_page
 
-from . import market, reports
+from . import services
 from .api.reports import DailyReportIn, MarketReportIn, _visit_data
 from .models import DailyReport, MarketReport, Visit
 from .report_selectors import daily_report_list, market_report_list, review_queue
@@ -42,7 +42,7 @@ def parse_report_post(post) -> dict:
     """Form fields → the API's nested report shape. Visit rows are `visits-<i>-<field>`, order lines
     `visits-<i>-lines-<j>-product|quantity` (one order per visit), collections
     `visits-<i>-payments-<j>-amount|method`; blank rows are left out."""
-    data = {k: post.get(k, "") for k in reports.REPORT_FIELDS if k in post}
+    data = {k: post.get(k, "") for k in services.REPORT_FIELDS if k in post}
     visits: dict[int, dict] = {}
     for key in post:
         match = FIELD.match(key)
@@ -123,12 +123,12 @@ def report_mine(request: TenantRequest) -> HttpResponse:
             data = _visit_data(dict(serializer.validated_data))
             try:
                 if report is None:
-                    report = reports.daily_report_create(tenant=tenant, by=me, **data)
+                    report = services.daily_report_create(tenant=tenant, by=me, **data)
                 else:
                     data.pop("day", None)
-                    reports.daily_report_update(report=report, by=me, **data)
+                    services.daily_report_update(report=report, by=me, **data)
                 if request.POST.get("submit"):
-                    reports.daily_report_submit(report=report, by=me)
+                    services.daily_report_submit(report=report, by=me)
                     messages.success(request, _("Your daily report was submitted."))
                 else:
                     messages.success(request, _("Your daily report was saved."))
@@ -178,7 +178,7 @@ def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
         if not can_review:
             raise Http404
         try:
-            reports.daily_report_review(
+            services.daily_report_review(
                 report=report, by=request.membership, comment=request.POST.get("comment", "")
             )
             messages.success(request, _("The report was signed off."))
@@ -241,7 +241,7 @@ def market_new(request: TenantRequest) -> HttpResponse:
         serializer = MarketReportIn(data=raw, context=_api_context(request))
         if serializer.is_valid():
             try:
-                report = market.market_report_create(
+                report = services.market_report_create(
                     tenant=request.tenant, by=request.membership, **serializer.validated_data
                 )
                 messages.success(request, _("Your market report was sent to your manager."))
@@ -276,10 +276,10 @@ def market_detail(request: TenantRequest, report_id: int) -> HttpResponse:
         response = request.POST.get("response", "")
         try:
             if request.POST.get("action") == "close":
-                market.market_report_close(report=report, by=request.membership, response=response)
+                services.market_report_close(report=report, by=request.membership, response=response)
                 messages.success(request, _("The market report was closed."))
             else:
-                market.market_report_acknowledge(report=report, by=request.membership, response=response)
+                services.market_report_acknowledge(report=report, by=request.membership, response=response)
                 messages.success(request, _("The market report was acknowledged."))
             return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
         except ValidationError as exc:

@@ -5,16 +5,16 @@ import datetime as dt
 from apps.tenancy.context import tenant_task
 from apps.tenancy.models import Tenant
 
-from . import reminders
+from . import services
 
 
 @tenant_task(time_limit=300, soft_time_limit=280)
 def remind_missing_plans(tenant: Tenant, period: str) -> int:
     """Per-tenant job at the plan cut-off (working days): period is the local day, "2026-11-23"."""
-    return reminders.remind_missing_plans(tenant=tenant, day=dt.date.fromisoformat(period))
+    return services.remind_missing_plans(tenant=tenant, day=dt.date.fromisoformat(period))
 
 
 @tenant_task(time_limit=300, soft_time_limit=280)
 def remind_missing_reports(tenant: Tenant, period: str) -> int:
     """Per-tenant job at the report deadline (working days): period is the local day."""
-    return reminders.remind_missing_reports(tenant=tenant, day=dt.date.fromisoformat(period))
+    return services.remind_missing_reports(tenant=tenant, day=dt.date.fromisoformat(period))

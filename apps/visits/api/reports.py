@@ -1,7 +1,7 @@
 """REST for daily sales reports (/daily-reports/) and market situation reports (/market-reports/).
 
 A rep files and edits only their own reports; a manager reads their subtree's and signs them off;
-writes go through apps.visits.reports and apps.visits.market (atomic, audited)."""
+writes go through apps.visits.services (its reports and market modules: atomic, audited)."""
 
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,7 @@ from apps.tenancy.api.views import (
     SyncListMixin,
     TenantAPIMixin,
 )
-from apps.visits import market, reports
+from apps.visits import services
 from apps.visits.models import DailyReport, MarketReport, Visit
 from apps.visits.report_selectors import (
     REVIEW_QUEUE_ORDER,
@@ -268,17 +268,17 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
         return daily_report_list(tenant=self.request.tenant, viewer=self.membership)
 
     def create_object(self, data):
-        return reports.daily_report_create(
+        return services.daily_report_create(
             tenant=self.request.tenant, by=self.membership, **_visit_data(data)
         )
 
     def update_object(self, instance, data):
-        return reports.daily_report_update(report=instance, by=self.membership, **_visit_data(data))
+        return services.daily_report_update(report=instance, by=self.membership, **_visit_data(data))
 
     @extend_schema(request=None, responses=DailyReportOut)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self.answer(reports.daily_report_submit(report=self.get_object(), by=self.membership))
+        return self.answer(services.daily_report_submit(report=self.get_object(), by=self.membership))
 
     @extend_schema(request=ReviewIn, responses=DailyReportOut)
     @action(detail=True, methods=["post"])
@@ -287,7 +287,7 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
         body = ReviewIn(data=request.data)
         body.is_valid(raise_exception=True)
         return self.answer(
-            reports.daily_report_review(
+            services.daily_report_review(
                 report=report, by=self.membership, comment=body.validated_data["comment"]
             )
         )
@@ -376,7 +376,7 @@ class MarketReportViewSet(ReportViewSet):
         return market_report_list(tenant=self.request.tenant, viewer=self.membership)
 
     def create_object(self, data):
-        return market.market_report_create(tenant=self.request.tenant, by=self.membership, **data)
+        return services.market_report_create(tenant=self.request.tenant, by=self.membership, **data)
 
     @extend_schema(request=ResponseIn, responses=MarketReportOut)
     @action(detail=True, methods=["post"])
@@ -385,7 +385,7 @@ class MarketReportViewSet(ReportViewSet):
         body = ResponseIn(data=request.data)
         body.is_valid(raise_exception=True)
         return self.answer(
-            market.market_report_acknowledge(
+            services.market_report_acknowledge(
                 report=report, by=self.membership, response=body.validated_data["response"]
             )
         )
@@ -397,7 +397,7 @@ class MarketReportViewSet(ReportViewSet):
         body = ResponseIn(data=request.data)
         body.is_valid(raise_exception=True)
         return self.answer(
-            market.market_report_close(
+            services.market_report_close(
                 report=report, by=self.membership, response=body.validated_data["response"]
             )
         )

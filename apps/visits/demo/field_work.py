@@ -19,8 +19,7 @@ from apps.tenancy.models import Membership, Notification, Role
 from apps.tenancy.money import CENT
 
 from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit, VisitPlan
-from ..reports import report_deadline
-from ..services import haversine_m
+from ..services import haversine_m, report_deadline
 from .texts import EN, ZH, Texts
 
 WEEKS = 6

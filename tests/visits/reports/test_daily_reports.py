@@ -10,7 +10,7 @@ from django_scopes import scope, scopes_disabled
 from apps.sales.models import Order, Payment
 from apps.tenancy.models import AuditLog, Notification
 from apps.visits.models import DailyReport, ReportOrder, ReportPayment, Visit
-from apps.visits.reports import (
+from apps.visits.services import (
     daily_report_create,
     daily_report_review,
     daily_report_submit,

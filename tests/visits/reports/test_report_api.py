@@ -221,7 +221,7 @@ def test_a_market_report_notifies_the_reps_manager_at_once(
 def test_without_reports_to_the_team_lead_is_told(tenant, manager, django_capture_on_commit_callbacks):
     from django_scopes import scope
 
-    from apps.visits.market import escalation_recipients
+    from apps.visits.services import escalation_recipients
 
     team = TeamFactory(tenant=tenant, lead=manager)
     loner = MembershipFactory(tenant=tenant, role="rep", team=team)

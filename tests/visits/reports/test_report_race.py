@@ -11,7 +11,7 @@ from django.db import connection, connections
 from django_scopes import scope, scopes_disabled
 
 from apps.visits.models import DailyReport
-from apps.visits.reports import daily_report_update
+from apps.visits.services import daily_report_update
 from tests.visits.factories import DailyReportFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

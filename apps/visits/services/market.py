@@ -17,7 +17,7 @@ from apps.tenancy.audit import audit_log
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
-from .models import MarketReport
+from ..models import MarketReport
 from .reports import lock_status
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
-from .models import DailyReport, VisitPlan
+from ..models import DailyReport, VisitPlan
 
 WORKING_DAYS = range(5)  # Monday to Friday
 

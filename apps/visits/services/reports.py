@@ -30,7 +30,7 @@ from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership, Tenant
 from apps.tenancy.notifications import notify, recipient_languages
 
-from .models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
+from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
 
 REPORT_FIELDS = ("attendance", "complaints_handled", "competitor_info", "customer_feedback", "learnings")
 VISIT_FIELDS = ("outcome", "result_note", "effective", "cost", "area", "purpose", "note")

@@ -1,0 +1,100 @@
+"""Writes of the visits app, the only code that changes its state; one module per sub-area:
+
+- plans: daily visit plans and their items, from draft to approval, and carrying visits over;
+- checkins: at the customer — check-in and check-out, the customer's location, photos;
+- reports: daily sales reports, filed, submitted and signed off;
+- market: market situation reports, escalated, acknowledged and closed;
+- reminders: the per-tenant reminders of a missing plan or report.
+
+Callers import this package (`from apps.visits import services`); the sub-modules import each
+other directly, never through this file.
+"""
+
+from .checkins import (
+    EARTH_RADIUS_M,
+    PHOTO_FORMATS,
+    PHOTO_MAX_BYTES,
+    customer_location_from_visit,
+    haversine_m,
+    visit_check_in,
+    visit_check_out,
+    visit_photo_add,
+)
+from .market import (
+    escalation_recipients,
+    market_report_acknowledge,
+    market_report_close,
+    market_report_create,
+)
+from .plans import (
+    EDITABLE,
+    ITEM_FIELDS,
+    MAX_ITEMS,
+    OUTCOME_FIELDS,
+    ensure_plan_editable,
+    visit_create,
+    visit_delete,
+    visit_plan_approve,
+    visit_plan_carry_over,
+    visit_plan_delete,
+    visit_plan_return,
+    visit_plan_save,
+    visit_plan_submit,
+    visit_update,
+)
+from .reminders import WORKING_DAYS, remind_missing_plans, remind_missing_reports
+from .reports import (
+    REPORT_FIELDS,
+    VISIT_FIELDS,
+    daily_report_create,
+    daily_report_review,
+    daily_report_submit,
+    daily_report_update,
+    lock_status,
+    report_deadline,
+)
+
+__all__ = [
+    # plans
+    "EDITABLE",
+    "ITEM_FIELDS",
+    "MAX_ITEMS",
+    "OUTCOME_FIELDS",
+    "ensure_plan_editable",
+    "visit_create",
+    "visit_delete",
+    "visit_plan_approve",
+    "visit_plan_carry_over",
+    "visit_plan_delete",
+    "visit_plan_return",
+    "visit_plan_save",
+    "visit_plan_submit",
+    "visit_update",
+    # checkins
+    "EARTH_RADIUS_M",
+    "PHOTO_FORMATS",
+    "PHOTO_MAX_BYTES",
+    "customer_location_from_visit",
+    "haversine_m",
+    "visit_check_in",
+    "visit_check_out",
+    "visit_photo_add",
+    # reports
+    "REPORT_FIELDS",
+    "VISIT_FIELDS",
+    "daily_report_create",
+    "daily_report_review",
+    "daily_report_submit",
+    "daily_report_update",
+    "lock_status",
+    "report_deadline",
+    # market
+    "escalation_recipients",
+    "market_report_acknowledge",
+    "market_report_close",
+    "market_report_create",
+    # reminders
+    "WORKING_DAYS",
+    "remind_missing_plans",
+    "remind_missing_reports",
+]
