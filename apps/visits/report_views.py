@@ -26,7 +26,7 @@ from apps.tenancy.views import refusal_lines, tenant_page
 from . import services
 from .api.reports import DailyReportIn, MarketReportIn, _visit_data
 from .models import DailyReport, MarketReport, Visit
-from .report_selectors import daily_report_list, market_report_list, review_queue
+from .selectors import daily_report_list, market_report_list, review_queue
 
 PAGE_SIZE = 25
 CHOICES_LIMIT = 500

@@ -12,8 +12,7 @@ from django_scopes import scopes_disabled
 from apps.reporting.models import WeeklyProgress
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Membership, Tenant
-from apps.visits.report_selectors import review_queue
-from apps.visits.selectors import visit_plan_queue
+from apps.visits.selectors import review_queue, visit_plan_queue
 
 from .conftest import demo_tenants_remove
 

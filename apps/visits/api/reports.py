@@ -24,15 +24,8 @@ from apps.tenancy.api.views import (
     SyncListMixin,
     TenantAPIMixin,
 )
-from apps.visits import services
+from apps.visits import selectors, services
 from apps.visits.models import DailyReport, MarketReport, Visit
-from apps.visits.report_selectors import (
-    REVIEW_QUEUE_ORDER,
-    DailyReportFilter,
-    MarketReportFilter,
-    daily_report_list,
-    market_report_list,
-)
 
 MAX_VISITS = 100  # a day's visits; more is a client bug, refused before anything is read
 QUANTITY: dict[str, Any] = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
@@ -233,7 +226,7 @@ class ReviewQueuePagination(IdCursorPagination):
     into that day, so the rest of the ordering must fix the order within a day for the offset to count
     the same rows on every request (DRF caps that offset at 1000 reports of one day)."""
 
-    ordering = REVIEW_QUEUE_ORDER
+    ordering = selectors.REVIEW_QUEUE_ORDER
 
 
 def _visit_data(data: dict) -> dict:
@@ -262,10 +255,10 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
     queryset = DailyReport.objects.none()
     serializer_class = DailyReportOut
     input_serializer_class = DailyReportIn
-    filterset_class = DailyReportFilter
+    filterset_class = selectors.DailyReportFilter
 
     def get_queryset(self):
-        return daily_report_list(tenant=self.request.tenant, viewer=self.membership)
+        return selectors.daily_report_list(tenant=self.request.tenant, viewer=self.membership)
 
     def create_object(self, data):
         return services.daily_report_create(
@@ -296,9 +289,7 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
     @action(detail=False, url_path="review-queue", pagination_class=ReviewQueuePagination)
     def review_queue(self, request):
         """Submitted reports of the caller's subtree awaiting sign-off (not their own), oldest day first."""
-        from apps.visits.report_selectors import review_queue
-
-        qs = review_queue(tenant=request.tenant, viewer=self.membership)
+        qs = selectors.review_queue(tenant=request.tenant, viewer=self.membership)
         page = self.paginate_queryset(self.filter_queryset(qs))
         return self.get_paginated_response(
             DailyReportOut(page, many=True, context=self.get_serializer_context()).data
@@ -370,10 +361,10 @@ class MarketReportViewSet(ReportViewSet):
     queryset = MarketReport.objects.none()
     serializer_class = MarketReportOut
     input_serializer_class = MarketReportIn
-    filterset_class = MarketReportFilter
+    filterset_class = selectors.MarketReportFilter
 
     def get_queryset(self):
-        return market_report_list(tenant=self.request.tenant, viewer=self.membership)
+        return selectors.market_report_list(tenant=self.request.tenant, viewer=self.membership)
 
     def create_object(self, data):
         return services.market_report_create(tenant=self.request.tenant, by=self.membership, **data)

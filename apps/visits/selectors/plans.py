@@ -10,8 +10,8 @@ from apps.org.models import ReportingClosure
 from apps.org.selectors import restrict_to_viewer
 from apps.tenancy.models import Membership, Role, Tenant
 
-from .filters import VisitFilter, VisitPlanFilter
-from .models import Visit, VisitPhoto, VisitPlan
+from ..filters import VisitFilter, VisitPlanFilter
+from ..models import Visit, VisitPhoto, VisitPlan
 
 # How far back "yesterday's unfinished items" may lie: over a weekend or a short leave, not longer.
 CARRY_LOOKBACK_DAYS = 7

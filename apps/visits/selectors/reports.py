@@ -9,7 +9,7 @@ from apps.customers.selectors import apply_filters
 from apps.org.selectors import restrict_to_viewer
 from apps.tenancy.models import Membership, Tenant
 
-from .models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
+from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
 
 # Oldest day first; id last makes it total, so the API's cursor pages neither repeat nor skip a report.
 REVIEW_QUEUE_ORDER = ("day", "rep_id", "id")

@@ -1,0 +1,46 @@
+"""Reads of the visits app, always by tenant and restricted to the viewer; one module per sub-area:
+
+- plans: visit plans, visits and their photos, carry-over candidates, the customers a plan may name;
+- reports: daily and market reports, and the manager's review queue.
+
+Callers import this package (`from apps.visits import selectors`); the sub-modules import each
+other directly, never through this file.
+"""
+
+from .plans import (
+    CARRY_LOOKBACK_DAYS,
+    carry_over_candidates,
+    customer_search,
+    visit_list,
+    visit_photo_list,
+    visit_plan_for,
+    visit_plan_list,
+    visit_plan_queue,
+)
+from .reports import (
+    REVIEW_QUEUE_ORDER,
+    DailyReportFilter,
+    MarketReportFilter,
+    daily_report_list,
+    market_report_list,
+    review_queue,
+)
+
+__all__ = [
+    # plans
+    "CARRY_LOOKBACK_DAYS",
+    "carry_over_candidates",
+    "customer_search",
+    "visit_list",
+    "visit_photo_list",
+    "visit_plan_for",
+    "visit_plan_list",
+    "visit_plan_queue",
+    # reports
+    "REVIEW_QUEUE_ORDER",
+    "DailyReportFilter",
+    "MarketReportFilter",
+    "daily_report_list",
+    "market_report_list",
+    "review_queue",
+]
