@@ -1,10 +1,11 @@
-"""FilterSets for visit plans and visits (API and pages). Foreign keys filter by id: the querysets are
-already tenant- and viewer-restricted."""
+"""FilterSets for visit plans, visits, daily and market reports (API and pages). The querysets they
+filter are already tenant- and viewer-restricted; the plan and visit filters take foreign keys as
+plain ids."""
 
 from django_filters import rest_framework as filters
 from django_scopes import scopes_disabled
 
-from .models import Visit, VisitPlan
+from .models import DailyReport, MarketReport, Visit, VisitPlan
 
 with scopes_disabled():
 
@@ -33,3 +34,19 @@ with scopes_disabled():
         class Meta:
             model = Visit
             fields = ["rep", "plan", "customer", "outcome", "purpose", "planned", "day", "day_from", "day_to"]
+
+    class DailyReportFilter(filters.FilterSet):
+        day_from = filters.DateFilter(field_name="day", lookup_expr="gte")
+        day_to = filters.DateFilter(field_name="day", lookup_expr="lte")
+
+        class Meta:
+            model = DailyReport
+            fields = ["rep", "day", "status", "on_time", "attendance"]
+
+    class MarketReportFilter(filters.FilterSet):
+        raised_from = filters.DateTimeFilter(field_name="raised_at", lookup_expr="gte")
+        raised_to = filters.DateTimeFilter(field_name="raised_at", lookup_expr="lte")
+
+        class Meta:
+            model = MarketReport
+            fields = ["rep", "status", "category", "urgency", "customer", "region"]

@@ -25,6 +25,7 @@ from apps.tenancy.api.views import (
     TenantAPIMixin,
 )
 from apps.visits import selectors, services
+from apps.visits.filters import DailyReportFilter, MarketReportFilter
 from apps.visits.models import DailyReport, MarketReport, Visit
 
 MAX_VISITS = 100  # a day's visits; more is a client bug, refused before anything is read
@@ -255,7 +256,7 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
     queryset = DailyReport.objects.none()
     serializer_class = DailyReportOut
     input_serializer_class = DailyReportIn
-    filterset_class = selectors.DailyReportFilter
+    filterset_class = DailyReportFilter
 
     def get_queryset(self):
         return selectors.daily_report_list(tenant=self.request.tenant, viewer=self.membership)
@@ -361,7 +362,7 @@ class MarketReportViewSet(ReportViewSet):
     queryset = MarketReport.objects.none()
     serializer_class = MarketReportOut
     input_serializer_class = MarketReportIn
-    filterset_class = selectors.MarketReportFilter
+    filterset_class = MarketReportFilter
 
     def get_queryset(self):
         return selectors.market_report_list(tenant=self.request.tenant, viewer=self.membership)

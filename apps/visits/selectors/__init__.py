@@ -19,8 +19,6 @@ from .plans import (
 )
 from .reports import (
     REVIEW_QUEUE_ORDER,
-    DailyReportFilter,
-    MarketReportFilter,
     daily_report_list,
     market_report_list,
     review_queue,
@@ -38,8 +36,6 @@ __all__ = [
     "visit_plan_queue",
     # reports
     "REVIEW_QUEUE_ORDER",
-    "DailyReportFilter",
-    "MarketReportFilter",
     "daily_report_list",
     "market_report_list",
     "review_queue",

@@ -2,35 +2,16 @@
 their reporting subtree; admin and viewer: all). Lists prefetch what they show: no query per row."""
 
 from django.db.models import Prefetch, QuerySet
-from django_filters import rest_framework as filters
-from django_scopes import scopes_disabled
 
 from apps.customers.selectors import apply_filters
 from apps.org.selectors import restrict_to_viewer
 from apps.tenancy.models import Membership, Tenant
 
+from ..filters import DailyReportFilter, MarketReportFilter
 from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
 
 # Oldest day first; id last makes it total, so the API's cursor pages neither repeat nor skip a report.
 REVIEW_QUEUE_ORDER = ("day", "rep_id", "id")
-
-with scopes_disabled():
-
-    class DailyReportFilter(filters.FilterSet):
-        day_from = filters.DateFilter(field_name="day", lookup_expr="gte")
-        day_to = filters.DateFilter(field_name="day", lookup_expr="lte")
-
-        class Meta:
-            model = DailyReport
-            fields = ["rep", "day", "status", "on_time", "attendance"]
-
-    class MarketReportFilter(filters.FilterSet):
-        raised_from = filters.DateTimeFilter(field_name="raised_at", lookup_expr="gte")
-        raised_to = filters.DateTimeFilter(field_name="raised_at", lookup_expr="lte")
-
-        class Meta:
-            model = MarketReport
-            fields = ["rep", "status", "category", "urgency", "customer", "region"]
 
 
 def daily_report_list(
