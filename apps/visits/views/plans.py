@@ -16,11 +16,11 @@ from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
 
-from . import services
-from .api.views import photo_response
-from .forms import PlanItemForm, ReturnForm
-from .models import Visit, VisitPlan
-from .selectors import (
+from .. import services
+from ..api.views import photo_response
+from ..forms import PlanItemForm, ReturnForm
+from ..models import Visit, VisitPlan
+from ..selectors import (
     carry_over_candidates,
     customer_search,
     visit_list,

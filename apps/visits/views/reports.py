@@ -23,10 +23,10 @@ from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_lines, tenant_page
 
-from . import services
-from .api.reports import DailyReportIn, MarketReportIn, _visit_data
-from .models import DailyReport, MarketReport, Visit
-from .selectors import daily_report_list, market_report_list, review_queue
+from .. import services
+from ..api.reports import DailyReportIn, MarketReportIn, _visit_data
+from ..models import DailyReport, MarketReport, Visit
+from ..selectors import daily_report_list, market_report_list, review_queue
 
 PAGE_SIZE = 25
 CHOICES_LIMIT = 500
