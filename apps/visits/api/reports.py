@@ -1,19 +1,16 @@
 """REST for daily sales reports (/daily-reports/) and market situation reports (/market-reports/).
 
 A rep files and edits only their own reports; a manager reads their subtree's and signs them off;
-writes go through apps.visits.services (its reports and market modules: atomic, audited)."""
+writes go through apps.visits.services (its reports and market modules: atomic, audited). The input
+serializers are in apps.visits.inputs, shared with the report pages."""
 
 from decimal import Decimal
-from typing import Any
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 
-from apps.customers.api.serializers import CustomerField
-from apps.org.models import Region
-from apps.sales.models import MONEY, Payment
-from apps.tenancy.api.fields import TenantRelatedField
+from apps.sales.models import MONEY
 from apps.tenancy.api.pagination import IdCursorPagination
 from apps.tenancy.api.views import (
     IDEMPOTENCY_HEADER,
@@ -26,10 +23,8 @@ from apps.tenancy.api.views import (
 )
 from apps.visits import selectors, services
 from apps.visits.filters import DailyReportFilter, MarketReportFilter
+from apps.visits.inputs import DailyReportIn, MarketReportIn, as_service_data
 from apps.visits.models import DailyReport, MarketReport, Visit
-
-MAX_VISITS = 100  # a day's visits; more is a client bug, refused before anything is read
-QUANTITY: dict[str, Any] = {"max_digits": 12, "decimal_places": 3, "min_value": Decimal("0.001")}
 
 
 class ReportViewSet(
@@ -162,62 +157,6 @@ class DailyReportOut(serializers.ModelSerializer):
         return [out.to_representation(visit) for visit in report.visits.all()]
 
 
-# ---- daily reports: input --------------------------------------------------------------------
-
-
-class ReportLineIn(serializers.Serializer):
-    product = serializers.IntegerField(min_value=1)
-    quantity = serializers.DecimalField(**QUANTITY)
-    unit_price = serializers.DecimalField(required=False, allow_null=True, min_value=Decimal("0"), **MONEY)
-
-
-class ReportOrderIn(serializers.Serializer):
-    lines = ReportLineIn(many=True, allow_empty=False, max_length=100)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class ReportPaymentIn(serializers.Serializer):
-    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
-    method = serializers.ChoiceField(choices=Payment.Method.choices, required=False)
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-
-
-class ReportVisitIn(serializers.Serializer):
-    id = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="A visit of the rep's day (a plan item); omit for an unplanned visit.",
-    )
-    customer = serializers.IntegerField(required=False, allow_null=True, min_value=1)
-    prospect_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    area = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    purpose = serializers.ChoiceField(choices=Visit.Purpose.choices, required=False)
-    note = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    outcome = serializers.ChoiceField(choices=Visit.Outcome.choices, required=False)
-    result_note = serializers.CharField(required=False, allow_blank=True)
-    effective = serializers.BooleanField(required=False, allow_null=True)
-    cost = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0"), required=False)
-    orders = ReportOrderIn(many=True, required=False, max_length=20)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
-    payments = ReportPaymentIn(many=True, required=False, max_length=20)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
-
-
-class DailyReportIn(serializers.ModelSerializer):
-    visits = ReportVisitIn(many=True, required=False, max_length=MAX_VISITS)  # type: ignore[call-arg]  # many=True: ListSerializer takes it
-
-    class Meta:
-        model = DailyReport
-        fields = [
-            "day",
-            "attendance",
-            "complaints_handled",
-            "competitor_info",
-            "customer_feedback",
-            "learnings",
-            "visits",
-        ]
-        validators: list = []  # one report per rep and day: checked by the service
-
-
 class ReviewIn(serializers.Serializer):
     comment = serializers.CharField(help_text="The manager's comment (批示).")
 
@@ -228,17 +167,6 @@ class ReviewQueuePagination(IdCursorPagination):
     the same rows on every request (DRF caps that offset at 1000 reports of one day)."""
 
     ordering = selectors.REVIEW_QUEUE_ORDER
-
-
-def _visit_data(data: dict) -> dict:
-    """Serializer output → the service's plain dicts (ids stay ids)."""
-    visits = data.get("visits")
-    if visits is not None:
-        data["visits"] = [dict(v) for v in visits]
-        for v in data["visits"]:
-            v["orders"] = [{**o, "lines": [dict(line) for line in o["lines"]]} for o in v.get("orders") or []]
-            v["payments"] = [dict(p) for p in v.get("payments") or []]
-    return data
 
 
 @extend_schema_view(
@@ -263,11 +191,11 @@ class DailyReportViewSet(ServiceUpdateMixin, ReportViewSet, mixins.UpdateModelMi
 
     def create_object(self, data):
         return services.daily_report_create(
-            tenant=self.request.tenant, by=self.membership, **_visit_data(data)
+            tenant=self.request.tenant, by=self.membership, **as_service_data(data)
         )
 
     def update_object(self, instance, data):
-        return services.daily_report_update(report=instance, by=self.membership, **_visit_data(data))
+        return services.daily_report_update(report=instance, by=self.membership, **as_service_data(data))
 
     @extend_schema(request=None, responses=DailyReportOut)
     @action(detail=True, methods=["post"])
@@ -334,15 +262,6 @@ class MarketReportOut(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
-
-
-class MarketReportIn(serializers.ModelSerializer):
-    customer = CustomerField(required=False, allow_null=True)
-    region = TenantRelatedField(model=Region, required=False, allow_null=True)
-
-    class Meta:
-        model = MarketReport
-        fields = ["title", "body", "category", "urgency", "customer", "region"]
 
 
 class ResponseIn(serializers.Serializer):

@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -10,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.tenancy.api.views import IDEMPOTENCY_HEADER, ServiceViewSet, TenantReadOnlyViewSet, service_schema
 from apps.visits import services
+from apps.visits.downloads import photo_response
 from apps.visits.filters import VisitFilter, VisitPlanFilter
 from apps.visits.models import Visit, VisitPhoto, VisitPlan
 from apps.visits.selectors import (
@@ -220,11 +220,3 @@ class VisitPhotoViewSet(TenantReadOnlyViewSet):
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         return photo_response(self.get_object())
-
-
-def photo_response(photo: VisitPhoto) -> FileResponse:
-    response = FileResponse(photo.image.open("rb"), content_type=photo.content_type)
-    response["Content-Disposition"] = f'inline; filename="visit-{photo.visit_id}-{photo.pk}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response

@@ -17,7 +17,7 @@ from apps.tenancy.models import Role
 from apps.tenancy.views import tenant_page
 
 from .. import services
-from ..api.views import photo_response
+from ..downloads import photo_response
 from ..forms import PlanItemForm, ReturnForm
 from ..models import Visit, VisitPlan
 from ..selectors import (

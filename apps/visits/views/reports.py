@@ -24,7 +24,7 @@ from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_lines, tenant_page
 
 from .. import services
-from ..api.reports import DailyReportIn, MarketReportIn, _visit_data
+from ..inputs import DailyReportIn, MarketReportIn, as_service_data
 from ..models import DailyReport, MarketReport, Visit
 from ..selectors import daily_report_list, market_report_list, review_queue
 
@@ -120,7 +120,7 @@ def report_mine(request: TenantRequest) -> HttpResponse:
         raw["day"] = day.isoformat()
         serializer = DailyReportIn(data=raw, context=_api_context(request))
         if serializer.is_valid():
-            data = _visit_data(dict(serializer.validated_data))
+            data = as_service_data(dict(serializer.validated_data))
             try:
                 if report is None:
                     report = services.daily_report_create(tenant=tenant, by=me, **data)
