@@ -5,7 +5,7 @@ message on the page, never a 500."""
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
-from apps.tenancy.views import tenant_page
+from apps.tenancy.views import refusal_shown, tenant_page
 
 from .. import services
 from ..downloads import photo_response
@@ -29,20 +29,10 @@ from ..selectors import (
     visit_plan_list,
     visit_plan_queue,
 )
+from .parsing import day_param, parsed
 
 FIELD_ROLES = (Role.REP, Role.MANAGER, Role.ADMIN)
 REVIEW_ROLES = (Role.MANAGER, Role.ADMIN)
-
-
-def _day(request: TenantRequest) -> dt.date:
-    raw = request.GET.get("day") or request.POST.get("day")
-    today = tenant_today(request.tenant)
-    if not raw:
-        return today
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return today
 
 
 def _today_url(request: TenantRequest, day: dt.date | None = None) -> str:
@@ -50,23 +40,6 @@ def _today_url(request: TenantRequest, day: dt.date | None = None) -> str:
     if day and day != tenant_today(request.tenant):
         url += f"?day={day.isoformat()}"
     return url
-
-
-def _fail(request: TenantRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.error(request, str(exc) or _("You may not make this change."))
-
-
-def _run(request: TenantRequest, write, success: str) -> bool:
-    try:
-        write()
-    except (ValidationError, PermissionDenied) as exc:
-        _fail(request, exc)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _visible_visit(request: TenantRequest, visit_id: int) -> Visit:
@@ -85,7 +58,7 @@ def _visible_plan(request: TenantRequest, plan_id: int) -> VisitPlan:
 
 @tenant_page(roles=FIELD_ROLES)
 def today_view(request: TenantRequest) -> HttpResponse:
-    return _render_today(request, _day(request))
+    return _render_today(request, day_param(request))
 
 
 def _render_today(request: TenantRequest, day: dt.date, form: PlanItemForm | None = None) -> HttpResponse:
@@ -128,21 +101,20 @@ def customer_search_view(request: TenantRequest) -> HttpResponse:
 def item_add_view(request: TenantRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    rep, day = request.membership, _day(request)
+    rep, day = request.membership, day_param(request)
     form = PlanItemForm(request.POST, viewer=rep, rep=rep)
     if not form.is_valid():
         messages.error(request, _("The visit was not added. Please correct the errors below."))
         return _render_today(request, day, form)
     item = form.cleaned_data
     plan = VisitPlan.objects.filter(tenant=request.tenant, rep=rep, day=day).first()
-
-    def write():
+    with refusal_shown(request) as outcome:
         if plan is None:
             services.visit_plan_save(tenant=request.tenant, by=rep, day=day, items=[item])
         else:
             services.visit_create(tenant=request.tenant, by=rep, plan=plan, **item)
-
-    _run(request, write, _("Visit added to the plan."))
+    if not outcome.refused:
+        messages.success(request, _("Visit added to the plan."))
     return redirect(_today_url(request, day))
 
 
@@ -150,15 +122,12 @@ def item_add_view(request: TenantRequest) -> HttpResponse:
 def carry_over_view(request: TenantRequest) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    day = _day(request)
+    day = day_param(request)
     ids = [int(v) for v in request.POST.getlist("visits") if v.isdigit()]
-    _run(
-        request,
-        lambda: services.visit_plan_carry_over(
-            tenant=request.tenant, by=request.membership, day=day, visit_ids=ids
-        ),
-        _("Unfinished visits carried into the plan."),
-    )
+    with refusal_shown(request) as outcome:
+        services.visit_plan_carry_over(tenant=request.tenant, by=request.membership, day=day, visit_ids=ids)
+    if not outcome.refused:
+        messages.success(request, _("Unfinished visits carried into the plan."))
     return redirect(_today_url(request, day))
 
 
@@ -167,7 +136,10 @@ def item_delete_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _run(request, lambda: services.visit_delete(visit=visit, by=request.membership), _("Visit removed."))
+    with refusal_shown(request) as outcome:
+        services.visit_delete(visit=visit, by=request.membership)
+    if not outcome.refused:
+        messages.success(request, _("Visit removed."))
     return redirect(_today_url(request, visit.day))
 
 
@@ -176,11 +148,10 @@ def plan_submit_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _run(
-        request,
-        lambda: services.visit_plan_submit(plan=plan, by=request.membership),
-        _("Plan submitted for approval."),
-    )
+    with refusal_shown(request) as outcome:
+        services.visit_plan_submit(plan=plan, by=request.membership)
+    if not outcome.refused:
+        messages.success(request, _("Plan submitted for approval."))
     return redirect(_today_url(request, plan.day))
 
 
@@ -190,10 +161,10 @@ def _position(request: TenantRequest) -> dict:
     for field in ("lat", "lng", "accuracy_m"):
         raw = request.POST.get(field, "").strip()
         if raw:
-            try:
-                out[field] = float(raw)
-            except ValueError:
-                raise ValidationError(_("This is not a position on Earth.")) from None
+            value = parsed(float, raw, None)
+            if value is None:
+                raise ValidationError(_("This is not a position on Earth."))
+            out[field] = value
     return out
 
 
@@ -202,11 +173,10 @@ def check_in_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _run(
-        request,
-        lambda: services.visit_check_in(visit=visit, by=request.membership, **_position(request)),
-        _("Checked in."),
-    )
+    with refusal_shown(request) as outcome:
+        services.visit_check_in(visit=visit, by=request.membership, **_position(request))
+    if not outcome.refused:
+        messages.success(request, _("Checked in."))
     return redirect(_today_url(request, visit.day))
 
 
@@ -215,13 +185,12 @@ def check_out_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-
-    def write():
+    with refusal_shown(request) as outcome:
         position = _position(request)
         position.pop("accuracy_m", None)
         services.visit_check_out(visit=visit, by=request.membership, **position)
-
-    _run(request, write, _("Checked out."))
+    if not outcome.refused:
+        messages.success(request, _("Checked out."))
     return redirect(_today_url(request, visit.day))
 
 
@@ -230,11 +199,10 @@ def locate_customer_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _run(
-        request,
-        lambda: services.customer_location_from_visit(visit=visit, by=request.membership),
-        _("The customer's location was set from this check-in."),
-    )
+    with refusal_shown(request) as outcome:
+        services.customer_location_from_visit(visit=visit, by=request.membership)
+    if not outcome.refused:
+        messages.success(request, _("The customer's location was set from this check-in."))
     return redirect(_today_url(request, visit.day))
 
 
@@ -247,11 +215,10 @@ def photo_upload_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     if upload is None:
         messages.error(request, _("Attach a photo."))
     else:
-        _run(
-            request,
-            lambda: services.visit_photo_add(visit=visit, by=request.membership, upload=upload),
-            _("Photo added."),
-        )
+        with refusal_shown(request) as outcome:
+            services.visit_photo_add(visit=visit, by=request.membership, upload=upload)
+        if not outcome.refused:
+            messages.success(request, _("Photo added."))
     return redirect(_today_url(request, visit.day))
 
 
@@ -273,13 +240,12 @@ def plan_approve_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    _run(
-        request,
-        lambda: services.visit_plan_approve(
+    with refusal_shown(request) as outcome:
+        services.visit_plan_approve(
             plan=plan, by=request.membership, comment=request.POST.get("comment", "")[:2000]
-        ),
-        _("Plan of %(name)s approved.") % {"name": plan.rep.name},
-    )
+        )
+    if not outcome.refused:
+        messages.success(request, _("Plan of %(name)s approved.") % {"name": plan.rep.name})
     return redirect("visits:queue", tenant_slug=request.tenant.slug)
 
 
@@ -292,9 +258,8 @@ def plan_return_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say what should change when returning a plan."))
     else:
-        _run(
-            request,
-            lambda: services.visit_plan_return(plan=plan, by=request.membership, **form.cleaned_data),
-            _("Plan of %(name)s returned.") % {"name": plan.rep.name},
-        )
+        with refusal_shown(request) as outcome:
+            services.visit_plan_return(plan=plan, by=request.membership, **form.cleaned_data)
+        if not outcome.refused:
+            messages.success(request, _("Plan of %(name)s returned.") % {"name": plan.rep.name})
     return redirect("visits:queue", tenant_slug=request.tenant.slug)

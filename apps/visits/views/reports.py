@@ -7,7 +7,6 @@ import re
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +20,13 @@ from apps.org.selectors import supervises
 from apps.sales.models import Payment, Product
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import refusal_lines, tenant_page
+from apps.tenancy.views import refusal_lines, refusal_shown, tenant_page
 
 from .. import services
 from ..inputs import DailyReportIn, MarketReportIn, as_service_data
 from ..models import DailyReport, MarketReport, Visit
 from ..selectors import daily_report_list, market_report_list, review_queue
+from .parsing import day_param, parsed
 
 PAGE_SIZE = 25
 CHOICES_LIMIT = 500
@@ -106,11 +106,7 @@ def report_mine(request: TenantRequest) -> HttpResponse:
     tenant, me = request.tenant, request.membership
     if not me.can_write:
         raise Http404
-    today = tenant_today(tenant)
-    try:
-        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day") or today.isoformat())
-    except ValueError:
-        day = today
+    today, day = tenant_today(tenant), day_param(request)
     report = daily_report_list(tenant=tenant, viewer=me).filter(rep=me, day=day).first()
     if report and report.status == DailyReport.Status.REVIEWED:
         return redirect("reports:detail", tenant_slug=tenant.slug, report_id=report.pk)
@@ -121,22 +117,21 @@ def report_mine(request: TenantRequest) -> HttpResponse:
         serializer = DailyReportIn(data=raw, context=_api_context(request))
         if serializer.is_valid():
             data = as_service_data(dict(serializer.validated_data))
-            try:
+            submit = bool(request.POST.get("submit"))
+            with refusal_shown(errors) as outcome:
                 if report is None:
                     report = services.daily_report_create(tenant=tenant, by=me, **data)
                 else:
                     data.pop("day", None)
                     services.daily_report_update(report=report, by=me, **data)
-                if request.POST.get("submit"):
+                if submit:
                     services.daily_report_submit(report=report, by=me)
+            if not outcome.refused:
+                if submit:
                     messages.success(request, _("Your daily report was submitted."))
                 else:
                     messages.success(request, _("Your daily report was saved."))
                 return redirect(f"{request.path}?day={day.isoformat()}")
-            except ValidationError as exc:
-                errors = refusal_lines(exc)
-            except PermissionDenied as exc:
-                errors = refusal_lines(exc)
         else:
             errors = refusal_lines(serializer.errors)
     context = {
@@ -154,11 +149,13 @@ def report_mine(request: TenantRequest) -> HttpResponse:
 @tenant_page
 def report_row(request: TenantRequest, kind: str) -> HttpResponse:
     """htmx: one more blank row — an unplanned visit, an order line or a collection of visit `i`."""
-    try:
-        i, j = int(request.GET.get("i", 0)), int(request.GET.get("j", 0))
-    except ValueError:
-        raise Http404 from None
-    if kind not in ("visit", "line", "payment") or not (0 <= i < 500 and 0 <= j < 500):
+    i, j = parsed(int, request.GET.get("i", "0"), None), parsed(int, request.GET.get("j", "0"), None)
+    if (
+        i is None
+        or j is None
+        or kind not in ("visit", "line", "payment")
+        or not (0 <= i < 500 and 0 <= j < 500)
+    ):
         raise Http404
     context = {"i": i, "j": j, "next_j": j + 1, **_form_choices(request)}
     return render(request, f"visits/report_{kind}_row.html", context)
@@ -177,14 +174,13 @@ def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
     if request.method == "POST":
         if not can_review:
             raise Http404
-        try:
+        with refusal_shown(errors) as outcome:
             services.daily_report_review(
                 report=report, by=request.membership, comment=request.POST.get("comment", "")
             )
+        if not outcome.refused:
             messages.success(request, _("The report was signed off."))
             return redirect("reports:queue", tenant_slug=request.tenant.slug)
-        except ValidationError as exc:
-            errors = refusal_lines(exc)
     context = {
         "report": report,
         "visits": report.visits.all(),
@@ -240,14 +236,13 @@ def market_new(request: TenantRequest) -> HttpResponse:
         raw = {k: v for k, v in request.POST.items() if k in MarketReportIn.Meta.fields and v != ""}
         serializer = MarketReportIn(data=raw, context=_api_context(request))
         if serializer.is_valid():
-            try:
+            with refusal_shown(errors) as outcome:
                 report = services.market_report_create(
                     tenant=request.tenant, by=request.membership, **serializer.validated_data
                 )
+            if not outcome.refused:
                 messages.success(request, _("Your market report was sent to your manager."))
                 return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
-            except ValidationError as exc:
-                errors = refusal_lines(exc)
         else:
             errors = refusal_lines(serializer.errors)
     context = {
@@ -274,16 +269,18 @@ def market_detail(request: TenantRequest, report_id: int) -> HttpResponse:
         if not can_handle:
             raise Http404
         response = request.POST.get("response", "")
-        try:
-            if request.POST.get("action") == "close":
+        closing = request.POST.get("action") == "close"
+        with refusal_shown(errors) as outcome:
+            if closing:
                 services.market_report_close(report=report, by=request.membership, response=response)
-                messages.success(request, _("The market report was closed."))
             else:
                 services.market_report_acknowledge(report=report, by=request.membership, response=response)
+        if not outcome.refused:
+            if closing:
+                messages.success(request, _("The market report was closed."))
+            else:
                 messages.success(request, _("The market report was acknowledged."))
             return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
-        except ValidationError as exc:
-            errors = refusal_lines(exc)
     return render(
         request,
         "visits/market_detail.html",
