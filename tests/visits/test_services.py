@@ -57,6 +57,17 @@ def test_saving_again_updates_kept_items_adds_new_and_drops_missing(tenant, rep,
         assert rows[1] == (first.pk, "", "East") and rows[0][1] == "Added" and len(rows) == 2
 
 
+def test_an_item_added_to_a_day_without_a_plan_creates_it_then_joins_it(tenant, rep, shop, today):
+    with scope(tenant=tenant):
+        plan = services.visit_plan_item_add(tenant=tenant, by=rep, day=today, customer=shop)
+        again = services.visit_plan_item_add(tenant=tenant, by=rep, day=today, prospect_name="New Mart")
+        assert again == plan and VisitPlan.objects.filter(rep=rep, day=today).count() == 1
+        assert list(plan.items.order_by("position").values_list("customer", "prospect_name")) == [
+            (shop.pk, ""),
+            (None, "New Mart"),
+        ]
+
+
 @pytest.mark.parametrize("which", ["peer", "foreign"])
 def test_an_item_for_a_customer_the_rep_may_not_see_is_refused_and_nothing_saved(
     tenant, other_tenant, rep, peer_shop, today, which

@@ -1,7 +1,7 @@
 """Reads of the visits app, always by tenant and restricted to the viewer; one module per sub-area:
 
 - plans: visit plans, visits and their photos, carry-over candidates, the customers a plan may name;
-- reports: daily and market reports, and the manager's review queue.
+- reports: daily and market reports, the manager's review queue, and what the report forms offer.
 
 Callers import this package (`from apps.visits import selectors`); the sub-modules import each
 other directly, never through this file.
@@ -19,8 +19,12 @@ from .plans import (
 )
 from .reports import (
     REVIEW_QUEUE_ORDER,
+    customer_choices,
     daily_report_list,
+    daily_report_visits,
     market_report_list,
+    product_choices,
+    region_choices,
     review_queue,
 )
 
@@ -36,7 +40,11 @@ __all__ = [
     "visit_plan_queue",
     # reports
     "REVIEW_QUEUE_ORDER",
+    "customer_choices",
     "daily_report_list",
+    "daily_report_visits",
     "market_report_list",
+    "product_choices",
+    "region_choices",
     "review_queue",
 ]

@@ -1,10 +1,15 @@
 """Reads of daily and market reports, by tenant and restricted to the viewer (rep: own; manager:
 their reporting subtree; admin and viewer: all). Lists prefetch what they show: no query per row."""
 
+import datetime as dt
+
 from django.db.models import Prefetch, QuerySet
 
-from apps.customers.selectors import apply_filters
+from apps.customers.models import Customer
+from apps.customers.selectors import apply_filters, visible_customers
+from apps.org.models import Region
 from apps.org.selectors import restrict_to_viewer
+from apps.sales.models import Product
 from apps.tenancy.models import Membership, Tenant
 
 from ..filters import DailyReportFilter, MarketReportFilter
@@ -52,3 +57,36 @@ def market_report_list(
         "rep__user", "customer", "region", "acknowledged_by__user"
     )
     return apply_filters(MarketReportFilter, restrict_to_viewer(qs, viewer, "rep"), filters)
+
+
+# ---- the report forms ------------------------------------------------------------------------
+
+
+def daily_report_visits(
+    *, tenant: Tenant, rep: Membership, day: dt.date, report: DailyReport | None
+) -> QuerySet[Visit]:
+    """The rep's visits of `day` that the report lists: those already in it and those in no report
+    yet (the ones the service links to it when it is saved)."""
+    qs = Visit.objects.filter(tenant=tenant, rep=rep, day=day).select_related("customer")
+    qs = (
+        qs.filter(report__isnull=True) | qs.filter(report=report)
+        if report
+        else qs.filter(report__isnull=True)
+    )
+    return qs.order_by("position", "id")
+
+
+def customer_choices(*, tenant: Tenant, viewer: Membership) -> QuerySet[Customer]:
+    """Customers a report may name: those the viewer may see, by name."""
+    return (
+        visible_customers(Customer.objects.filter(tenant=tenant), viewer).order_by("name").only("id", "name")
+    )
+
+
+def product_choices(*, tenant: Tenant) -> QuerySet[Product]:
+    """Products an order taken on a visit may list: the active ones, by SKU."""
+    return Product.objects.filter(tenant=tenant, is_active=True).order_by("sku").only("id", "sku", "name")
+
+
+def region_choices(*, tenant: Tenant) -> QuerySet[Region]:
+    return Region.objects.filter(tenant=tenant).order_by("code")

@@ -325,6 +325,16 @@ def visit_create(*, tenant: Tenant, by: Membership, plan: VisitPlan | None = Non
     return visit
 
 
+@transaction.atomic
+def visit_plan_item_add(*, tenant: Tenant, by: Membership, day: dt.date, **item: Any) -> VisitPlan:
+    """One more visit in the caller's plan of `day`; the plan is created with it when there is none."""
+    plan = VisitPlan.objects.filter(tenant=tenant, rep=by, day=day).first()
+    if plan is None:
+        return visit_plan_save(tenant=tenant, by=by, day=day, items=[item])
+    visit_create(tenant=tenant, by=by, plan=plan, **item)
+    return plan
+
+
 # What the rep records about a visit is theirs to change at any time; what was planned only while
 # the plan is a draft or returned.
 OUTCOME_FIELDS = ("outcome", "result_note", "effective", "cost")

@@ -106,13 +106,8 @@ def item_add_view(request: TenantRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The visit was not added. Please correct the errors below."))
         return _render_today(request, day, form)
-    item = form.cleaned_data
-    plan = VisitPlan.objects.filter(tenant=request.tenant, rep=rep, day=day).first()
     with refusal_shown(request) as outcome:
-        if plan is None:
-            services.visit_plan_save(tenant=request.tenant, by=rep, day=day, items=[item])
-        else:
-            services.visit_create(tenant=request.tenant, by=rep, plan=plan, **item)
+        services.visit_plan_item_add(tenant=request.tenant, by=rep, day=day, **form.cleaned_data)
     if not outcome.refused:
         messages.success(request, _("Visit added to the plan."))
     return redirect(_today_url(request, day))

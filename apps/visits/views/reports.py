@@ -2,7 +2,6 @@
 manager's review queue and sign-off, market reports. Input is validated by the same serializers as
 the API, and written by the same services."""
 
-import datetime as dt
 import re
 from types import SimpleNamespace
 
@@ -13,11 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.customers.models import Customer
-from apps.customers.selectors import visible_customers
-from apps.org.models import Region
 from apps.org.selectors import supervises
-from apps.sales.models import Payment, Product
+from apps.sales.models import Payment
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_lines, refusal_shown, tenant_page
@@ -25,7 +21,15 @@ from apps.tenancy.views import refusal_lines, refusal_shown, tenant_page
 from .. import services
 from ..inputs import DailyReportIn, MarketReportIn, as_service_data
 from ..models import DailyReport, MarketReport, Visit
-from ..selectors import daily_report_list, market_report_list, review_queue
+from ..selectors import (
+    customer_choices,
+    daily_report_list,
+    daily_report_visits,
+    market_report_list,
+    product_choices,
+    region_choices,
+    review_queue,
+)
 from .parsing import day_param, parsed
 
 PAGE_SIZE = 25
@@ -74,25 +78,10 @@ def parse_report_post(post) -> dict:
     return data
 
 
-def _day_visits(request: TenantRequest, day: dt.date, report: DailyReport | None):
-    qs = Visit.objects.filter(tenant=request.tenant, rep=request.membership, day=day).select_related(
-        "customer"
-    )
-    qs = (
-        qs.filter(report__isnull=True) | qs.filter(report=report)
-        if report
-        else qs.filter(report__isnull=True)
-    )
-    return list(qs.order_by("position", "id"))
-
-
 def _form_choices(request: TenantRequest) -> dict:
-    customers = visible_customers(Customer.objects.filter(tenant=request.tenant), request.membership)
     return {
-        "customers": customers.order_by("name").only("id", "name")[:CHOICES_LIMIT],
-        "products": Product.objects.filter(tenant=request.tenant, is_active=True)
-        .order_by("sku")
-        .only("id", "sku", "name")[:CHOICES_LIMIT],
+        "customers": customer_choices(tenant=request.tenant, viewer=request.membership)[:CHOICES_LIMIT],
+        "products": product_choices(tenant=request.tenant)[:CHOICES_LIMIT],
         "purposes": Visit.Purpose.choices,
         "outcomes": Visit.Outcome.choices,
         "methods": Payment.Method.choices,
@@ -138,7 +127,7 @@ def report_mine(request: TenantRequest) -> HttpResponse:
         "day": day,
         "today": today,
         "report": report,
-        "visits": _day_visits(request, day, report),
+        "visits": list(daily_report_visits(tenant=tenant, rep=me, day=day, report=report)),
         "errors": errors,
         "is_future": day > today,
         **_form_choices(request),
@@ -248,10 +237,8 @@ def market_new(request: TenantRequest) -> HttpResponse:
     context = {
         "errors": errors,
         "values": values,
-        "customers": visible_customers(Customer.objects.filter(tenant=request.tenant), request.membership)
-        .order_by("name")
-        .only("id", "name")[:CHOICES_LIMIT],
-        "regions": Region.objects.filter(tenant=request.tenant).order_by("code"),
+        "customers": customer_choices(tenant=request.tenant, viewer=request.membership)[:CHOICES_LIMIT],
+        "regions": region_choices(tenant=request.tenant),
         "categories": MarketReport.Category.choices,
         "urgencies": MarketReport.Urgency.choices,
     }
