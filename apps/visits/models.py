@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -252,8 +253,6 @@ class Visit(SyncModel):
 def visit_photo_path(instance: "VisitPhoto", filename: str) -> str:
     # Keyed by tenant so one tenant's files never share a directory with another's; the names are
     # never published: photos are served only through the permission-checked view.
-    from django.utils import timezone
-
     now = timezone.now()
     return f"visits/{now:%Y}/{now:%m}/t{instance.tenant_id}/{filename}"
 

@@ -1,10 +1,9 @@
+from .reports import DailyReportViewSet, MarketReportViewSet
 from .views import VisitPhotoViewSet, VisitPlanViewSet, VisitViewSet
 
 
 def register(router) -> None:
     """Add this app's viewsets to the API router."""
-    from .reports import DailyReportViewSet, MarketReportViewSet
-
     router.register("visit-plans", VisitPlanViewSet, basename="visit-plan")
     router.register("visits", VisitViewSet, basename="visit")
     router.register("visit-photos", VisitPhotoViewSet, basename="visit-photo")
