@@ -3,12 +3,11 @@
 - plans: visit plans, visits and their photos, carry-over candidates, the customers a plan may name;
 - reports: daily and market reports, the manager's review queue, and what the report forms offer.
 
-Callers import this package (`from apps.visits import selectors`); the sub-modules import each
-other directly, never through this file.
+Callers outside the package import from here (`from apps.visits import selectors`), which re-exports
+what they use; the sub-modules import each other directly, never through this file.
 """
 
 from .plans import (
-    CARRY_LOOKBACK_DAYS,
     carry_over_candidates,
     customer_search,
     visit_list,
@@ -30,7 +29,6 @@ from .reports import (
 
 __all__ = [
     # plans
-    "CARRY_LOOKBACK_DAYS",
     "carry_over_candidates",
     "customer_search",
     "visit_list",

@@ -6,14 +6,11 @@
 - market: market situation reports, escalated, acknowledged and closed;
 - reminders: the per-tenant reminders of a missing plan or report.
 
-Callers import this package (`from apps.visits import services`); the sub-modules import each
-other directly, never through this file.
+Callers outside the package import from here (`from apps.visits import services`), which re-exports
+what they use; the sub-modules import each other directly, never through this file.
 """
 
 from .checkins import (
-    EARTH_RADIUS_M,
-    PHOTO_FORMATS,
-    PHOTO_MAX_BYTES,
     customer_location_from_visit,
     haversine_m,
     visit_check_in,
@@ -28,10 +25,6 @@ from .market import (
 )
 from .plans import (
     EDITABLE,
-    ITEM_FIELDS,
-    MAX_ITEMS,
-    OUTCOME_FIELDS,
-    ensure_plan_editable,
     visit_create,
     visit_delete,
     visit_plan_approve,
@@ -46,22 +39,16 @@ from .plans import (
 from .reminders import WORKING_DAYS, remind_missing_plans, remind_missing_reports
 from .reports import (
     REPORT_FIELDS,
-    VISIT_FIELDS,
     daily_report_create,
     daily_report_review,
     daily_report_submit,
     daily_report_update,
-    lock_status,
     report_deadline,
 )
 
 __all__ = [
     # plans
     "EDITABLE",
-    "ITEM_FIELDS",
-    "MAX_ITEMS",
-    "OUTCOME_FIELDS",
-    "ensure_plan_editable",
     "visit_create",
     "visit_delete",
     "visit_plan_approve",
@@ -73,9 +60,6 @@ __all__ = [
     "visit_plan_submit",
     "visit_update",
     # checkins
-    "EARTH_RADIUS_M",
-    "PHOTO_FORMATS",
-    "PHOTO_MAX_BYTES",
     "customer_location_from_visit",
     "haversine_m",
     "visit_check_in",
@@ -83,12 +67,10 @@ __all__ = [
     "visit_photo_add",
     # reports
     "REPORT_FIELDS",
-    "VISIT_FIELDS",
     "daily_report_create",
     "daily_report_review",
     "daily_report_submit",
     "daily_report_update",
-    "lock_status",
     "report_deadline",
     # market
     "escalation_recipients",
