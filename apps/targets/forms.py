@@ -6,7 +6,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from .models import SeasonalProfile
+from apps.org.models import Team
+from apps.tenancy.dates import YEARS, period_floor
+from apps.tenancy.models import Membership
+
+from .models import GRAIN_CHOICES, SeasonalProfile, Target
 from .selectors import BREAKDOWNS
 
 ALLOCATIONS = [
@@ -59,3 +63,58 @@ with scopes_disabled():
         """The tree's inline edit of one target's value."""
 
         value = forms.DecimalField(label=_("Target value"), **VALUE_FIELD)
+
+    class TargetCreateForm(forms.Form):
+        """A new target, usually the top of a breakdown: the organisation's or a team's (or one account
+        manager's). The period is any day in it; the form turns it into the period's first day."""
+
+        fields: dict[str, Any]
+
+        metric = forms.ChoiceField(label=_("KPI"))
+        owner_kind = forms.ChoiceField(label=_("Owner"), choices=Target.OwnerKind.choices)
+        team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+        rep = forms.ModelChoiceField(
+            label=_("Account manager"), queryset=Membership.objects.none(), required=False
+        )
+        grain = forms.ChoiceField(label=_("Period"), choices=GRAIN_CHOICES, initial="year")
+        period_start = forms.DateField(
+            label=_("Any day in the period"), widget=forms.DateInput(attrs={"type": "date"})
+        )
+        value = forms.DecimalField(label=_("Target value"), **VALUE_FIELD)
+        statement = forms.CharField(
+            label=_("SMART statement"),
+            max_length=500,
+            required=False,
+            help_text=_("What, how much, by when — e.g. “East region sales of 12 million yuan in 2027”."),
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        seasonal_profile = forms.ModelChoiceField(
+            label=_("Seasonal profile"), queryset=SeasonalProfile.objects.none(), required=False
+        )
+
+        def __init__(self, *args, tenant, metrics: list[tuple[str, str]], teams, reps, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["metric"].choices = metrics
+            self.fields["team"].queryset = teams
+            self.fields["rep"].queryset = reps
+            self.fields["seasonal_profile"].queryset = SeasonalProfile.objects.filter(tenant=tenant).order_by(
+                "name"
+            )
+
+        def clean(self):
+            data = super().clean()
+            day, grain = data.get("period_start"), data.get("grain")
+            if day and day.year not in YEARS:
+                self.add_error(
+                    "period_start",
+                    _("Choose a day between %(first)d and %(last)d.")
+                    % {"first": YEARS.start, "last": YEARS.stop - 1},
+                )
+            elif day and grain:
+                data["period_start"] = period_floor(day, grain)
+            kind = data.get("owner_kind")
+            if kind == Target.OwnerKind.TEAM and not data.get("team"):
+                self.add_error("team", _("A team target names its team."))
+            if kind == Target.OwnerKind.REP and not data.get("rep"):
+                self.add_error("rep", _("A rep target names its account manager."))
+            return data

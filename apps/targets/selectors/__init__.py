@@ -9,6 +9,7 @@ from .appraisals import (
 )
 from .breakdown import (
     BREAKDOWNS,
+    MAX_CHILDREN,
     breakdown_children,
     breakdown_splits,
     period_label,
@@ -30,6 +31,7 @@ from .targets import (
     dashboard_targets,
     profile_share,
     seasonal_profile_list,
+    settable_teams,
     target_filters,
     target_list,
     target_progress,
@@ -39,6 +41,8 @@ from .targets import (
 )
 
 __all__ = [
+    "settable_teams",
+    "MAX_CHILDREN",
     "dashboard_targets",
     "metric_trend",
     "BREAKDOWNS",

@@ -11,7 +11,7 @@ import pandas as pd
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from apps.org.models import ReportingClosure, TeamClosure
+from apps.org.models import ReportingClosure, Team, TeamClosure
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import period_end, period_shift
 from apps.tenancy.models import Membership, Role, Tenant
@@ -364,3 +364,11 @@ def dashboard_targets(
     if ids is not None:
         qs = qs.filter(rep__in=ids)
     return qs.order_by("rep__display_name", "id")
+
+
+def settable_teams(*, viewer: Membership) -> QuerySet[Team]:
+    """Teams the viewer may set targets for: an admin every team, a manager their team's subtree."""
+    qs = Team.objects.filter(tenant_id=viewer.tenant_id).order_by("name", "id")
+    if viewer.role == Role.ADMIN:
+        return qs
+    return qs.filter(pk__in=target_rights(viewer=viewer).teams)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext_lazy as _
 
+from apps.customers.selectors import member_choices
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import YEARS, period_end, period_floor, tenant_today
 from apps.tenancy.http import TenantRequest
@@ -23,10 +24,11 @@ from apps.tenancy.templatetags.salesui import money
 from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
 
 from .. import services
-from ..forms import BreakdownForm, BreakdownValuesForm, TargetValueForm
+from ..forms import BreakdownForm, BreakdownValuesForm, TargetCreateForm, TargetValueForm
 from ..models import Target
 from ..selectors import (
     EDITABLE,
+    MAX_CHILDREN,
     STATUSES,
     breakdown_children,
     breakdown_splits,
@@ -35,6 +37,7 @@ from ..selectors import (
     metric_is_additive,
     metric_trend,
     period_label,
+    settable_teams,
     target_list,
     target_progress,
     target_rights,
@@ -472,8 +475,13 @@ def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpRespons
     values_form = None
     if form.is_bound and form.is_valid():
         children = breakdown_children(parent=parent, split=form.cleaned_data["split"])
-        if not children:
-            form.add_error("split", _("There is nothing to break this target down into."))
+        if not children or len(children) > MAX_CHILDREN:
+            form.add_error(
+                "split",
+                _("There is nothing to break this target down into.")
+                if not children
+                else _("More than %(n)d parts: choose another breakdown.") % {"n": MAX_CHILDREN},
+            )
             posted = False  # the form says why; nothing was typed to lose
         elif posted:
             values_form, created = _breakdown_save(request, form, parent, children)
@@ -501,3 +509,29 @@ def target_breakdown_view(request: TenantRequest, target_id: int) -> HttpRespons
         ),
     }
     return render(request, "targets/breakdown.html", context)
+
+
+@tenant_page(roles=LINE_ROLES)
+def target_create_view(request: TenantRequest) -> HttpResponse:
+    """A new target, usually the top of a breakdown tree; on success its tree opens."""
+    tenant, viewer = request.tenant, request.membership
+    form = TargetCreateForm(
+        request.POST or None,
+        initial={"owner_kind": "tenant" if viewer.role == Role.ADMIN else "team", "team": viewer.team_id},
+        tenant=tenant,
+        metrics=[(m["code"], m["name"]) for m in metric_catalogue(tenant=tenant)],
+        teams=settable_teams(viewer=viewer),
+        reps=member_choices(viewer=viewer),
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                target = services.target_create(tenant=tenant, by=viewer, **form.cleaned_data)
+            if not outcome.refused:
+                messages.success(
+                    request, _("The target was created as a draft: break it down, then propose it.")
+                )
+                return redirect("targets:tree", tenant_slug=tenant.slug, target_id=target.pk)
+        messages.error(request, _("The target was not created. Please correct the errors below."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "targets/target_form.html", {"form": form}, status=status)
