@@ -6,6 +6,7 @@ import zoneinfo
 from typing import ClassVar, Self
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -19,6 +20,27 @@ TIMEZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones())
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("Unknown time zone: %(tz)s"), params={"tz": value})
+
+
+class Weekday(models.IntegerChoices):
+    """ISO weekdays (Monday = 1), as `date.isoweekday()` returns them."""
+
+    MONDAY = 1, _("Monday")
+    TUESDAY = 2, _("Tuesday")
+    WEDNESDAY = 3, _("Wednesday")
+    THURSDAY = 4, _("Thursday")
+    FRIDAY = 5, _("Friday")
+    SATURDAY = 6, _("Saturday")
+    SUNDAY = 7, _("Sunday")
+
+
+def default_working_days() -> list[int]:
+    return [1, 2, 3, 4, 5]
+
+
+def tenant_logo_path(instance: "Tenant", filename: str) -> str:
+    # One directory per organisation; the file is served through the membership-checked logo view.
+    return f"logos/{instance.pk}/{filename}"
 
 
 class Tenant(models.Model):
@@ -41,6 +63,24 @@ class Tenant(models.Model):
     report_deadline = models.TimeField(_("daily report deadline"), default="20:00")
     plan_cutoff = models.TimeField(_("visit plan cut-off"), default="09:30")
     checkin_radius_m = models.PositiveIntegerField(_("check-in radius (m)"), default=500)
+    logo = models.ImageField(_("logo"), upload_to=tenant_logo_path, max_length=300, blank=True)
+    working_days = ArrayField(
+        models.PositiveSmallIntegerField(choices=Weekday.choices),
+        verbose_name=_("working days"),
+        default=default_working_days,
+        blank=True,
+        size=7,
+    )
+    work_start = models.TimeField(_("working hours start"), default="09:00")
+    work_end = models.TimeField(_("working hours end"), default="18:00")
+    # [{"date": "2026-10-01", "name": "National Day"}, …], sorted by date; written by
+    # apps.tenancy.services.tenant_settings_update, which validates it.
+    holidays = models.JSONField(_("holidays"), default=list, blank=True)
+    managers_manage_people = models.BooleanField(
+        _("managers manage people"),
+        default=False,
+        help_text=_("Managers may invite and manage the people of their own line."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
