@@ -158,3 +158,14 @@ with scopes_disabled():
             self.fields["owner"].queryset = assignable_members(
                 Membership.objects.select_related("user"), viewer
             ).order_by("display_name", "user__username")
+
+    class CycleForm(forms.ModelForm):
+        """A review cycle (考核周期): its name, cadence, period and whether appraisals may still start."""
+
+        class Meta:
+            model = AppraisalCycle
+            fields = ["name", "cadence", "period_start", "period_end", "status"]
+            widgets = {
+                "period_start": forms.DateInput(attrs={"type": "date"}),
+                "period_end": forms.DateInput(attrs={"type": "date"}),
+            }

@@ -279,6 +279,7 @@ class AppraisalCycle(TenantModel):
             models.CheckConstraint(
                 name="appraisalcycle_period_order",
                 condition=models.Q(period_end__gte=models.F("period_start")),
+                violation_error_message=_("The period ends before it starts."),
             ),
         ]
 

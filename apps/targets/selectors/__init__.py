@@ -4,6 +4,7 @@ targets (visibility, rights, progress, trees), breakdown (the breakdown page), a
 Callers outside the app import from here; the modules inside import each other directly."""
 
 from .appraisals import (
+    appraisal_cycle_list,
     appraisal_list,
     improvement_action_list,
 )
@@ -41,6 +42,7 @@ from .targets import (
 )
 
 __all__ = [
+    "appraisal_cycle_list",
     "settable_teams",
     "MAX_CHILDREN",
     "dashboard_targets",

@@ -1,11 +1,11 @@
 """Reads of appraisals and their improvement actions, restricted to what the viewer may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.org.selectors import restrict_to_viewer, visible_member_ids
 from apps.tenancy.models import Membership, Tenant
 
-from ..models import Appraisal, ImprovementAction
+from ..models import Appraisal, AppraisalCycle, ImprovementAction
 
 
 def appraisal_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[Appraisal]:
@@ -21,3 +21,13 @@ def improvement_action_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[I
     if ids is None:
         return qs
     return qs.filter(Q(appraisal__rep__in=ids) | Q(owner=viewer))
+
+
+def appraisal_cycle_list(*, tenant: Tenant) -> QuerySet[AppraisalCycle]:
+    """Every member may read the cycles (they name what an appraisal covers); newest first, each with
+    the number of appraisals it holds."""
+    return (
+        AppraisalCycle.objects.filter(tenant=tenant)
+        .annotate(appraisal_count=Count("appraisals"))
+        .order_by("-period_start", "id")
+    )

@@ -325,22 +325,33 @@ def appraisal_close(*, appraisal: Appraisal, by: Membership) -> Appraisal:
 def appraisal_cycle_save(
     *, tenant: Tenant, by: Membership, cycle: AppraisalCycle | None = None, **data
 ) -> AppraisalCycle:
-    """Create or edit a cycle (admins)."""
-    if data.get("period_start") and data.get("period_end") and data["period_end"] < data["period_start"]:
+    """Create or edit a cycle (admins): its name is unique in the organisation, its period in order."""
+    if by.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators define appraisal cycles."))
+    start = data.get("period_start", cycle.period_start if cycle else None)
+    end = data.get("period_end", cycle.period_end if cycle else None)
+    if start and end and end < start:
         raise ValidationError({"period_end": _("The period ends before it starts.")})
+    name = data.get("name", cycle.name if cycle else "")
+    taken = AppraisalCycle.objects.filter(tenant=tenant, name=name)
+    if (taken.exclude(pk=cycle.pk) if cycle else taken).exists():
+        raise ValidationError({"name": _("A cycle with this name already exists.")})
     if cycle is None:
         cycle = AppraisalCycle.objects.create(tenant=tenant, **data)
         audit_log(cycle, "targets.appraisal_cycle.created", actor=by)
         return cycle
+    changes = diff(cycle, data)
     for field, value in data.items():
         setattr(cycle, field, value)
     cycle.save()
-    audit_log(cycle, "targets.appraisal_cycle.updated", actor=by)
+    audit_log(cycle, "targets.appraisal_cycle.updated", actor=by, changes=changes)
     return cycle
 
 
 @transaction.atomic
 def appraisal_cycle_delete(*, cycle: AppraisalCycle, by: Membership) -> None:
+    if by.role != Role.ADMIN:
+        raise PermissionDenied(_("Only administrators define appraisal cycles."))
     if cycle.appraisals.exists():
         raise ValidationError({"cycle": _("A cycle with appraisals cannot be deleted; close it instead.")})
     audit_log(cycle, "targets.appraisal_cycle.deleted", actor=by)

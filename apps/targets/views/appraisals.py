@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.org.selectors import supervises
+from apps.tenancy.dates import period_end, period_floor, tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
@@ -32,11 +33,12 @@ from ..appraisal_forms import (
     ActionForm,
     AppraisalFilterForm,
     BaseLineFormSet,
+    CycleForm,
     GenerateForm,
     LineFormSet,
     SubmitForm,
 )
-from ..models import Appraisal, AppraisalLine, ImprovementAction, Target
+from ..models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
 
 PAGE_SIZE = 25
 LINE_ROLES = (Role.MANAGER, Role.ADMIN)
@@ -345,3 +347,75 @@ def action_done_view(request: TenantRequest, action_id: int) -> HttpResponse:
     if error:
         messages.error(request, error)
     return redirect(_detail_url(action.appraisal) + "#actions")
+
+
+# ---------------------------------------------------------------- review cycles
+
+
+@tenant_page(roles=LINE_ROLES)
+def cycle_list_view(request: TenantRequest) -> HttpResponse:
+    """The review cycles with how many appraisals each holds; an admin adds one here."""
+    admin = request.membership.role == Role.ADMIN
+    form = CycleForm(request.POST or None, initial=_new_cycle_initial(request)) if admin else None
+    if request.method == "POST":
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.appraisal_cycle_save(
+                    tenant=request.tenant, by=request.membership, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("The review cycle was added."))
+                return redirect("appraisals:cycles", tenant_slug=request.tenant.slug)
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    page = Paginator(selectors.appraisal_cycle_list(tenant=request.tenant), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"form": form, "page_obj": page, "cycles": page.object_list, "can_edit": admin}
+    return render(
+        request, "targets/appraisals/cycles.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _new_cycle_initial(request: TenantRequest) -> dict:
+    """This month as a monthly cycle, named as the demo and the seeds name them."""
+    start = period_floor(tenant_today(request.tenant), "month")
+    return {
+        "name": _("%(year)d-%(month)02d monthly appraisal") % {"year": start.year, "month": start.month},
+        "cadence": AppraisalCycle.Cadence.MONTHLY,
+        "period_start": start,
+        "period_end": period_end(start, "month"),
+    }
+
+
+@tenant_page(roles=(Role.ADMIN,))
+def cycle_edit_view(request: TenantRequest, cycle_id: int) -> HttpResponse:
+    """Edit, close or reopen a cycle; delete it while it holds no appraisal."""
+    cycle = get_object_or_404(selectors.appraisal_cycle_list(tenant=request.tenant), pk=cycle_id)
+    back = redirect("appraisals:cycles", tenant_slug=request.tenant.slug)
+    if request.method == "POST" and "delete" in request.POST:
+        with refusal_shown(request) as outcome:
+            services.appraisal_cycle_delete(cycle=cycle, by=request.membership)
+        if not outcome.refused:
+            messages.success(request, _("The review cycle was deleted."))
+            return back
+        return redirect("appraisals:cycle-edit", tenant_slug=request.tenant.slug, cycle_id=cycle.pk)
+    # The form edits a copy: the service compares the stored row with the new data to audit the change.
+    form = CycleForm(request.POST or None, instance=copy.copy(cycle))
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.appraisal_cycle_save(
+                    tenant=request.tenant, by=request.membership, cycle=cycle, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("The review cycle was saved."))
+                return back
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return render(
+        request,
+        "targets/appraisals/cycle_form.html",
+        {"form": form, "cycle": cycle},
+        status=400 if request.method == "POST" else 200,
+    )
