@@ -6,6 +6,7 @@ app_name = "targets"
 
 urlpatterns = [
     path("", views.my_targets, name="mine"),
+    path("export/", views.my_targets_export, name="mine-export"),
     path("team/", views.team_dashboard, name="team"),
     path("tree/", views.target_roots_view, name="roots"),
     path("tree/new/", views.target_create_view, name="create"),

@@ -130,3 +130,48 @@ def test_zh_hans_labels(client_as, url, rep):
     text = client.get(url("targets:mine")).text
     for label in ("我的目标", "实际完成", "达成率", "应完成进度", "预测", "差距", "本月"):
         assert label in text, label
+
+
+def _sheet_rows(response) -> list[tuple]:
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_a_rep_downloads_their_targets_with_progress(client_as, url, rep, peer):
+    _target(rep, "Own goal")
+    _target(peer, "Peer goal")
+    page = client_as(rep).get(url("targets:mine")).text
+    assert url("targets:mine-export") + "?period=month&amp;status=&amp;scope=&amp;format=xlsx" in page
+    response = client_as(rep).get(url("targets:mine-export"), {"format": "xlsx"})
+    assert response.status_code == 200 and ".xlsx" in response["Content-Disposition"]
+    header, *rows = _sheet_rows(response)
+    assert "Attainment %" in header and len(rows) == 1 and rep.name in rows[0]
+
+
+def test_a_manager_exports_the_line_as_csv_filtered_like_the_page(
+    client_as, url, manager, rep, peer, django_assert_max_num_queries
+):
+    _target(rep, "Rep goal")
+    _target(peer, "Peer goal")
+    client = client_as(manager)
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(url("targets:mine-export"), {"format": "csv", "scope": "line"})
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert rep.name in text and peer.name in text
+    for status in ("on_track", "at_risk", "off_track", "not_started"):  # the same rows as the page shows
+        query = {"scope": "line", "status": status}
+        shown = client.get(url("targets:mine"), query).text
+        exported = client.get(url("targets:mine-export"), {**query, "format": "csv"}).content.decode(
+            "utf-8-sig"
+        )
+        for member in (rep, peer):
+            assert (f">{member.name}<" in shown) == (member.name in exported), status
+
+
+def test_an_unknown_format_is_404(client_as, url, rep):
+    assert client_as(rep).get(url("targets:mine-export"), {"format": "pdf"}).status_code == 404

@@ -3,6 +3,7 @@
 Progress comes from the set-based target_progress, so the page runs a fixed number of queries
 however many targets it shows."""
 
+import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.customers.selectors import member_choices
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import YEARS, period_end, period_floor, tenant_today
+from apps.tenancy.exports import FORMATS, frame_to_response
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.money import CENT
@@ -24,6 +26,7 @@ from apps.tenancy.templatetags.salesui import money
 from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
 
 from .. import services
+from ..exports import progress_frame
 from ..forms import BreakdownForm, BreakdownValuesForm, TargetCreateForm, TargetValueForm
 from ..models import Target
 from ..selectors import (
@@ -84,27 +87,38 @@ def _status_labels() -> dict[str, str]:
     return {code: str(label) for code, label in STATUSES}
 
 
-@tenant_page
-def my_targets(request: TenantRequest) -> HttpResponse:
-    tenant, viewer = request.tenant, request.membership
-    today = tenant_today(tenant)
+def _my_targets_choice(request: TenantRequest) -> tuple[str, str, bool]:
+    """The page's period grain, progress status filter and whether it shows the viewer's line."""
     grain = request.GET.get("period")
     grain = grain if grain in dict(PERIODS) else "month"
     status = request.GET.get("status")
     status = status if status in dict(STATUSES) else ""
-    can_see_line = viewer.role in LINE_ROLES
-    line = can_see_line and request.GET.get("scope") == "line"
+    line = request.membership.role in LINE_ROLES and request.GET.get("scope") == "line"
+    return grain, status, line
 
-    qs = target_list(tenant=tenant, viewer=viewer).filter(
+
+def _my_targets(request: TenantRequest, grain: str, line: bool, today: dt.date) -> list[Target]:
+    """The account managers' targets of this period: the viewer's own, or their line's (never beyond)."""
+    viewer = request.membership
+    qs = target_list(tenant=request.tenant, viewer=viewer).filter(
         owner_kind=Target.OwnerKind.REP, grain=grain, period_start=period_floor(today, grain)
     )
     if line:
-        ids = visible_member_ids(viewer)  # the viewer's line, never beyond (None: the whole tenant)
+        ids = visible_member_ids(viewer)  # None: the whole tenant
         if ids is not None:
             qs = qs.filter(rep__in=ids)
     else:
         qs = qs.filter(rep=viewer)
-    targets = list(qs.order_by("rep__display_name", "metric", "id"))
+    return list(qs.order_by("rep__display_name", "metric", "id"))
+
+
+@tenant_page
+def my_targets(request: TenantRequest) -> HttpResponse:
+    tenant, viewer = request.tenant, request.membership
+    today = tenant_today(tenant)
+    grain, status, line = _my_targets_choice(request)
+    can_see_line = viewer.role in LINE_ROLES
+    targets = _my_targets(request, grain, line, today)
 
     progress = _by_target(target_progress(tenant=tenant, targets=targets, today=today))
     metrics = {m["code"]: m for m in metric_catalogue(tenant=tenant)} if targets else {}
@@ -140,6 +154,7 @@ def my_targets(request: TenantRequest) -> HttpResponse:
         "period": grain,
         "status": status,
         "line": line,
+        "scope": "line" if line else "",
         "can_see_line": can_see_line,
         "period_start": period_floor(today, grain),
         "filtered": bool(status),
@@ -535,3 +550,21 @@ def target_create_view(request: TenantRequest) -> HttpResponse:
         messages.error(request, _("The target was not created. Please correct the errors below."))
     status = 400 if request.method == "POST" else 200
     return render(request, "targets/target_form.html", {"form": form}, status=status)
+
+
+@tenant_page
+def my_targets_export(request: TenantRequest) -> HttpResponse:
+    """The targets of the page as it is filtered, with their progress, as Excel or CSV."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in FORMATS:
+        raise Http404
+    today = tenant_today(request.tenant)
+    grain, status, line = _my_targets_choice(request)
+    targets = _my_targets(request, grain, line, today)
+    progress = target_progress(tenant=request.tenant, targets=targets, today=today)
+    if status:
+        targets = [t for t in targets if progress.loc[t.pk, "status"] == status]
+    names = {m["code"]: m["name"] for m in metric_catalogue(tenant=request.tenant)}
+    frame, formats = progress_frame(targets, progress, tenant=request.tenant, metric_names=names)
+    name = f"targets-{'line' if line else 'mine'}-{grain}-{period_floor(today, grain).isoformat()}"
+    return frame_to_response(frame, filename=name, fmt=fmt, number_formats=formats)
