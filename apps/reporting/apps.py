@@ -8,11 +8,20 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Weekly progress and reports")
 
     def ready(self) -> None:
+        from datetime import time
+
         from apps.tenancy.scheduling import register_tenant_job, weekly_previous_week
 
         # Every Monday from 06:00 in the tenant's own time: the ISO week that just ended.
         register_tenant_job(
             "weekly_rollup", "apps.reporting.tasks.weekly_rollup", weekly_previous_week(weekday=0)
+        )
+        # From 07:00 the managers get that week's report by mail, in their language (it rolls the week
+        # up itself if the 06:00 job has not run yet).
+        register_tenant_job(
+            "weekly_report_mail",
+            "apps.reporting.tasks.weekly_report_mail",
+            weekly_previous_week(weekday=0, at=time(7)),
         )
 
         from apps.tenancy.demo import register_demo_seeder

@@ -26,17 +26,23 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from apps.org.models import Team, TeamClosure
 from apps.targets.engine import compute
 from apps.targets.models import Target
 from apps.tenancy.audit import audit_log, diff
-from apps.tenancy.dates import parse_week_key, period_end, period_floor, tenant_today, week_start
+from apps.tenancy.dates import parse_week_key, period_end, period_floor, tenant_today, week_key, week_start
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.money import money
+from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
-from .models import WeeklyReportNote
+from .models import WeeklyProgress, WeeklyReportNote
+from .selectors import weekly_report
 
 # engine metric code -> WeeklyProgress column
 METRICS = {
@@ -392,3 +398,54 @@ __all__ = [
     "rollup_on_demand",
     "weekly_note_save",
 ]
+
+
+# ---------------------------------------------------------------- the Monday mail
+
+
+def weekly_report_mail(*, tenant: Tenant, iso_year: int, iso_week: int) -> int:
+    """Mail each active manager the weekly report (周进度控制) of their team for the ISO week, in the
+    language they read mail in, with the link to the full report. Rolls the week up first if that has
+    not run yet. Safe to run twice: one message per manager and week (its dedupe key). Returns the
+    number of managers newly told."""
+    first = week_start(iso_year, iso_week)
+    if not WeeklyProgress.objects.filter(tenant=tenant, week_start=first).exists():
+        rollup_week(tenant=tenant, iso_year=iso_year, iso_week=iso_week)
+    managers = list(
+        Membership.objects.filter(tenant=tenant, role=Role.MANAGER, is_active=True, team__isnull=False)
+        .select_related("user", "team", "tenant")
+        .order_by("id")
+    )
+    languages = recipient_languages(managers)
+    key = week_key(first)
+    messages = []
+    for manager in managers:
+        team = manager.team
+        assert team is not None  # filtered above
+        report = weekly_report(tenant=tenant, team=team, first_week=first, last_week=first)
+        query = urlencode({"team": str(team.pk), "week": key})
+        with translation.override(languages[manager.pk]):
+            body = render_to_string(
+                "reporting/weekly_report_mail.txt",
+                {
+                    "team": team,
+                    "week": key,
+                    "first": first,
+                    "last": first + dt.timedelta(days=6),
+                    "report": report,
+                    "currency": tenant.currency,
+                },
+            )
+            title = _("Weekly sales report %(week)s · %(team)s") % {"week": key, "team": team.name}
+        messages.append(
+            Message(
+                recipient=manager,
+                kind="weekly_report",
+                title=title,
+                body=body.strip(),
+                url=reverse("reporting:weekly", kwargs={"tenant_slug": tenant.slug}) + f"?{query}",
+                dedupe_key=f"weekly_report:{key}:{manager.pk}",
+            )
+        )
+    with transaction.atomic():
+        return len(notify_many(tenant=tenant, messages=messages))

@@ -13,3 +13,11 @@ def weekly_rollup(tenant: Tenant, period: str) -> dict:
     recomputes the whole week in one transaction, so a redelivery after a killed worker just redoes it."""
     iso_year, iso_week = parse_week_key(period)
     return services.rollup_week(tenant=tenant, iso_year=iso_year, iso_week=iso_week).as_dict()
+
+
+@tenant_task(time_limit=900)
+def weekly_report_mail(tenant: Tenant, period: str) -> int:
+    """Mail each manager last week's report (`period` "2026-W47"); the dedupe key per manager and
+    week makes a redelivery tell no one twice."""
+    iso_year, iso_week = parse_week_key(period)
+    return services.weekly_report_mail(tenant=tenant, iso_year=iso_year, iso_week=iso_week)
