@@ -34,10 +34,7 @@ KNOWN_LOOPS: set[tuple[str, ...]] = {
 }
 # (importing module, imported module) pairs that run against the direction.
 KNOWN_AGAINST: set[tuple[str, str]] = {
-    ("apps.sales.management.commands.seed_demo", "salesmgmt.db"),
     ("apps.tenancy.api.views_tenancy", "apps.org.selectors"),
-    ("apps.tenancy.checks", "salesmgmt.db"),
-    ("apps.tenancy.management.commands.migrate", "salesmgmt.db"),
 }
 
 

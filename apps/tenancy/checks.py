@@ -10,7 +10,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-from salesmgmt.db import owner_mode_active
+from .owner import owner_mode_active
 
 ROLE_SQL = """
 SELECT current_user, r.rolsuper, r.rolbypassrls,

@@ -4,11 +4,13 @@ Two things on top of Django's own backend:
 
 - The app connects as a dedicated role (``DATABASES[...]["APP_USER"]``): not superuser, not owner of the
   tables, not BYPASSRLS. Only ``migrate`` and test-database creation/destruction run as the owner named
-  by ``DATABASE_URL`` (:func:`owner_mode`).
+  by ``DATABASE_URL`` (``owner_mode()``, in :mod:`apps.tenancy.owner`).
 - Before a statement runs, the connection's ``app.tenant_id`` / ``app.all_tenants`` settings are made to
   match the current django-scopes state, which every tenant table's row-level-security policy reads:
   a tenant scope sees only its tenant; ``scopes_disabled()`` (system work: dispatch, sweeps, identity
   lookups) sees every tenant; no scope sees no tenant rows at all.
 """
 
-from .roles import analyze, bulk_load, owner_mode, owner_mode_active, run_as_owner  # noqa: F401
+# The owner-mode helpers live in apps.tenancy.owner, where apps import them from (never from the
+# wiring); the bench scripts, outside apps/, still import these three from here.
+from apps.tenancy.owner import analyze, bulk_load, run_as_owner  # noqa: F401

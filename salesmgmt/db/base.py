@@ -5,7 +5,7 @@ from django.db.backends.postgresql.creation import DatabaseCreation as PostgresC
 from django_scopes.state import state
 from psycopg import pq
 
-from .roles import owner_mode, owner_mode_active
+from apps.tenancy.owner import owner_mode, owner_mode_active
 
 NO_TENANT = ("", "off")
 ALL_TENANTS = ("", "on")

@@ -16,7 +16,7 @@ from django_scopes import scope, scopes_disabled
 
 from apps.tenancy.checks import check_database_role, database_role_problems, ensure_unprivileged_database_role
 from apps.tenancy.db import TENANT_POLICY
-from salesmgmt.db import run_as_owner
+from apps.tenancy.owner import run_as_owner
 from salesmgmt.db.base import wanted_tenant_settings
 from tests.catalog import tenant_tables
 from tests.factories import CustomerFactory, MembershipFactory, OrderLineFactory, TenantFactory

@@ -15,7 +15,7 @@ from apps.tenancy.context import tenant_context
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.demo import DEMO_PASSWORD, DEMO_TENANTS, DemoContext, demo_seeders, demo_tenant_wipe
 from apps.tenancy.models import Tenant
-from salesmgmt.db import run_as_owner
+from apps.tenancy.owner import run_as_owner
 
 
 class Command(BaseCommand):

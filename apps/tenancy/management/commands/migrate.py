@@ -9,7 +9,7 @@ from django.db import connections
 from django_scopes import scopes_disabled
 
 from apps.tenancy.db import grant_app_role
-from salesmgmt.db import owner_mode
+from apps.tenancy.owner import owner_mode
 
 
 class Command(DjangoMigrate):

@@ -1,4 +1,10 @@
-"""Which role a new connection logs in as: the app role, or the schema owner inside owner_mode()."""
+"""Which role a new connection logs in as: the app role, or the schema owner inside owner_mode().
+
+The database backend (`salesmgmt.db`) reads owner_mode_active() when it connects; commands, checks,
+seeders and the bench switch to the owner through these helpers. They live on the ground floor so
+that any app may use them without importing the wiring, and import no models: the backend imports
+this module before the app registry is ready.
+"""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
