@@ -4,13 +4,13 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from apps.customers.api.urls import register as register_customers
-from apps.org.api.views import RegionViewSet, TeamViewSet
+from apps.org.api.views import MemberViewSet, RegionViewSet, TeamViewSet
 from apps.reporting.api.urls import register as register_reporting
 from apps.sales.api.urls import register as register_sales
 from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
 from apps.tenancy.api.notifications import NotificationViewSet
-from apps.tenancy.api.views_tenancy import DeletionViewSet, MemberViewSet
+from apps.tenancy.api.views_tenancy import DeletionViewSet
 from apps.visits.api.urls import register as register_visits
 
 router = DefaultRouter()

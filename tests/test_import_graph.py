@@ -33,9 +33,7 @@ KNOWN_LOOPS: set[tuple[str, ...]] = {
     ("apps.tenancy.notifications", "apps.tenancy.tasks"),
 }
 # (importing module, imported module) pairs that run against the direction.
-KNOWN_AGAINST: set[tuple[str, str]] = {
-    ("apps.tenancy.api.views_tenancy", "apps.org.selectors"),
-}
+KNOWN_AGAINST: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:
