@@ -29,9 +29,7 @@ LAYERS = {
 }
 
 # Loops inside an app, each as the sorted modules of one strongly connected component.
-KNOWN_LOOPS: set[tuple[str, ...]] = {
-    ("apps.tenancy.notifications", "apps.tenancy.tasks"),
-}
+KNOWN_LOOPS: set[tuple[str, ...]] = set()
 # (importing module, imported module) pairs that run against the direction.
 KNOWN_AGAINST: set[tuple[str, str]] = set()
 

@@ -6,10 +6,11 @@ Delivery of mail, and the choice made about duplicates
 `send_outbox_mail` once it commits: a rolled-back workflow sends nothing, a committed one
 always leaves a row to send.
 
-`outbox_send()` claims the row with `SELECT … FOR UPDATE SKIP LOCKED` and moves it pending → sending
-in its own short transaction, sends through Django's mail API, then marks it sent. Celery delivers
-at least once (acks_late): a redelivered or duplicated task finds the row sent, or being claimed by
-another worker (skipped), or sending, and does nothing. So a healthy system sends each mail once.
+`outbox_send()` (in apps/tenancy/outbox.py, with the task that calls it) claims the row with
+`SELECT … FOR UPDATE SKIP LOCKED` and moves it pending → sending in its own short transaction,
+sends through Django's mail API, then marks it sent. Celery delivers at least once (acks_late): a
+redelivered or duplicated task finds the row sent, or being claimed by another worker (skipped), or
+sending, and does nothing. So a healthy system sends each mail once.
 
 The one window left is a worker that dies after the SMTP server took the mail and before the row is
 marked sent. The row then stays "sending". `outbox_sweep()` puts rows that stayed "sending" longer
@@ -31,22 +32,18 @@ import functools
 import logging
 import uuid
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from .models import Membership, Notification, OutboxMail, Tenant, UserProfile
+from .outbox import message_id as message_id  # moved to outbox.py; chaos/ still imports it from here
+from .outbox import send_outbox_mail
 
 log = logging.getLogger(__name__)
-
-
-class MailNotSent(Exception):
-    """Sending failed but may be retried (the row is pending again)."""
 
 
 @dataclass
@@ -143,8 +140,6 @@ def enqueue_mails_on_commit(rows: list[tuple[int, int]]) -> None:
 
 
 def _enqueue_mails(rows: list[tuple[int, int]]) -> None:
-    from .tasks import send_outbox_mail  # tasks import this module
-
     for done, (tenant_id, outbox_id) in enumerate(rows):
         try:
             send_outbox_mail.delay(tenant_id, outbox_id)
@@ -156,12 +151,6 @@ def _enqueue_mails(rows: list[tuple[int, int]]) -> None:
                 exc_info=True,
             )
             return
-
-
-def message_id(row: OutboxMail) -> str:
-    """The same Message-ID on every attempt to send this row."""
-    domain = urlsplit(settings.SITE_URL).hostname or "salesmgmt.local"
-    return f"<outbox.{row.tenant_id}.{row.pk}@{domain}>"
 
 
 def _mail_body(msg: Message) -> str:
@@ -208,43 +197,7 @@ def notification_mark_read(*, recipient: Membership, ids: list[int] | None = Non
     return qs.update(read_at=timezone.now(), updated_at=timezone.now())
 
 
-# ---- sending --------------------------------------------------------------------------------
-
-
-def outbox_send(*, outbox_id: int) -> str:
-    """Send one outbox mail if it is still pending; returns the row's status afterwards.
-
-    Safe to call twice or concurrently: only the caller that claims the pending row sends.
-    """
-    with transaction.atomic():
-        row = (
-            OutboxMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbox_id, status=OutboxMail.Status.PENDING)
-            .first()
-        )
-        if row is None:  # sent, sending, failed, gone, or being claimed by another worker
-            return "skipped"
-        row.status = OutboxMail.Status.SENDING
-        row.attempts += 1
-        row.claimed_at = timezone.now()
-        row.save(update_fields=["status", "attempts", "claimed_at", "updated_at"])
-    try:
-        EmailMessage(
-            row.subject, row.body, to=[row.to_address], headers={"Message-ID": message_id(row)}
-        ).send()
-    except Exception as exc:  # noqa: BLE001 — any backend error: keep it, retry or give up
-        final = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        status = OutboxMail.Status.FAILED if final else OutboxMail.Status.PENDING
-        OutboxMail.objects.filter(pk=row.pk, status=OutboxMail.Status.SENDING).update(
-            status=status, last_error=repr(exc)[:2000], claimed_at=None, updated_at=timezone.now()
-        )
-        if final:
-            return status
-        raise MailNotSent(str(exc)) from exc
-    OutboxMail.objects.filter(pk=row.pk).update(
-        status=OutboxMail.Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
-    )
-    return OutboxMail.Status.SENT
+# ---- what a crash or a lost task left unsent -------------------------------------------------
 
 
 def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:

@@ -5,10 +5,12 @@ from django.db import OperationalError
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.tenancy.context import tenant_task
-
 from . import notifications, scheduling
-from .models import Tenant, TenantJobRun
+from .models import TenantJobRun
+
+# send_outbox_mail is declared in outbox.py, where notifications can import it to enqueue it (see
+# there), under this module's name; imported here so that every tenancy task is found in tasks.py.
+from .outbox import send_outbox_mail as send_outbox_mail
 
 
 @shared_task(acks_late=True, time_limit=120, soft_time_limit=100, ignore_result=True)
@@ -48,19 +50,6 @@ def run_tenant_job(run_id: int) -> None:
         raise
     with scopes_disabled():
         TenantJobRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), last_error="")
-
-
-@tenant_task(
-    autoretry_for=(OperationalError, notifications.MailNotSent),
-    retry_backoff=30,
-    # Both limits: the settings' default soft limit (25 min) above a 2 min hard limit would make
-    # Celery refuse to enqueue the task at all.
-    time_limit=120,
-    soft_time_limit=100,
-)
-def send_outbox_mail(tenant: Tenant, outbox_id: int) -> str:
-    """Send one outbox mail; a redelivered task finds it sent (or claimed) and does nothing."""
-    return notifications.outbox_send(outbox_id=outbox_id)
 
 
 @shared_task(

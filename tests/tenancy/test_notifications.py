@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from apps.tenancy import notifications as svc
+from apps.tenancy import outbox
 from apps.tenancy.models import Notification, OutboxMail
 from apps.tenancy.tasks import send_outbox_mail
 
@@ -85,11 +86,11 @@ def test_a_failed_send_goes_back_to_pending_then_fails_for_good(tenant, settings
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     with scope(tenant=tenant.pk):
-        with pytest.raises(svc.MailNotSent):
-            svc.outbox_send(outbox_id=row.pk)
+        with pytest.raises(outbox.MailNotSent):
+            outbox.outbox_send(outbox_id=row.pk)
         row.refresh_from_db()
         assert (row.status, row.attempts) == ("pending", 1) and "smtp down" in row.last_error
-        assert svc.outbox_send(outbox_id=row.pk) == "failed"
+        assert outbox.outbox_send(outbox_id=row.pk) == "failed"
         row.refresh_from_db()
         assert (row.status, row.attempts) == ("failed", 2)
 
