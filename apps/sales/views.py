@@ -1,22 +1,18 @@
 """Sales pages: the dashboard, the team overview, orders and collections. Reads go through the
-selectors (tenant + viewer restricted) and aggregate in the database: no query per row."""
-
-from typing import Any
+selectors (tenant + viewer restricted), which aggregate in the database: no query per row."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from apps.customers.models import Customer
-from apps.customers.selectors import customer_list, member_choices
+from apps.customers.selectors import customer_list
 from apps.tenancy.dates import month_bounds, tenant_today
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
 from .forms import OrderFilterForm, PaymentFilterForm
-from .models import Order
-from .selectors import order_list, payment_list
+from .selectors import dashboard_figures, order_list, order_list_recent, payment_list, team_figures
 
 PAGE_SIZE = 25
 RECENT = 8
@@ -34,69 +30,20 @@ def _filter_customer(request: TenantRequest, form) -> Customer | None:
 def dashboard(request: TenantRequest) -> HttpResponse:
     tenant, viewer = request.tenant, request.membership
     start, end = month_bounds(tenant_today(tenant))  # [first of this month, of the next)
-    customers = customer_list(tenant=tenant, viewer=viewer).aggregate(
-        total=Count("id"), key_accounts=Count("id", filter=Q(is_key_account=True))
-    )
-    orders = order_list(tenant=tenant, viewer=viewer).prefetch_related(None)
-    month_orders = orders.filter(
-        order_date__gte=start, order_date__lt=end, status=Order.Status.CONFIRMED
-    ).aggregate(count=Count("id"), amount=Sum("amount"), margin=Sum("gross_margin"))
-    collections = (
-        payment_list(tenant=tenant, viewer=viewer)
-        .filter(received_on__gte=start, received_on__lt=end)
-        .aggregate(count=Count("id"), amount=Sum("amount"))
-    )
-    recent = orders.order_by("-order_date", "-id")[:RECENT]
     context = {
         "month_start": start,
-        "customers": customers,
-        "month_orders": month_orders,
-        "collections": collections,
-        "recent_orders": recent,
+        **dashboard_figures(tenant=tenant, viewer=viewer, start=start, end=end),
+        "recent_orders": order_list_recent(tenant=tenant, viewer=viewer, limit=RECENT),
     }
     return render(request, "sales/dashboard.html", context)
 
 
 @tenant_page(roles=("manager", "admin"))
 def team(request: TenantRequest) -> HttpResponse:
-    """The members the viewer supervises with this month's numbers: three grouped queries in all."""
+    """The members the viewer supervises with this month's numbers (team_figures: four queries)."""
     tenant, viewer = request.tenant, request.membership
     start, end = month_bounds(tenant_today(tenant))  # [first of this month, of the next)
-    members = list(member_choices(viewer=viewer).select_related("team").order_by("display_name", "id"))
-    customers = dict(
-        customer_list(tenant=tenant, viewer=viewer)
-        .values("owner_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_id", "n")
-        .order_by()
-    )
-    orders: dict[int, Any] = {
-        row["rep_id"]: row
-        for row in order_list(tenant=tenant, viewer=viewer)
-        .prefetch_related(None)
-        .filter(order_date__gte=start, order_date__lt=end, status=Order.Status.CONFIRMED)
-        .values("rep_id")
-        .annotate(count=Count("id"), amount=Sum("amount"))
-        .order_by()
-    }
-    paid = dict(
-        payment_list(tenant=tenant, viewer=viewer)
-        .filter(received_on__gte=start, received_on__lt=end)
-        .values("rep_id")
-        .annotate(amount=Sum("amount"))
-        .values_list("rep_id", "amount")
-        .order_by()
-    )
-    rows = [
-        {
-            "member": m,
-            "customers": customers.get(m.pk, 0),
-            "orders": orders.get(m.pk, {}).get("count", 0),
-            "revenue": orders.get(m.pk, {}).get("amount"),
-            "collections": paid.get(m.pk),
-        }
-        for m in members
-    ]
+    rows = team_figures(tenant=tenant, viewer=viewer, start=start, end=end)
     return render(request, "sales/team.html", {"rows": rows, "month_start": start})
 
 
