@@ -4,14 +4,13 @@ selectors (tenant + viewer restricted), writes through the services; views only 
 import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import show_refusal, tenant_page
+from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import services
 from .forms import CustomerFilterForm, CustomerForm
@@ -73,17 +72,8 @@ def customer_detail_view(request: TenantRequest, customer_id: int) -> HttpRespon
     return render(request, "customers/detail.html", context)
 
 
-def _save(request: TenantRequest, form: CustomerForm, write) -> Customer | None:
-    """Run the service; its rule violations come back as form errors on the re-rendered page."""
-    if not form.is_valid():
-        messages.error(request, _("The customer was not saved. Please correct the errors below."))
-        return None
-    try:
-        return write(form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        show_refusal(form, exc)
+def _not_saved(request: TenantRequest) -> None:
     messages.error(request, _("The customer was not saved. Please correct the errors below."))
-    return None
 
 
 @tenant_page
@@ -92,14 +82,16 @@ def customer_create_view(request: TenantRequest) -> HttpResponse:
         raise Http404
     form = CustomerForm(request.POST or None, tenant=request.tenant, viewer=request.membership)
     if request.method == "POST":
-        customer = _save(
-            request,
-            form,
-            lambda data: services.customer_create(tenant=request.tenant, by=request.membership, **data),
-        )
-        if customer is not None:
-            messages.success(request, _("Customer %(name)s was created.") % {"name": customer.name})
-            return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
+        if form.is_valid():
+            # A rule the service enforces comes back as errors on the re-rendered form.
+            with refusal_shown(form) as outcome:
+                customer = services.customer_create(
+                    tenant=request.tenant, by=request.membership, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("Customer %(name)s was created.") % {"name": customer.name})
+                return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
+        _not_saved(request)
     return render(request, "customers/form.html", {"form": form, "customer": None})
 
 
@@ -113,12 +105,13 @@ def customer_edit_view(request: TenantRequest, customer_id: int) -> HttpResponse
         request.POST or None, instance=copy.copy(customer), tenant=request.tenant, viewer=request.membership
     )
     if request.method == "POST":
-        saved = _save(
-            request,
-            form,
-            lambda data: services.customer_update(customer=customer, by=request.membership, **data),
-        )
-        if saved is not None:
-            messages.success(request, _("Customer %(name)s was saved.") % {"name": saved.name})
-            return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=saved.pk)
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                saved = services.customer_update(
+                    customer=customer, by=request.membership, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("Customer %(name)s was saved.") % {"name": saved.name})
+                return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=saved.pk)
+        _not_saved(request)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
