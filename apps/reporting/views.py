@@ -34,7 +34,7 @@ from apps.tenancy.dates import (
 from apps.tenancy.exports import PERCENT_FORMAT, frame_to_response
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
-from apps.tenancy.views import tenant_page
+from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import selectors, services
 
@@ -178,17 +178,21 @@ def weekly_note_save(request: TenantRequest) -> HttpResponse:
     team = teams.get(request.POST.get("team", ""))
     if team is None:
         raise Http404
-    try:
+    week: dt.date | None = None
+    with refusal_shown(request) as outcome:
         week = week_start(*parse_week_key(request.POST.get("week", "")))
-        services.weekly_note_save(
-            team=team, week=week, by=viewer, next_week_goals=request.POST.get("next_week_goals", "")
-        )
+        try:
+            services.weekly_note_save(
+                team=team, week=week, by=viewer, next_week_goals=request.POST.get("next_week_goals", "")
+            )
+        except PermissionDenied as exc:
+            # Only the team's manager writes its goals. To anyone else this form is a 404, like a
+            # team they may not open, rather than a refusal shown on the report.
+            raise Http404 from exc
+    if outcome.refused:
+        week = None  # back to the report's default week
+    else:
         messages.success(request, _("Next week's goals saved."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        week = None
-    except PermissionDenied as exc:
-        raise Http404 from exc
     url = reverse("reporting:weekly", kwargs={"tenant_slug": tenant.slug})
     query = f"?team={team.pk}" + (f"&week={week_key(week)}" if week else "")
     return redirect(url + query)
@@ -200,15 +204,14 @@ def weekly_rollup(request: TenantRequest) -> HttpResponse:
     """The "recompute this week" button: runs the week's rollup now (a few seconds at most)."""
     tenant = request.tenant
     period = request.POST.get("week", "")
-    try:
+    with refusal_shown(request) as outcome:
         result = services.rollup_on_demand(tenant=tenant, by=request.membership, period=period)
+    if not outcome.refused:
         messages.success(
             request,
             _("Weekly progress of %(week)s recomputed: %(rows)d rows changed.")
             % {"week": period, "rows": result.rows},
         )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     url = reverse("reporting:weekly", kwargs={"tenant_slug": tenant.slug})
     team = request.POST.get("team", "")
     query = "?" + "&".join(

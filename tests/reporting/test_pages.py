@@ -106,6 +106,25 @@ def test_a_manager_of_another_team_cannot_write_goals(client, tenant, admin, rol
         assert not WeeklyReportNote.objects.exists()
 
 
+def test_goals_for_a_malformed_week_are_refused_with_a_message(client, tenant, rolled):
+    client.force_login(rolled.manager.user)
+    response = client.post(
+        url(tenant, "note"), {"team": rolled.north.pk, "week": "W46", "next_week_goals": "x"}
+    )
+    assert response["Location"].endswith(f"?team={rolled.north.pk}")  # the report's default week
+    page = client.get(response["Location"])
+    assert "A week is written like 2026-W47." in page.content.decode()
+    with scopes_disabled():
+        assert not WeeklyReportNote.objects.exists()
+
+
+def test_recomputing_a_week_not_yet_started_is_refused_with_a_message(client, tenant, admin, field):
+    client.force_login(admin.user)
+    response = client.post(url(tenant, "rollup"), {"week": "2099-W01"})
+    assert response.status_code == 302
+    assert "This week has not started yet." in client.get(response["Location"]).content.decode()
+
+
 def test_recompute_button_runs_the_rollup(client, tenant, admin, field):
     client.force_login(admin.user)
     response = client.post(url(tenant, "rollup"), {"week": "2026-W46", "team": field.north.pk})
