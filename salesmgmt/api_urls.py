@@ -4,7 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from apps.customers.api.urls import register as register_customers
-from apps.org.api.views import MemberViewSet, RegionViewSet, TeamViewSet
+from apps.org.api.urls import register as register_org
 from apps.reporting.api.urls import register as register_reporting
 from apps.sales.api.urls import register as register_sales
 from apps.targets.api.urls import register as register_targets
@@ -14,9 +14,7 @@ from apps.tenancy.api.views_tenancy import DeletionViewSet
 from apps.visits.api.urls import register as register_visits
 
 router = DefaultRouter()
-router.register("members", MemberViewSet, basename="member")
-router.register("teams", TeamViewSet, basename="team")
-router.register("regions", RegionViewSet, basename="region")
+register_org(router)
 router.register("sync/deletions", DeletionViewSet, basename="deletion")
 router.register("notifications", NotificationViewSet, basename="notification")
 register_customers(router)

@@ -1,0 +1,8 @@
+from .views import MemberViewSet, RegionViewSet, TeamViewSet
+
+
+def register(router) -> None:
+    """Add this app's viewsets to the API router."""
+    router.register("members", MemberViewSet, basename="member")
+    router.register("teams", TeamViewSet, basename="team")
+    router.register("regions", RegionViewSet, basename="region")
