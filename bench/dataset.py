@@ -23,7 +23,7 @@ from apps.org.services import closure_rebuild_all
 from apps.sales.services import customer_order_dates_refresh
 from apps.tenancy.demo import demo_tenant_wipe
 from apps.tenancy.models import Membership, Role, Tenant
-from salesmgmt.db import analyze, bulk_load, run_as_owner
+from apps.tenancy.owner import analyze, bulk_load, run_as_owner
 
 BENCH_PASSWORD = "bench-pass-123"  # noqa: S105
 BENCH_TIMEZONE = "Asia/Shanghai"

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from apps.sales.services import customer_order_dates_refresh
 from apps.tenancy.models import ApiToken, Membership
-from salesmgmt.db import run_as_owner
+from apps.tenancy.owner import run_as_owner
 
 from .common import Row, summarize_ms, time_calls
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure

@@ -49,7 +49,7 @@ from django_scopes import scopes_disabled
 
 from apps.sales.services import customer_order_dates_refresh
 from apps.tenancy.models import ApiToken
-from salesmgmt.db import run_as_owner
+from apps.tenancy.owner import run_as_owner
 
 from .common import ROOT, Row, collectstatic_unless_current, percentile
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure

@@ -30,7 +30,7 @@ from django_scopes import scopes_disabled
 from apps.reporting.models import WeeklyProgress
 from apps.reporting.services import rollup_weeks
 from apps.tenancy.dates import last_full_week
-from salesmgmt.db import analyze, bulk_load, run_as_owner
+from apps.tenancy.owner import analyze, bulk_load, run_as_owner
 
 from .common import Row
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure

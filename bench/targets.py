@@ -23,7 +23,7 @@ from django_scopes import scopes_disabled
 
 from apps.targets.models import Target
 from apps.targets.selectors import target_list, target_progress
-from salesmgmt.db import run_as_owner
+from apps.tenancy.owner import run_as_owner
 
 from .common import Row
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure, bench_today

@@ -180,7 +180,7 @@ def mail_tally(ctx: Ctx, first_id: int) -> dict:
     from django_scopes import scopes_disabled
 
     from apps.tenancy.models import OutboxMail
-    from apps.tenancy.notifications import message_id
+    from apps.tenancy.outbox import message_id
 
     with scopes_disabled():
         rows = list(

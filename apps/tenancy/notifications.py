@@ -40,7 +40,6 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from .models import Membership, Notification, OutboxMail, Tenant, UserProfile
-from .outbox import message_id as message_id  # moved to outbox.py; chaos/ still imports it from here
 from .outbox import send_outbox_mail
 
 log = logging.getLogger(__name__)

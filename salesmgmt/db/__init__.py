@@ -10,7 +10,3 @@ Two things on top of Django's own backend:
   a tenant scope sees only its tenant; ``scopes_disabled()`` (system work: dispatch, sweeps, identity
   lookups) sees every tenant; no scope sees no tenant rows at all.
 """
-
-# The owner-mode helpers live in apps.tenancy.owner, where apps import them from (never from the
-# wiring); the bench scripts, outside apps/, still import these three from here.
-from apps.tenancy.owner import analyze, bulk_load, run_as_owner  # noqa: F401
