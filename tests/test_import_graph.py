@@ -4,9 +4,7 @@ docs/architecture.md: no import loop inside an app, and no app importing one to 
 ← reporting ← salesmgmt` (the wiring package `salesmgmt` sits above every app).
 
 Imports inside functions count: one placed there to dodge a loop is still a loop. Imports under
-`if TYPE_CHECKING:` do not (they never run). What is listed in KNOWN_LOOPS and KNOWN_AGAINST is
-what the code held when this test was written and is to be removed (issue "One layout for every
-app"); the test fails on anything new, and on a listed entry that is gone, so the lists only shrink.
+`if TYPE_CHECKING:` do not (they never run).
 """
 
 import ast
@@ -27,11 +25,6 @@ LAYERS = {
     "reporting": 6,
     "salesmgmt": 7,
 }
-
-# Loops inside an app, each as the sorted modules of one strongly connected component.
-KNOWN_LOOPS: set[tuple[str, ...]] = set()
-# (importing module, imported module) pairs that run against the direction.
-KNOWN_AGAINST: set[tuple[str, str]] = set()
 
 
 def _module_name(path: Path) -> str:
@@ -160,16 +153,12 @@ def _against(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
     return out
 
 
-def test_no_import_loop_inside_an_app_beyond_the_known_ones():
-    loops = _loops(_graph())
-    assert loops - KNOWN_LOOPS == set(), "new import loops inside an app"
-    assert KNOWN_LOOPS - loops == set(), "these loops are gone: remove them from KNOWN_LOOPS"
+def test_no_import_loop_inside_an_app():
+    assert _loops(_graph()) == set(), "import loops inside an app (docs/architecture.md, Adding an app)"
 
 
-def test_no_import_against_the_direction_beyond_the_known_ones():
-    against = _against(_graph())
-    assert against - KNOWN_AGAINST == set(), "new imports against the direction of docs/architecture.md"
-    assert KNOWN_AGAINST - against == set(), "these are gone: remove them from KNOWN_AGAINST"
+def test_no_import_against_the_direction():
+    assert _against(_graph()) == set(), "imports against the direction of docs/architecture.md"
 
 
 def test_the_graph_reader_sees_a_loop_and_an_import_against_the_direction(tmp_path):
