@@ -17,6 +17,7 @@ from apps.org.selectors import can_see_member, supervises
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.dates import period_end, tenant_today
 from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.money import CENT
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
 from ..models import Appraisal, AppraisalCycle, AppraisalLine, ImprovementAction, Target
@@ -103,7 +104,7 @@ def _equal_weights(n: int) -> list[Decimal]:
     """n weights in hundredths summing to exactly 100, the remainder on the first."""
     if n == 0:
         return []
-    share = (HUNDRED / n).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    share = (HUNDRED / n).quantize(CENT, rounding="ROUND_DOWN")
     weights = [share] * n
     weights[0] += HUNDRED - share * n
     return weights
