@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from apps.org.models import Region
 from apps.tenancy.models import Membership
 
-from .models import Customer
+from .models import Contact, Customer, Interaction
 from .selectors import member_choices
 
 # Field declarations build empty querysets at import time, outside any tenant; __init__ sets the real,
@@ -110,3 +110,40 @@ with scopes_disabled():
             if clash.exists():
                 raise forms.ValidationError(_("A customer with this code already exists."))
             return code
+
+    class ContactForm(forms.ModelForm):
+        """A person at the customer (客户联系人): who they are and how to reach them."""
+
+        class Meta:
+            model = Contact
+            fields = ["name", "title", "phone", "email", "birthday", "is_primary"]
+            widgets = {
+                "phone": forms.TextInput(attrs={"type": "tel"}),
+                "birthday": forms.DateInput(attrs={"type": "date"}),
+            }
+
+    class InteractionForm(forms.ModelForm):
+        """One touchpoint on the customer's timeline: a call, a visit, a meeting… with whom and when."""
+
+        fields: dict[str, Any]
+
+        rep = MemberChoiceField(label=_("Account manager"), queryset=Membership.objects.none())
+
+        class Meta:
+            model = Interaction
+            fields = ["kind", "occurred_at", "subject", "contact", "rep", "notes"]
+            widgets = {
+                "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                "notes": forms.Textarea(attrs={"rows": 4}),
+            }
+
+        def __init__(self, *args, customer: Customer, viewer: Membership, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["contact"].queryset = Contact.objects.filter(
+                tenant_id=customer.tenant_id, customer=customer
+            ).order_by("-is_primary", "name")
+            self.fields["rep"].queryset = member_choices(viewer=viewer).order_by(
+                "display_name", "user__username"
+            )
+            if not self.instance.pk:
+                self.fields["rep"].initial = viewer.pk

@@ -7,15 +7,17 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import services
-from .forms import CustomerFilterForm, CustomerForm
-from .models import Customer
-from .selectors import customer_list, interaction_list
+from .forms import ContactForm, CustomerFilterForm, CustomerForm, InteractionForm
+from .models import Contact, Customer
+from .selectors import customer_list, interaction_list, visible_contacts
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
@@ -115,3 +117,122 @@ def customer_edit_view(request: TenantRequest, customer_id: int) -> HttpResponse
                 return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=saved.pk)
         _not_saved(request)
     return render(request, "customers/form.html", {"form": form, "customer": customer})
+
+
+# ---------------------------------------------------------------- contacts and the timeline
+
+
+def _writable_customer(request: TenantRequest, customer_id: int) -> Customer:
+    """A customer the viewer sees and may write on (a viewer role may not): 404 otherwise."""
+    customer = _visible_customer(request, customer_id)
+    if not request.membership.can_write:
+        raise Http404
+    customer.tenant = request.tenant  # the request's: links and services read it (no query)
+    return customer
+
+
+def _detail_url(customer: Customer, anchor: str) -> str:
+    return (
+        reverse("customers:detail", kwargs={"tenant_slug": customer.tenant.slug, "customer_id": customer.pk})
+        + anchor
+    )
+
+
+def _record_page(
+    request: TenantRequest, form, *, customer: Customer, title: str, record=None
+) -> HttpResponse:
+    context = {"form": form, "customer": customer, "title": title, "record": record}
+    return render(
+        request, "customers/record_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@tenant_page
+def contact_create_view(request: TenantRequest, customer_id: int) -> HttpResponse:
+    customer = _writable_customer(request, customer_id)
+    form = ContactForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.contact_create(
+                    tenant=request.tenant, by=request.membership, customer=customer, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("The contact was added."))
+                return redirect(_detail_url(customer, "#contacts"))
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return _record_page(request, form, customer=customer, title=_("New contact"))
+
+
+@tenant_page
+def contact_edit_view(request: TenantRequest, contact_id: int) -> HttpResponse:
+    contact = get_object_or_404(
+        visible_contacts(Contact.objects.select_related("customer"), request.membership),
+        pk=contact_id,
+    )
+    customer = _writable_customer(request, contact.customer_id)
+    if request.method == "POST" and "delete" in request.POST:
+        with refusal_shown(request) as outcome:
+            services.contact_delete(contact=contact, by=request.membership)
+        if not outcome.refused:
+            messages.success(request, _("The contact was removed."))
+        return redirect(_detail_url(customer, "#contacts"))
+    # The form edits a copy: the service compares the stored row with the new data to audit the change.
+    form = ContactForm(request.POST or None, instance=copy.copy(contact))
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.contact_update(contact=contact, by=request.membership, **form.cleaned_data)
+            if not outcome.refused:
+                messages.success(request, _("The contact was saved."))
+                return redirect(_detail_url(customer, "#contacts"))
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return _record_page(request, form, customer=customer, title=contact.name, record=contact)
+
+
+@tenant_page
+def interaction_create_view(request: TenantRequest, customer_id: int) -> HttpResponse:
+    customer = _writable_customer(request, customer_id)
+    initial = {"occurred_at": timezone.localtime().replace(second=0, microsecond=0)}
+    form = InteractionForm(
+        request.POST or None, initial=initial, customer=customer, viewer=request.membership
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.interaction_create(
+                    tenant=request.tenant, by=request.membership, customer=customer, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("The interaction was logged."))
+                return redirect(_detail_url(customer, "#timeline"))
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return _record_page(request, form, customer=customer, title=_("Log an interaction"))
+
+
+@tenant_page
+def interaction_edit_view(request: TenantRequest, interaction_id: int) -> HttpResponse:
+    interaction = get_object_or_404(
+        interaction_list(tenant=request.tenant, viewer=request.membership), pk=interaction_id
+    )
+    customer = _writable_customer(request, interaction.customer_id)
+    if request.method == "POST" and "delete" in request.POST:
+        with refusal_shown(request) as outcome:
+            services.interaction_delete(interaction=interaction, by=request.membership)
+        if not outcome.refused:
+            messages.success(request, _("The interaction was removed."))
+        return redirect(_detail_url(customer, "#timeline"))
+    form = InteractionForm(
+        request.POST or None, instance=copy.copy(interaction), customer=customer, viewer=request.membership
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.interaction_update(
+                    interaction=interaction, by=request.membership, **form.cleaned_data
+                )
+            if not outcome.refused:
+                messages.success(request, _("The interaction was saved."))
+                return redirect(_detail_url(customer, "#timeline"))
+        messages.error(request, _("Nothing was saved. Please correct the errors below."))
+    return _record_page(request, form, customer=customer, title=interaction.subject, record=interaction)
