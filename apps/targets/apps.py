@@ -27,3 +27,10 @@ class TargetsConfig(AppConfig):
         register_demo_seeder(
             "targets.appraisals", "apps.targets.demo.seed_appraisals", after=["targets.targets"]
         )
+
+        from apps.tenancy.starter import register_starter_data
+
+        # Starter data of a new organisation (fixtures/targets/*.<language>.json, apps/targets/starter.py).
+        register_starter_data("targets.seasonal_profiles", "apps.targets.starter.load_seasonal_profiles")
+        register_starter_data("targets.custom_metrics", "apps.targets.starter.load_custom_metrics")
+        register_starter_data("targets.appraisal_cycles", "apps.targets.starter.load_appraisal_cycles")

@@ -1,14 +1,16 @@
 from django.db import models
 
-from .models import AuditLog, Membership
+from .models import AuditLog, Membership, Tenant
 
 
 def audit_log(
     obj: models.Model, action: str, *, actor: Membership | None, changes: dict | None = None
 ) -> AuditLog:
-    """Record who did what to which row; called by services inside their transaction."""
+    """Record who did what to which row; called by services inside their transaction. The row is a
+    tenant's row, or the Tenant itself (its settings), whose trail is kept in its own log."""
     return AuditLog.objects.create(
-        tenant_id=obj.tenant_id,  # type: ignore[attr-defined]  # every audited row has a tenant
+        # every audited row has a tenant
+        tenant_id=obj.pk if isinstance(obj, Tenant) else obj.tenant_id,  # type: ignore[attr-defined]
         actor=actor,
         action=action,
         object_type=obj._meta.label_lower,

@@ -35,3 +35,10 @@ class VisitsConfig(AppConfig):
         register_demo_seeder(
             "visits.field_work", "apps.visits.demo.seed_field_work", after=["sales.foundation"]
         )
+
+        from apps.tenancy.starter import register_starter_data
+
+        # KPI presets on the visit metrics (fixtures/visits/custom_metrics.<language>.json), written by
+        # the targets app's loader. Market report categories are fixed choices (MarketReport.Category),
+        # so there is nothing of them to load.
+        register_starter_data("visits.custom_metrics", "apps.targets.starter.load_custom_metrics")

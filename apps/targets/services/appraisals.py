@@ -324,10 +324,11 @@ def appraisal_close(*, appraisal: Appraisal, by: Membership) -> Appraisal:
 
 @transaction.atomic
 def appraisal_cycle_save(
-    *, tenant: Tenant, by: Membership, cycle: AppraisalCycle | None = None, **data
+    *, tenant: Tenant, by: Membership | None, cycle: AppraisalCycle | None = None, **data
 ) -> AppraisalCycle:
-    """Create or edit a cycle (admins): its name is unique in the organisation, its period in order."""
-    if by.role != Role.ADMIN:
+    """Create or edit a cycle (admins; `by=None` is the system: starter data): its name is unique in
+    the organisation, its period in order."""
+    if by is not None and by.role != Role.ADMIN:
         raise PermissionDenied(_("Only administrators define appraisal cycles."))
     start = data.get("period_start", cycle.period_start if cycle else None)
     end = data.get("period_end", cycle.period_end if cycle else None)

@@ -37,9 +37,10 @@ def weights_validate(weights) -> list[float]:
 
 @transaction.atomic
 def seasonal_profile_save(
-    *, tenant: Tenant, by: Membership, profile: SeasonalProfile | None = None, **fields
+    *, tenant: Tenant, by: Membership | None, profile: SeasonalProfile | None = None, **fields
 ) -> SeasonalProfile:
-    if by.role != Role.ADMIN:
+    """Create or edit a seasonal profile (admins; `by=None` is the system: starter data)."""
+    if by is not None and by.role != Role.ADMIN:
         raise PermissionDenied(_("Only administrators define seasonal profiles."))
     profile = profile or SeasonalProfile(tenant=tenant)
     created = profile.pk is None
