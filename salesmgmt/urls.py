@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from apps.sales import views as sales_views
+from apps.tenancy import settings_views as tenancy_settings_views
 from apps.tenancy import views as tenancy_views
 from apps.tenancy.admin import tenant_admin_site
 
@@ -11,6 +12,8 @@ tenant_patterns = [
     path("", sales_views.dashboard, name="dashboard"),
     path("team/", sales_views.team, name="team"),
     path("notifications/", tenancy_views.notifications, name="notifications"),
+    path("logo/", tenancy_settings_views.organisation_logo, name="organisation-logo"),
+    path("settings/", include("apps.tenancy.settings_urls")),
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),
