@@ -10,6 +10,7 @@ from apps.sales.api.urls import register as register_sales
 from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
 from apps.tenancy.api.notifications import NotificationViewSet
+from apps.tenancy.api.organisation import OrganisationView
 from apps.tenancy.api.views_tenancy import DeletionViewSet
 from apps.visits.api.urls import register as register_visits
 
@@ -25,5 +26,6 @@ register_reporting(router)
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),
+    path("organisation/", OrganisationView.as_view(), name="organisation"),
     path("", include(router.urls)),
 ]
