@@ -30,7 +30,21 @@ class TargetsConfig(AppConfig):
 
         from apps.tenancy.starter import register_starter_data
 
+        from .models import AppraisalCycle, CustomMetric, SeasonalProfile
+
         # Starter data of a new organisation (fixtures/targets/*.<language>.json, apps/targets/starter.py).
-        register_starter_data("targets.seasonal_profiles", "apps.targets.starter.load_seasonal_profiles")
-        register_starter_data("targets.custom_metrics", "apps.targets.starter.load_custom_metrics")
-        register_starter_data("targets.appraisal_cycles", "apps.targets.starter.load_appraisal_cycles")
+        register_starter_data(
+            "targets.seasonal_profiles",
+            "apps.targets.starter.load_seasonal_profiles",
+            label=SeasonalProfile._meta.verbose_name_plural,
+        )
+        register_starter_data(
+            "targets.custom_metrics",
+            "apps.targets.starter.load_custom_metrics",
+            label=CustomMetric._meta.verbose_name_plural,
+        )
+        register_starter_data(
+            "targets.appraisal_cycles",
+            "apps.targets.starter.load_appraisal_cycles",
+            label=AppraisalCycle._meta.verbose_name_plural,
+        )

@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .models import AuditLog, Tenant, Weekday
+from .starter import starter_label
 
 SETTINGS_ACTIONS = ("tenancy.settings.updated", "tenancy.starter_data.loaded", "tenancy.organisation.created")
 
@@ -48,10 +49,17 @@ def _yes_no(value: str | None) -> str | None:
 
 
 def _file(value: str | None) -> str | None:
-    return value.rsplit("/", 1)[-1] if value else value
+    # Uploads are stored under a random name: a short part of it tells two images apart.
+    return _("image %(ref)s") % {"ref": value.rsplit("/", 1)[-1][:6]} if value else value
 
 
 SHOWN = {"working_days": _weekdays, "managers_manage_people": _yes_no, "logo": _file}
+
+
+def starter_set_shown(entry: AuditLog) -> str:
+    """The starter data set an entry "tenancy.starter_data.loaded" names, as people read it."""
+    name = entry.changes.get("set", "") if isinstance(entry.changes, dict) else ""
+    return capfirst(starter_label(str(name)))
 
 
 def settings_change_lines(entry: AuditLog) -> list[ChangeLine]:
@@ -69,3 +77,22 @@ def settings_change_lines(entry: AuditLog) -> list[ChangeLine]:
         shown = SHOWN.get(field, lambda v: v)
         lines.append(ChangeLine(field=field, label=str(label), old=shown(old), new=shown(new)))
     return lines
+
+
+@dataclass(frozen=True)
+class TrailRow:
+    entry: AuditLog
+    lines: list[ChangeLine]  # a settings change, field by field
+    starter_set: str  # the starter data set loaded, as people read it
+
+
+def settings_trail_rows(entries: list[AuditLog]) -> list[TrailRow]:
+    """A page of the trail, each entry ready to show."""
+    return [
+        TrailRow(
+            entry=entry,
+            lines=settings_change_lines(entry),
+            starter_set=starter_set_shown(entry) if entry.action == "tenancy.starter_data.loaded" else "",
+        )
+        for entry in entries
+    ]

@@ -33,8 +33,11 @@ class OrganisationSettingsForm(forms.Form):
         label=_label("logo"),
         required=False,
         help_text=_("PNG, JPEG, WebP or GIF, at most 1 MB and 2000 × 2000 pixels; shown in the top bar."),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(LOGO_CONTENT_TYPES.values())}),
+        # A plain file input: the current logo is shown as an image above it (its file is served to
+        # members only, so Django's "currently: <link to MEDIA_URL>" would point nowhere).
+        widget=forms.FileInput(attrs={"accept": ",".join(LOGO_CONTENT_TYPES.values())}),
     )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
     timezone = forms.CharField(
         label=_label("timezone"),
         max_length=64,
@@ -80,8 +83,8 @@ class OrganisationSettingsForm(forms.Form):
 
     @classmethod
     def initial_for(cls, tenant: Tenant) -> dict[str, Any]:
-        return {name: getattr(tenant, name) for name in cls.base_fields if name != "logo"} | {
-            "logo": tenant.logo or None
+        return {
+            name: getattr(tenant, name) for name in cls.base_fields if name not in ("logo", "remove_logo")
         }
 
     def sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
@@ -90,8 +93,11 @@ class OrganisationSettingsForm(forms.Form):
     def settings_changed(self) -> dict[str, Any]:
         """The cleaned settings for the service: the logo only when one was uploaded or cleared."""
         data = dict(self.cleaned_data)
-        if data.get("logo") is None:  # no upload, box not ticked: the logo stays
+        remove = data.pop("remove_logo", False)
+        if not data.get("logo"):  # no upload: the logo stays, unless the box says to remove it
             data.pop("logo", None)
+            if remove:
+                data["logo"] = None
         return data
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from . import services
 from .http import TenantRequest
 from .models import TIMEZONE_CHOICES, Role
-from .selectors import settings_change_lines, tenant_settings_trail
+from .selectors import settings_trail_rows, tenant_settings_trail
 from .settings_forms import HolidayFormSet, OrganisationSettingsForm, holiday_initial
 from .views import refusal_shown, tenant_page
 
@@ -48,7 +48,7 @@ def organisation_settings(request: TenantRequest) -> HttpResponse:
             "holidays": holidays,
             "timezones": [tz for tz, _label in TIMEZONE_CHOICES],
             "page_obj": trail,
-            "trail": [(entry, settings_change_lines(entry)) for entry in trail.object_list],
+            "trail": settings_trail_rows(list(trail.object_list)),
         },
     )
 

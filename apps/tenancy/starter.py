@@ -9,7 +9,11 @@ audited like any other write):
     # apps/targets/apps.py, in TargetsConfig.ready()
     from apps.tenancy.starter import register_starter_data
 
-    register_starter_data("targets.seasonal_profiles", "apps.targets.starter.load_seasonal_profiles")
+    register_starter_data(
+        "targets.seasonal_profiles",
+        "apps.targets.starter.load_seasonal_profiles",
+        label=SeasonalProfile._meta.verbose_name_plural,  # how the settings page's trail names it
+    )
 
 A loader is `loader(*, tenant, rows, by) -> int`: it writes the rows it does not find yet (by their
 natural key: a name, a code) and returns how many it created. `by` is the member who asked, or None
@@ -51,6 +55,7 @@ LOADED_ACTION = "tenancy.starter_data.loaded"
 class StarterSet:
     name: str  # "<app>.<set>", e.g. "targets.seasonal_profiles"
     path: str  # dotted path of the loader, imported when the set is loaded
+    label: Any = None  # a (lazily translated) name for people; the name when none
 
     @property
     def app(self) -> str:
@@ -67,13 +72,19 @@ class StarterSet:
 _SETS: dict[str, StarterSet] = {}
 
 
-def register_starter_data(name: str, path: str) -> None:
+def register_starter_data(name: str, path: str, *, label: Any = None) -> None:
     """Declare a set of starter data; call it from an AppConfig.ready(). Re-registering a name
     replaces it in place (ready() may run more than once in tests)."""
     app, _dot, stem = name.partition(".")
     if not app or not stem:
         raise ImproperlyConfigured(f"Starter data is named '<app>.<set>', not {name!r}.")
-    _SETS[name] = StarterSet(name=name, path=path)
+    _SETS[name] = StarterSet(name=name, path=path, label=label)
+
+
+def starter_label(name: str) -> str:
+    """How people read a set's name (a set no longer registered keeps its name)."""
+    found = _SETS.get(name)
+    return str(found.label) if found is not None and found.label else name
 
 
 def starter_sets() -> list[StarterSet]:

@@ -41,4 +41,8 @@ class VisitsConfig(AppConfig):
         # KPI presets on the visit metrics (fixtures/visits/custom_metrics.<language>.json), written by
         # the targets app's loader. Market report categories are fixed choices (MarketReport.Category),
         # so there is nothing of them to load.
-        register_starter_data("visits.custom_metrics", "apps.targets.starter.load_custom_metrics")
+        register_starter_data(
+            "visits.custom_metrics",
+            "apps.targets.starter.load_custom_metrics",
+            label=_("custom KPIs on visits"),
+        )

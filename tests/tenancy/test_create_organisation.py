@@ -85,14 +85,18 @@ def test_the_mailed_link_lets_the_admin_choose_a_password(client, django_capture
     response = client.get(link.split("127.0.0.1:8000", 1)[-1], follow=True)
     assert response.status_code == 200
     set_url = response.redirect_chain[-1][0]
-    response = client.post(set_url, {"new_password1": "Str0ng-pass-word", "new_password2": "Str0ng-pass-word"})
+    response = client.post(
+        set_url, {"new_password1": "Str0ng-pass-word", "new_password2": "Str0ng-pass-word"}
+    )
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("Str0ng-pass-word")
 
 
 def test_an_english_organisation_is_written_to_in_english():
-    run(slug="rival-supplies", name="Rival Supplies", language="en", currency="SGD", timezone="Asia/Singapore")
+    run(
+        slug="rival-supplies", name="Rival Supplies", language="en", currency="SGD", timezone="Asia/Singapore"
+    )
     mail = the_mail(Tenant.objects.get(slug="rival-supplies"))
     assert mail.subject == "Welcome to salesmgmt: Rival Supplies"
 

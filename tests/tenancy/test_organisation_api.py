@@ -69,7 +69,10 @@ def test_only_an_admin_may_change_them(request, api_as, tenant, role):
         ({"working_days": [9]}, "working_days"),
         ({"checkin_radius_m": 5}, "checkin_radius_m"),
         ({"work_start": "19:00"}, "work_end"),
-        ({"holidays": [{"date": "2026-10-01", "name": "A"}, {"date": "2026-10-01", "name": "B"}]}, "holidays"),
+        (
+            {"holidays": [{"date": "2026-10-01", "name": "A"}, {"date": "2026-10-01", "name": "B"}]},
+            "holidays",
+        ),
         ({"holidays": [{"date": "1999-01-01", "name": "Long ago"}]}, "holidays"),
         ({"holidays": "2026-10-01"}, "holidays"),
         ({"name": ""}, "name"),

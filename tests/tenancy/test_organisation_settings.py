@@ -141,7 +141,10 @@ def test_holidays_are_kept_sorted_and_their_change_lists_what_came_and_went(tena
     update(
         tenant,
         admin,
-        holidays=[{"date": dt.date(2026, 10, 1), "name": "National Day"}, {"date": "2026-05-01", "name": "Labour Day"}],
+        holidays=[
+            {"date": dt.date(2026, 10, 1), "name": "National Day"},
+            {"date": "2026-05-01", "name": "Labour Day"},
+        ],
     )
     assert Tenant.objects.get(pk=tenant.pk).holidays == [
         {"date": "2026-05-01", "name": "Labour Day"},
@@ -165,7 +168,7 @@ def test_holidays_are_kept_sorted_and_their_change_lists_what_came_and_went(tena
         [{"date": "2026-10-01", "name": ""}],
         [{"date": "1 October", "name": "National Day"}],
         [{"date": "2026-10-01", "name": "x" * 101}],
-        [{"date": "2026-10-%02d" % day, "name": "Day"} for day in range(1, 32)] * 4,  # more than 100
+        [{"date": f"2026-10-{day:02d}", "name": "Day"} for day in range(1, 32)] * 4,  # more than 100
         "2026-10-01",
     ],
 )
@@ -176,7 +179,9 @@ def test_bad_holidays_are_refused(tenant, admin, holidays):
 def test_a_stored_holiday_outside_the_range_may_stay_on_the_list(tenant, admin):
     Tenant.objects.filter(pk=tenant.pk).update(holidays=[{"date": "2020-01-01", "name": "Old"}])
     tenant.refresh_from_db()
-    update(tenant, admin, holidays=[{"date": "2020-01-01", "name": "Old"}, {"date": "2026-10-01", "name": "New"}])
+    update(
+        tenant, admin, holidays=[{"date": "2020-01-01", "name": "Old"}, {"date": "2026-10-01", "name": "New"}]
+    )
     assert len(Tenant.objects.get(pk=tenant.pk).holidays) == 2
 
 

@@ -63,7 +63,9 @@ def test_every_fixture_file_belongs_to_a_registered_set():
 def test_both_languages_offer_the_same_rows():
     for starter_set in starter_sets():
         keys = {
-            language: [row.get("code") or row.get("cadence") for row in starter.starter_rows(starter_set, language)]
+            language: [
+                row.get("code") or row.get("cadence") for row in starter.starter_rows(starter_set, language)
+            ]
             for language in LANGUAGES
         }
         assert len({len(rows) for rows in keys.values()}) == 1, starter_set.name
@@ -117,7 +119,9 @@ def test_a_set_loaded_again_skips_the_rows_the_organisation_has(tenant):
 
 
 def test_only_the_named_sets_load(tenant):
-    assert starter_data_load(tenant=tenant, only=["targets.seasonal_profiles"]) == {"targets.seasonal_profiles": 3}
+    assert starter_data_load(tenant=tenant, only=["targets.seasonal_profiles"]) == {
+        "targets.seasonal_profiles": 3
+    }
     assert counts(tenant) == {"profiles": 3, "metrics": 0, "cycles": 0}
 
 
@@ -131,7 +135,12 @@ def test_a_set_the_services_refuse_loads_nothing_at_all(tenant, monkeypatch, tmp
     broken.mkdir()
     for language in LANGUAGES:
         (broken / f"custom_metrics.{language}.json").write_text(
-            json.dumps([{"code": "fine", "name": "Fine", "base": "revenue"}, {"code": "bad", "name": "Bad", "base": "nope"}])
+            json.dumps(
+                [
+                    {"code": "fine", "name": "Fine", "base": "revenue"},
+                    {"code": "bad", "name": "Bad", "base": "nope"},
+                ]
+            )
         )
         for name in ("seasonal_profiles", "appraisal_cycles"):
             (broken / f"{name}.{language}.json").write_text(
@@ -158,7 +167,9 @@ def test_the_command_loads_what_an_existing_organisation_lacks(tenant):
     assert "targets.appraisal_cycles" in out.getvalue() and "not loaded" not in out.getvalue()
 
 
-@pytest.mark.parametrize(("args", "message"), [(["nobody"], "No organisation"), (["acme", "--set", "x.y"], "x.y")])
+@pytest.mark.parametrize(
+    ("args", "message"), [(["nobody"], "No organisation"), (["acme", "--set", "x.y"], "x.y")]
+)
 def test_the_command_refuses_an_unknown_organisation_or_set(tenant, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("load_starter_data", *args)

@@ -13,6 +13,7 @@ from PIL import Image
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import AuditLog, Tenant
 from apps.tenancy.services import tenant_settings_update
+from apps.tenancy.starter import starter_data_load
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +43,8 @@ def form_data(holidays=(), **overrides) -> dict:
         "holidays-INITIAL_FORMS": "0",
         "holidays-MIN_NUM_FORMS": "0",
         "holidays-MAX_NUM_FORMS": "100",
-        "holidays-%d-date" % len(holidays): "",
-        "holidays-%d-name" % len(holidays): "",
+        f"holidays-{len(holidays)}-date": "",
+        f"holidays-{len(holidays)}-name": "",
     }
     for n, (day, name, *delete) in enumerate(holidays):
         data[f"holidays-{n}-date"] = day
@@ -96,7 +97,10 @@ def test_saving_changes_the_settings_and_lists_the_change_below(client_as, url, 
     assert tenant.holidays == [{"date": "2026-10-01", "name": "National Day"}]
     html = client.get(url(NAME)).content.decode()
     assert "Acme → Acme Trading" in html
-    assert "Monday, Tuesday, Wednesday, Thursday, Friday → Monday, Tuesday, Wednesday, Thursday, Friday, Saturday" in html
+    assert (
+        "Monday, Tuesday, Wednesday, Thursday, Friday → Monday, Tuesday, Wednesday, Thursday, Friday, Saturday"
+        in html
+    )
     assert "added 2026-10-01 National Day" in html
     assert admin.name in html
 
@@ -106,7 +110,10 @@ def test_a_holiday_is_removed_by_ticking_delete(client_as, url, admin, tenant):
         tenant_settings_update(
             tenant=tenant,
             by=admin,
-            holidays=[{"date": "2026-10-01", "name": "National Day"}, {"date": "2026-10-02", "name": "Bridge"}],
+            holidays=[
+                {"date": "2026-10-01", "name": "National Day"},
+                {"date": "2026-10-02", "name": "Bridge"},
+            ],
         )
     response = client_as(admin).post(
         url(NAME), form_data(holidays=[("2026-10-01", "National Day"), ("2026-10-02", "Bridge", "delete")])
@@ -125,7 +132,10 @@ def test_a_holiday_is_removed_by_ticking_delete(client_as, url, admin, tenant):
         ({"working_days": None}, "Choose at least one working day."),
         ({"holidays": [("2026-10-01", "A"), ("2026-10-01", "B")]}, "This date is listed twice."),
         ({"holidays": [("2026-10-01", "")]}, "Give the holiday a name."),
-        ({"holidays": [("2031-05-01", "Too far")]}, "outside the years a holiday may be added for (2025–2028)"),
+        (
+            {"holidays": [("2031-05-01", "Too far")]},
+            "outside the years a holiday may be added for (2025–2028)",
+        ),
     ],
 )
 def test_a_bad_value_re_renders_the_form_with_the_reason_and_keeps_what_was_typed(
@@ -143,7 +153,8 @@ def test_a_bad_value_re_renders_the_form_with_the_reason_and_keeps_what_was_type
 
 def test_a_bad_logo_is_refused_on_the_form(client_as, url, admin, tenant):
     response = client_as(admin).post(
-        url(NAME), {**form_data(), "logo": SimpleUploadedFile("logo.png", b"<svg/>", content_type="image/png")}
+        url(NAME),
+        {**form_data(), "logo": SimpleUploadedFile("logo.png", b"<svg/>", content_type="image/png")},
     )
     assert response.status_code == 200
     assert not Tenant.objects.get(pk=tenant.pk).logo
@@ -154,12 +165,12 @@ def test_an_uploaded_logo_shows_in_the_top_bar_for_every_member(client_as, url, 
     assert response.status_code == 302
     tenant.refresh_from_db()
     html = client_as(rep).get(url("dashboard")).content.decode()
-    assert f'<img class="brand__logo" src="/t/acme/logo/?v=' in html
+    assert '<img class="brand__logo" src="/t/acme/logo/?v=' in html
     logo = client_as(rep).get(url("organisation-logo"))
     assert logo.status_code == 200 and logo["Content-Type"] == "image/png"
     assert b"".join(logo.streaming_content).startswith(b"\x89PNG")
     # cleared again with the form's box
-    client_as(admin).post(url(NAME), {**form_data(), "logo-clear": "on"})
+    client_as(admin).post(url(NAME), {**form_data(), "remove_logo": "on"})
     assert client_as(rep).get(url("organisation-logo")).status_code == 404
     assert "brand__logo" not in client_as(rep).get(url("dashboard")).content.decode()
 
@@ -186,3 +197,17 @@ def test_the_trail_is_paginated_and_its_queries_do_not_grow(
     assert "1–10 of 12" in first.content.decode()
     second = client.get(url(NAME) + "?page=2").content.decode()
     assert "500 → 100" in second and "110 → 111" not in second
+
+
+def test_the_trail_names_the_starter_data_an_organisation_got(client_as, url, admin, tenant):
+    starter_data_load(tenant=tenant, only=["targets.seasonal_profiles", "visits.custom_metrics"])
+    html = client_as(admin).get(url(NAME)).content.decode()
+    assert "Starter data Seasonal profiles: 3 rows added" in html
+    assert "Starter data Custom KPIs on visits: 3 rows added" in html
+    assert "System" in html
+
+
+def test_a_logo_change_reads_as_images_not_file_paths(client_as, url, admin, tenant):
+    client_as(admin).post(url(NAME), {**form_data(), "logo": png()})
+    html = client_as(admin).get(url(NAME)).content.decode()
+    assert "(none) → image " in html and "logos/" not in html.split('id="settings-trail"')[1]
