@@ -1,5 +1,6 @@
 """Tenants, memberships and the cross-cutting rows every tenant app shares (audit, tokens, sync)."""
 
+import datetime as dt
 import hashlib
 import secrets
 import zoneinfo
@@ -95,6 +96,14 @@ class Tenant(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def works_on(self, day: dt.date) -> bool:
+        """Whether `day` (a local date) is a working day here: one of its working weekdays and not
+        one of its holidays."""
+        if day.isoweekday() not in self.working_days:
+            return False
+        today = day.isoformat()
+        return not any(isinstance(h, dict) and h.get("date") == today for h in self.holidays)
 
 
 class Role(models.TextChoices):

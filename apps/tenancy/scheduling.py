@@ -73,17 +73,24 @@ def day_key(day: date) -> str:
     return day.isoformat()
 
 
-def daily(at: time | Callable[[Tenant], time] = time(0), weekdays: Iterable[int] = range(7)) -> Due:
+def daily(
+    at: time | Callable[[Tenant], time] = time(0),
+    weekdays: Iterable[int] = range(7),
+    on: Callable[[Tenant, date], bool] | None = None,
+) -> Due:
     """Due once per local day from `at` (a time or a function of the tenant) on the given weekdays
-    (Monday 0). The period is the local date; later in the day it is still due (catch-up after
-    downtime), the next day it is not (a stale day is not run late)."""
+    (Monday 0) and, when `on` is given, only on the local days it accepts (`Tenant.works_on`: the
+    organisation's own working days and holidays). The period is the local date; later in the day
+    it is still due (catch-up after downtime), the next day it is not (a stale day is not run late)."""
     days = frozenset(weekdays)
 
     def due(tenant: Tenant, local_now: datetime) -> str | None:
         start = at(tenant) if callable(at) else at
-        if local_now.weekday() in days and local_now.time() >= start:
-            return day_key(local_now.date())
-        return None
+        if local_now.weekday() not in days or local_now.time() < start:
+            return None
+        if on is not None and not on(tenant, local_now.date()):
+            return None
+        return day_key(local_now.date())
 
     return due
 

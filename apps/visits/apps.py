@@ -12,21 +12,21 @@ class VisitsConfig(AppConfig):
 
         register_visit_metrics()
 
+        from apps.tenancy.models import Tenant
         from apps.tenancy.scheduling import daily, register_tenant_job
 
-        from .services import WORKING_DAYS
-
-        # Reminders in each tenant's own time, on working days: at the plan cut-off for reps without
-        # a submitted plan, at the report deadline for reps without a submitted report.
+        # Reminders in each tenant's own time, on its working days (its weekdays, not its holidays,
+        # as its admin set them): at the plan cut-off for reps without a submitted plan, at the
+        # report deadline for reps without a submitted report.
         register_tenant_job(
             "visits_plan_reminders",
             "apps.visits.tasks.remind_missing_plans",
-            daily(at=lambda tenant: tenant.plan_cutoff, weekdays=WORKING_DAYS),
+            daily(at=lambda tenant: tenant.plan_cutoff, on=Tenant.works_on),
         )
         register_tenant_job(
             "visits_report_reminders",
             "apps.visits.tasks.remind_missing_reports",
-            daily(at=lambda tenant: tenant.report_deadline, weekdays=WORKING_DAYS),
+            daily(at=lambda tenant: tenant.report_deadline, on=Tenant.works_on),
         )
 
         from apps.tenancy.demo import register_demo_seeder

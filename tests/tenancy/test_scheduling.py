@@ -12,7 +12,7 @@ from django_scopes import scopes_disabled
 
 from apps.tenancy import scheduling
 from apps.tenancy.dates import parse_week_key, week_start
-from apps.tenancy.models import TenantJobRun
+from apps.tenancy.models import Tenant, TenantJobRun
 from apps.tenancy.tasks import run_tenant_job
 from tests.factories import TenantFactory
 
@@ -103,6 +103,36 @@ def test_the_daily_rule_uses_the_tenants_cutoff_and_working_days():
     assert due(tenant, local("Asia/Shanghai", 2026, 11, 23, 9, 30)) == "2026-11-23"
     assert due(tenant, local("Asia/Shanghai", 2026, 11, 23, 23, 59)) == "2026-11-23"
     assert due(tenant, local("Asia/Shanghai", 2026, 11, 22, 12, 0)) is None  # Sunday
+
+
+def test_a_daily_rule_on_working_days_follows_the_organisations_own_calendar():
+    due = scheduling.daily(lambda tenant: tenant.plan_cutoff, on=Tenant.works_on)
+    tenant = TenantFactory.build(
+        timezone="Asia/Shanghai",
+        plan_cutoff=dt.time(9, 30),
+        working_days=[1, 2, 3, 4, 5, 6],  # Saturdays worked
+        holidays=[{"date": "2026-10-01", "name": "National Day"}],
+    )
+    assert due(tenant, local("Asia/Shanghai", 2026, 10, 3, 9, 30)) == "2026-10-03"  # a Saturday
+    assert due(tenant, local("Asia/Shanghai", 2026, 10, 4, 9, 30)) is None  # Sunday
+    assert due(tenant, local("Asia/Shanghai", 2026, 10, 1, 12, 0)) is None  # the holiday
+    assert due(tenant, local("Asia/Shanghai", 2026, 10, 2, 9, 29)) is None  # before the cut-off
+
+
+def test_the_visit_reminders_run_on_the_organisations_working_days():
+    rules = {job.code: job.due for job in scheduling.registered_jobs()}
+    tenant = TenantFactory.build(
+        plan_cutoff=dt.time(9, 30),
+        report_deadline=dt.time(20, 0),
+        timezone="Asia/Shanghai",
+        working_days=[2, 3, 4, 5, 6],
+        holidays=[{"date": "2026-11-26", "name": "Off"}],
+    )
+    monday, tuesday, thursday = (local("Asia/Shanghai", 2026, 11, d, 21, 0) for d in (23, 24, 26))
+    for code in ("visits_plan_reminders", "visits_report_reminders"):
+        assert rules[code](tenant, monday) is None
+        assert rules[code](tenant, tuesday) == "2026-11-24"
+        assert rules[code](tenant, thursday) is None
 
 
 # ---- the dispatcher against the database ------------------------------------------------------------

@@ -36,7 +36,7 @@ from .plans import (
     visit_plan_submit,
     visit_update,
 )
-from .reminders import WORKING_DAYS, remind_missing_plans, remind_missing_reports
+from .reminders import remind_missing_plans, remind_missing_reports
 from .reports import (
     REPORT_FIELDS,
     daily_report_create,
@@ -78,7 +78,6 @@ __all__ = [
     "market_report_close",
     "market_report_create",
     # reminders
-    "WORKING_DAYS",
     "remind_missing_plans",
     "remind_missing_reports",
 ]

@@ -18,8 +18,6 @@ from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
 from ..models import DailyReport, VisitPlan
 
-WORKING_DAYS = range(5)  # Monday to Friday
-
 
 def _reps_without(tenant: Tenant, model, done_statuses: list[str], day: dt.date) -> list[Membership]:
     done = model.objects.filter(tenant=tenant, rep=OuterRef("pk"), day=day, status__in=done_statuses)
