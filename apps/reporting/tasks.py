@@ -15,7 +15,7 @@ def weekly_rollup(tenant: Tenant, period: str) -> dict:
     return services.rollup_week(tenant=tenant, iso_year=iso_year, iso_week=iso_week).as_dict()
 
 
-@tenant_task(time_limit=900)
+@tenant_task(time_limit=900, soft_time_limit=840)
 def weekly_report_mail(tenant: Tenant, period: str) -> int:
     """Mail each manager last week's report (`period` "2026-W47"); the dedupe key per manager and
     week makes a redelivery tell no one twice."""
