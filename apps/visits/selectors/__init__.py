@@ -15,16 +15,21 @@ from .plans import (
     visit_plan_for,
     visit_plan_list,
     visit_plan_queue,
+    visit_plan_queue_count,
 )
 from .reports import (
     REVIEW_QUEUE_ORDER,
     customer_choices,
+    daily_report_due_days,
     daily_report_list,
+    daily_report_overdue_count,
     daily_report_visits,
     market_report_list,
+    market_report_waiting_count,
     product_choices,
     region_choices,
     review_queue,
+    review_queue_count,
 )
 
 __all__ = [
@@ -36,6 +41,7 @@ __all__ = [
     "visit_plan_for",
     "visit_plan_list",
     "visit_plan_queue",
+    "visit_plan_queue_count",
     # reports
     "REVIEW_QUEUE_ORDER",
     "customer_choices",
@@ -45,4 +51,9 @@ __all__ = [
     "product_choices",
     "region_choices",
     "review_queue",
+    # counts for the top bar (registered in VisitsConfig.ready())
+    "daily_report_due_days",
+    "daily_report_overdue_count",
+    "market_report_waiting_count",
+    "review_queue_count",
 ]

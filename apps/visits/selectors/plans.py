@@ -102,3 +102,14 @@ def customer_search(*, viewer: Membership, rep: Membership, q: str, limit: int =
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(address__icontains=q))
     return qs.order_by("name", "id")[:limit]
+
+
+# ---- counts of what waits, for the top bar (apps/tenancy/navigation.py) --------------------------
+
+
+def visit_plan_queue_count(membership: Membership) -> int:
+    """How many submitted plans wait for the member's approval (one COUNT; 0 without a query for
+    roles that approve none)."""
+    if membership.role not in (Role.MANAGER, Role.ADMIN):
+        return 0
+    return visit_plan_queue(tenant=membership.tenant, viewer=membership).count()

@@ -4,13 +4,14 @@ their reporting subtree; admin and viewer: all). Lists prefetch what they show: 
 import datetime as dt
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from apps.customers.models import Customer
 from apps.customers.selectors import apply_filters, visible_customers
-from apps.org.models import Region
+from apps.org.models import Region, ReportingClosure
 from apps.org.selectors import restrict_to_viewer
 from apps.sales.models import Product
-from apps.tenancy.models import Membership, Tenant
+from apps.tenancy.models import Membership, Role, Tenant
 
 from ..filters import DailyReportFilter, MarketReportFilter
 from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
@@ -90,3 +91,68 @@ def product_choices(*, tenant: Tenant) -> QuerySet[Product]:
 
 def region_choices(*, tenant: Tenant) -> QuerySet[Region]:
     return Region.objects.filter(tenant=tenant).order_by("code")
+
+
+# ---- counts of what waits, for the top bar (apps/tenancy/navigation.py) --------------------------
+# Each is one COUNT query at most, and 0 without a query for the roles it does not concern.
+
+
+def review_queue_count(membership: Membership) -> int:
+    """How many submitted daily reports wait for the member's 批示."""
+    if membership.role not in (Role.MANAGER, Role.ADMIN):
+        return 0
+    return review_queue(tenant=membership.tenant, viewer=membership).count()
+
+
+def market_report_waiting_count(membership: Membership) -> int:
+    """How many market reports are still open for the member to acknowledge: those of the people
+    below a manager in the reporting line (whom they may act on), for an admin every other one."""
+    if membership.role not in (Role.MANAGER, Role.ADMIN):
+        return 0
+    qs = MarketReport.objects.filter(tenant_id=membership.tenant_id, status=MarketReport.Status.OPEN)
+    if membership.role == Role.MANAGER:
+        below = ReportingClosure.objects.filter(
+            tenant_id=membership.tenant_id, ancestor_id=membership.pk, depth__gt=0
+        ).values("descendant_id")
+        return qs.filter(rep_id__in=below).count()
+    return qs.exclude(rep_id=membership.pk).count()
+
+
+def daily_report_due_days(*, tenant: Tenant, since: dt.date, now: dt.datetime | None = None) -> list[dt.date]:
+    """The days whose daily report is overdue if not yet submitted, at `now` in the tenant's time:
+    the previous working day (its deadline has passed) and today once today's deadline has passed
+    (the rule of the evening reminder: the tenant's working days and not its holidays, the tenant's
+    report_deadline on the day).
+    Days before `since` (the member joined) are not owed."""
+    local = timezone.localtime(now or timezone.now(), tenant.tzinfo)
+    today = local.date()
+    # The last working day before today, within a month (after a month off nothing older is owed).
+    earlier = (today - dt.timedelta(days=n) for n in range(1, 32))
+    previous = next((day for day in earlier if tenant.works_on(day)), None)
+    days = [] if previous is None else [previous]
+    deadline = tenant.report_deadline
+    if isinstance(deadline, str):  # an unsaved tenant still holds the field's default text
+        deadline = dt.time.fromisoformat(deadline)
+    if tenant.works_on(today) and local.time() >= deadline:
+        days.append(today)
+    return [day for day in days if day >= since]
+
+
+def daily_report_overdue_count(membership: Membership) -> int:
+    """How many of the rep's own daily reports are overdue (see daily_report_due_days): 0, 1 or 2,
+    from one COUNT of those submitted. Only reps are reminded of their reports, so only reps count."""
+    if membership.role != Role.REP:
+        return 0
+    tenant = membership.tenant
+    days = daily_report_due_days(
+        tenant=tenant, since=timezone.localdate(membership.created_at, tenant.tzinfo)
+    )
+    if not days:
+        return 0
+    filed = DailyReport.objects.filter(
+        tenant_id=tenant.pk,
+        rep_id=membership.pk,
+        day__in=days,
+        status__in=[DailyReport.Status.SUBMITTED, DailyReport.Status.REVIEWED],
+    ).count()
+    return len(days) - filed
