@@ -6,3 +6,17 @@ class CustomersConfig(AppConfig):
     name = "apps.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from apps.tenancy.navigation import register_nav_entry
+
+        # The top bar (apps/tenancy/navigation.py): a rep's list holds only their own customers.
+        register_nav_entry(
+            "customers.list",
+            group="customers",
+            label=_("Customers"),
+            role_labels={"rep": _("My customers")},
+            url_name="customers:list",
+            order=10,
+            current=["customers:*"],
+        )

@@ -36,3 +36,16 @@ class ReportingConfig(AppConfig):
         register_demo_seeder(
             "reporting.weekly_notes", "apps.reporting.demo.seed_weekly_notes", after=["sales.foundation"]
         )
+
+        from apps.tenancy.navigation import register_nav_entry
+
+        # The top bar (apps/tenancy/navigation.py): the weekly report is for the line and viewers.
+        register_nav_entry(
+            "reporting.weekly",
+            group="reports",
+            label=_("Weekly report"),
+            url_name="reporting:weekly",
+            roles=("manager", "admin", "viewer"),
+            order=10,
+            current=["reporting:*"],
+        )

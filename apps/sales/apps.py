@@ -13,3 +13,21 @@ class SalesConfig(AppConfig):
         # Demo data (apps/sales/demo/): people, customers, products, a year of orders and payments.
         # Every other app's seeders run after this one.
         register_demo_seeder("sales.foundation", "apps.sales.demo.seed_foundation")
+
+        from apps.tenancy.navigation import register_nav_entry
+
+        # The top bar (apps/tenancy/navigation.py). The dashboard is the brand link, not an entry.
+        register_nav_entry(
+            "sales.orders",
+            group="sales",
+            label=_("Orders"),
+            url_name="sales:orders",
+            order=10,
+            current=["sales:orders", "sales:order-detail"],
+        )
+        register_nav_entry(
+            "sales.payments", group="sales", label=_("Collections"), url_name="sales:payments", order=20
+        )
+        register_nav_entry(
+            "sales.team", group="team", label=_("Team"), url_name="team", roles=("manager", "admin"), order=10
+        )

@@ -48,3 +48,37 @@ class TargetsConfig(AppConfig):
             "apps.targets.starter.load_appraisal_cycles",
             label=AppraisalCycle._meta.verbose_name_plural,
         )
+
+        from apps.tenancy.navigation import register_nav_entry
+
+        # The top bar (apps/tenancy/navigation.py); the line pages are for managers and admins only.
+        line = ("manager", "admin")
+        register_nav_entry(
+            "targets.mine", group="targets", label=_("My targets"), url_name="targets:mine", order=10
+        )
+        register_nav_entry(
+            "targets.team",
+            group="targets",
+            label=_("Team dashboard"),
+            url_name="targets:team",
+            roles=line,
+            order=20,
+        )
+        register_nav_entry(
+            "targets.breakdown",
+            group="targets",
+            label=_("Target breakdown"),
+            url_name="targets:roots",
+            roles=line,
+            order=30,
+            current=["targets:roots", "targets:tree", "targets:breakdown"],
+        )
+        register_nav_entry(
+            "targets.appraisals",
+            group="targets",
+            label=_("Appraisals"),
+            role_labels={"rep": _("My appraisals")},
+            url_name="appraisals:list",
+            order=40,
+            current=["appraisals:*"],
+        )

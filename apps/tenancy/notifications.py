@@ -220,3 +220,8 @@ def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
         )
         enqueue_mails_on_commit([(tenant_id, pk) for pk, tenant_id in rows])
     return len(rows)
+
+
+def notification_unread_count(membership: Membership) -> int:
+    """The top bar's count of the member's unread notifications (one COUNT on the partial index)."""
+    return unread_count(recipient=membership)

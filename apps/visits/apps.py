@@ -46,3 +46,52 @@ class VisitsConfig(AppConfig):
             "apps.targets.starter.load_custom_metrics",
             label=_("custom KPIs on visits"),
         )
+
+        from apps.tenancy.navigation import register_nav_entry
+
+        # The top bar (apps/tenancy/navigation.py), with counts of what waits (selectors of this app).
+        line = ("manager", "admin")
+        register_nav_entry(
+            "visits.today",
+            group="today",
+            label=_("Today's visits"),
+            url_name="visits:today",
+            roles=("rep", "manager", "admin"),
+            order=10,
+        )
+        register_nav_entry(
+            "visits.plan_queue",
+            group="today",
+            label=_("Plan approvals"),
+            url_name="visits:queue",
+            roles=line,
+            order=20,
+            count="apps.visits.selectors.visit_plan_queue_count",
+        )
+        register_nav_entry(
+            "visits.daily_report",
+            group="today",
+            label=_("Daily report"),
+            url_name="reports:mine",
+            order=30,
+            current=["reports:list", "reports:mine", "reports:row", "reports:detail"],
+            count="apps.visits.selectors.daily_report_overdue_count",
+        )
+        register_nav_entry(
+            "visits.review_queue",
+            group="today",
+            label=_("Reports to sign off"),
+            url_name="reports:queue",
+            roles=line,
+            order=40,
+            count="apps.visits.selectors.review_queue_count",
+        )
+        register_nav_entry(
+            "visits.market_reports",
+            group="today",
+            label=_("Market reports"),
+            url_name="reports:market-list",
+            order=50,
+            current=["reports:market*"],
+            count="apps.visits.selectors.market_report_waiting_count",
+        )
