@@ -14,6 +14,7 @@ tenant_patterns = [
     path("notifications/", tenancy_views.notifications, name="notifications"),
     path("logo/", tenancy_settings_views.organisation_logo, name="organisation-logo"),
     path("settings/", include("apps.tenancy.settings_urls")),
+    path("nav/counts/", tenancy_views.nav_counts, name="nav-counts"),
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),

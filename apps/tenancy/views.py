@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
+from . import navigation
 from .context import user_memberships
 from .forms import LanguageForm
 from .http import AuthenticatedRequest, TenantRequest
@@ -210,3 +212,16 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: most refusals are a form left open past its session (or a sign-out in
     another tab), so say that in the user's language instead of Django's bare 403."""
     return render(request, "403_csrf.html", status=403)
+
+
+@tenant_page
+@require_GET
+def nav_counts(request: TenantRequest) -> HttpResponse:
+    """The top bar's badges: what waits for the member (apps.tenancy.navigation.nav_counts), fetched
+    once after each page so that no page pays for them, each swapped into its badge out of band.
+    Rendered without the request's context processors: only the counts' own queries run."""
+    counts = navigation.nav_counts(membership=request.membership)
+    html = render_to_string("includes/nav_counts.html", {"counts": counts.items()})
+    response = HttpResponse(html)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.browser.test_navigation import follow_nav
 from tests.browser.test_shell import PHONE, no_horizontal_overflow, sign_in
 from tests.targets.factories import AppraisalCycleFactory
 
@@ -30,7 +31,7 @@ def test_manager_submits_rep_acknowledges_both_see_the_final_state(browser, live
     due = (timezone.localdate(timezone=rep.tenant.tzinfo) + dt.timedelta(days=14)).isoformat()
     boss = browser.new_context().new_page()
     sign_in(boss, live_server, username="mgr")
-    boss.get_by_role("link", name="Appraisals", exact=True).click()
+    follow_nav(boss, "Appraisals")
     expect(boss.locator("#appraisal-results")).to_contain_text("No appraisals yet.")
     boss.select_option("#id_generate_cycle", label="Review this month")
     boss.get_by_role("button", name="Start appraisals").click()
@@ -65,7 +66,7 @@ def test_manager_submits_rep_acknowledges_both_see_the_final_state(browser, live
 
     me = browser.new_context().new_page()
     sign_in(me, live_server, username="rep1")
-    me.get_by_role("link", name="My appraisals").click()
+    follow_nav(me, "My appraisals")
     me.locator("#appraisal-results").get_by_role("link", name="Review this month").click()
     expect(me.locator("#feedback")).to_contain_text("Solid collections; grow new accounts.")
     expect(me.locator("#rating")).to_have_text("4 / 5")

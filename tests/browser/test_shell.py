@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_navigation import follow_nav
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
@@ -47,7 +48,7 @@ def no_horizontal_overflow(page: Page) -> bool:
 
 def test_sign_in_search_and_open_a_customer(page: Page, live_server, shop):
     sign_in(page, live_server)
-    page.get_by_role("link", name="My customers").first.click()
+    follow_nav(page, "My customers")
     expect(page.locator("#customer-results")).to_contain_text("Harbour Store 3")
     page.fill("input[name=q]", "lotus")  # htmx refreshes the table as the user types
     expect(page.locator("#customer-results")).not_to_contain_text("Harbour Store 3")
@@ -95,6 +96,7 @@ def test_desktop_shows_the_navigation_inline(browser, live_server, shop, manager
     page = context.new_page()
     sign_in(page, live_server, username="mgr")
     expect(page.locator("[data-nav-toggle]")).to_be_hidden()
+    page.locator("[data-nav-group-button]", has_text="Team").click()  # the group opens its panel
     expect(page.get_by_role("link", name="Team", exact=True)).to_be_visible()
     page.goto(f"{live_server.url}/t/acme/customers/")
     page.screenshot(path="/tmp/salesmgmt-desktop-customers.png")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.browser.test_navigation import follow_nav
 from tests.browser.test_shell import PHONE, no_horizontal_overflow, sign_in
 from tests.targets.factories import SeasonalProfileFactory, TargetFactory
 
@@ -40,7 +41,7 @@ def test_break_a_year_into_quarters_edit_one_see_the_mismatch_and_fix_it(
 ):
     year = year_target.period_start.year
     sign_in(page, live_server, username="boss")
-    page.get_by_role("link", name="Team dashboard", exact=True).click()
+    follow_nav(page, "Team dashboard")
     page.get_by_role("link", name="Target breakdown").click()
     page.get_by_role("link", name=str(year), exact=True).click()
     page.get_by_role("link", name="Revenue").click()

@@ -34,7 +34,7 @@ def test_rep_plans_checks_in_with_location_and_manager_approves(browser, live_se
     page = context.new_page()
     sign_in(page, live_server)
     page.click("[data-nav-toggle]")
-    page.get_by_role("link", name="Today", exact=True).click()
+    page.get_by_role("link", name="Today's visits", exact=True).click()
     expect(page.locator("h1")).to_have_text("Today")
 
     page.wait_for_load_state("load")  # htmx wires the search input once the page has loaded

@@ -138,16 +138,17 @@ def test_a_viewer_may_mark_own_notifications_read(api_as, viewer):
 def test_the_nav_shows_the_unread_count_in_a_bounded_number_of_queries(
     client, tenant, rep, django_assert_max_num_queries
 ):
+    """The badge comes from the top bar's counts, fetched after the page (tests/tenancy/test_navigation.py)."""
     client.force_login(rep.user)
-    page = reverse("notifications", kwargs={"tenant_slug": tenant.slug})
+    counts = reverse("nav-counts", kwargs={"tenant_slug": tenant.slug})
     NotificationFactory(tenant=tenant, recipient=rep)
-    client.get(page)
+    client.get(counts)
     with django_assert_max_num_queries(8) as few:
-        client.get(page)
+        client.get(counts)
     NotificationFactory.create_batch(20, tenant=tenant, recipient=rep)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        text = client.get(page).text
-    assert "data-unread>21<" in text
+        text = client.get(counts).text
+    assert 'id="nav-count-tenancy-notifications" hx-swap-oob="true">21<' in text
 
 
 def test_the_page_marks_one_and_all_read(client, tenant, rep):
