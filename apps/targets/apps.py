@@ -71,7 +71,7 @@ class TargetsConfig(AppConfig):
             url_name="targets:roots",
             roles=line,
             order=30,
-            current=["targets:roots", "targets:tree", "targets:breakdown"],
+            current=["targets:roots", "targets:create", "targets:tree", "targets:breakdown"],
         )
         register_nav_entry(
             "targets.appraisals",

@@ -133,6 +133,8 @@ def test_entries_link_to_the_tenants_pages(tenant):
         ("team", [("team", "sales.team")]),
         ("targets:team", [("targets", "targets.team")]),
         ("targets:tree", [("targets", "targets.breakdown")]),
+        ("targets:create", [("targets", "targets.breakdown")]),
+        ("appraisals:cycles", [("targets", "targets.appraisals")]),
         ("appraisals:detail", [("targets", "targets.appraisals")]),
         ("reporting:weekly-pdf", [("reports", "reporting.weekly")]),
         ("dashboard", []),  # the home is the brand link
