@@ -34,8 +34,16 @@ class TenancyConfig(AppConfig):
             "tenancy.settings",
             group="settings",
             label=_("Organisation settings"),
-            url_name="tenant_admin:index",
+            url_name="organisation-settings",
             roles=("admin",),
             order=10,
+        )
+        register_nav_entry(
+            "tenancy.admin",
+            group="settings",
+            label=_("Data administration"),
+            url_name="tenant_admin:index",
+            roles=("admin",),
+            order=90,
             tenant_url=False,
         )

@@ -49,7 +49,7 @@ LINE = {
 EXPECTED = {
     Role.REP: EVERYONE | {"visits.today"},
     Role.MANAGER: EVERYONE | LINE,
-    Role.ADMIN: EVERYONE | LINE | {"tenancy.settings"},
+    Role.ADMIN: EVERYONE | LINE | {"tenancy.settings", "tenancy.admin"},
     Role.VIEWER: EVERYONE | {"reporting.weekly"},
 }
 GROUP_ORDER = ["today", "customers", "sales", "targets", "team", "reports", "settings"]
@@ -115,7 +115,8 @@ def test_entries_link_to_the_tenants_pages(tenant):
     urls = {link.code: link.url for menu in menus for link in menu.links}
     assert urls["customers.list"] == "/t/acme/customers/"
     assert urls["visits.review_queue"] == "/t/acme/reports/review/"
-    assert urls["tenancy.settings"] == "/tenant-admin/"  # outside /t/<slug>/: reversed without it
+    assert urls["tenancy.settings"] == "/t/acme/settings/organisation/"
+    assert urls["tenancy.admin"] == "/tenant-admin/"  # outside /t/<slug>/: reversed without it
 
 
 @pytest.mark.parametrize(
