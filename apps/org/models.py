@@ -1,9 +1,12 @@
 """Team tree, region tree and the reporting line, each with a closure table (ancestor, descendant, depth)."""
 
 from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from apps.tenancy.models import Membership, SyncModel, TenantModel
+from apps.tenancy.models import Membership, Role, SyncModel, TenantModel
 
 
 class Team(SyncModel):
@@ -104,3 +107,107 @@ class ReportingClosure(TenantModel):
             models.UniqueConstraint(fields=["tenant", "ancestor", "descendant"], name="reporting_closure_pk")
         ]
         indexes = [models.Index(fields=["tenant", "descendant"])]
+
+
+class Invitation(TenantModel):
+    """An invitation to join the organisation, sent by mail as a signed, expiring, single-use link.
+
+    Only a hash of the link's random part is stored; resending replaces it (the old link dies). A
+    pending invitation past `expires_at` counts as expired even before the daily job marks it so.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("invitation status", "Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+        EXPIRED = "expired", _("Expired")
+
+    email = models.EmailField(_("e-mail"), max_length=254)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        db_constraint=False,
+    )
+    reports_to = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reports to"),
+        db_constraint=False,
+    )
+    employee_no = models.CharField(_("employee number"), max_length=30, blank=True)
+    token_hash = models.CharField(max_length=64, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+        db_constraint=False,
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    sent_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    last_sent_at = models.DateTimeField(_("last sent at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted as"),
+        db_constraint=False,
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="invitation_tenant_id_key"),
+            models.UniqueConstraint(fields=["tenant", "token_hash"], name="invitation_unique_token"),
+            # One open invitation per address and organisation: a second one is a resend.
+            models.UniqueConstraint(
+                "tenant",
+                Lower("email"),
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.PENDING and self.expires_at <= timezone.now()
+        )
+
+    @property
+    def current_status(self) -> str:
+        """The status as a reader should see it: pending past its expiry is expired."""
+        return self.Status.EXPIRED if self.is_expired else self.status
+
+    def get_current_status_display(self) -> str:
+        return str(self.Status(self.current_status).label)

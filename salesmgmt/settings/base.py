@@ -155,6 +155,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=1025)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="salesmgmt <noreply@salesmgmt.local>")
 # Links in notification mails are made absolute with this (the address users open the app at).
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How long an invitation link works (apps.org.services.invitation_create), in days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # Outbox (apps.tenancy.notifications): a mail "sending" this long is taken as lost and sent again;
 # after this many failed sends it is marked failed.
 OUTBOX_STALE_MINUTES = env.float("OUTBOX_STALE_MINUTES", default=15)
@@ -184,6 +186,11 @@ REST_FRAMEWORK: dict[str, Any] = {
         "login_credential": env("THROTTLE_LOGIN_USERNAME", default="10/min"),
         "password_reset": env("THROTTLE_PASSWORD_RESET", default="20/hour"),
         "password_reset_credential": env("THROTTLE_PASSWORD_RESET_EMAIL", default="5/hour"),
+        # The public invitation page (apps.org): per address, and per invitation link.
+        "invitation": env("THROTTLE_INVITATION", default="60/min"),
+        "invitation_credential": env("THROTTLE_INVITATION_LINK", default="20/min"),
+        # Invitation mails (sent and resent) per organisation: a flood of mails is refused.
+        "invitation_send": env("THROTTLE_INVITATION_SEND", default="100/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from apps.tenancy.audit import audit_log
 from apps.tenancy.models import Membership, Tenant
 
-from .models import Region, Team
+from ..models import Region, Team
 
 # (closure table, node table, parent column) per tree. The rebuild is one recursive statement per
 # tenant: trees here have hundreds of nodes, so recomputing beats patching and cannot drift.

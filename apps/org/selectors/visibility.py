@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from apps.tenancy.models import Membership, Role
 
-from .models import ReportingClosure, TeamClosure
+from ..models import ReportingClosure, TeamClosure
 
 
 def sees_everyone(viewer: Membership) -> bool:
