@@ -20,3 +20,13 @@ class CustomersConfig(AppConfig):
             order=10,
             current=["customers:*"],
         )
+
+        from apps.org.handover import register_handover_participant
+
+        # 客户交接: a leaving rep's customers move to another rep (apps.org.services.handover_execute).
+        register_handover_participant(
+            "customers",
+            label=_("Customers"),
+            preview="apps.customers.selectors.customer_handover_preview",
+            transfer="apps.customers.services.customer_handover_transfer",
+        )

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from apps.org.handover import PREVIEW_ROWS, HandoverItems
 from apps.org.selectors import restrict_to_viewer, visible_member_ids
 from apps.tenancy.models import Membership, Tenant
 
@@ -56,3 +57,18 @@ def interaction_list(
 ) -> QuerySet[Interaction]:
     qs = Interaction.objects.filter(tenant=tenant).select_related("customer", "rep__user", "contact")
     return apply_filters(InteractionFilter, restrict_to_viewer(qs, viewer, "customer__owner"), filters)
+
+
+# ---- hand-over (客户交接): registered with apps.org.handover in CustomersConfig.ready() ----------
+
+
+def customer_handover_preview(
+    *, tenant: Tenant, source: Membership, target: Membership, today
+) -> HandoverItems:
+    """Every customer the source owns moves, whatever its status; its timeline, orders and payments
+    stay credited to whoever earned them."""
+    qs = Customer.objects.filter(tenant=tenant, owner=source)
+    rows = [
+        f"{code} · {name}" for code, name in qs.order_by("code").values_list("code", "name")[:PREVIEW_ROWS]
+    ]
+    return HandoverItems(count=qs.count(), rows=rows)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.org.selectors import can_see_member
@@ -186,3 +187,16 @@ def interaction_delete(*, interaction: Interaction, by: Membership) -> None:
     ensure_customer_writable(by=by, customer=interaction.customer)
     audit_log(interaction, "customers.interaction.deleted", actor=by)
     interaction.delete()
+
+
+# ---- hand-over (客户交接): registered with apps.org.handover in CustomersConfig.ready() ----------
+
+
+def customer_handover_transfer(
+    *, tenant: Tenant, source: Membership, target: Membership, by: Membership | None, today
+) -> list[int]:
+    """The source's customers change owner in one statement (inside the hand-over's transaction,
+    which audits the ids); interactions, orders and payments keep their rep."""
+    ids = list(Customer.objects.filter(tenant=tenant, owner=source).values_list("pk", flat=True))
+    Customer.objects.filter(tenant=tenant, pk__in=ids).update(owner=target, updated_at=timezone.now())
+    return ids

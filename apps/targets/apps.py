@@ -82,3 +82,13 @@ class TargetsConfig(AppConfig):
             order=40,
             current=["appraisals:*"],
         )
+
+        from apps.org.handover import register_handover_participant
+
+        # 客户交接: targets of periods still open move to the new rep (apps.org.handover).
+        register_handover_participant(
+            "targets",
+            label=_("Targets of open periods"),
+            preview="apps.targets.selectors.handover.target_handover_preview",
+            transfer="apps.targets.services.handover.target_handover_transfer",
+        )

@@ -95,3 +95,13 @@ class VisitsConfig(AppConfig):
             current=["reports:market*"],
             count="apps.visits.selectors.market_report_waiting_count",
         )
+
+        from apps.org.handover import register_handover_participant
+
+        # 客户交接: planned visits from today on move with the customers (apps.org.handover).
+        register_handover_participant(
+            "visits",
+            label=_("Planned visits"),
+            preview="apps.visits.selectors.handover.visit_handover_preview",
+            transfer="apps.visits.services.handover.visit_handover_transfer",
+        )
