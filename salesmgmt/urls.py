@@ -15,6 +15,7 @@ tenant_patterns = [
     path("logo/", tenancy_settings_views.organisation_logo, name="organisation-logo"),
     path("settings/", include("apps.tenancy.settings_urls")),
     path("nav/counts/", tenancy_views.nav_counts, name="nav-counts"),
+    path("people/", include("apps.org.urls")),
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),
@@ -27,6 +28,7 @@ tenant_patterns = [
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("accounts/", include("apps.tenancy.urls")),
+    path("invitations/", include("apps.org.invitation_urls")),
     path("t/<slug:tenant_slug>/", include(tenant_patterns)),
     path("api/v1/", include(("salesmgmt.api_urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -123,7 +123,11 @@ class Invitation(TenantModel):
         EXPIRED = "expired", _("Expired")
 
     email = models.EmailField(_("e-mail"), max_length=254)
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.REP)
+    # Role and employee number are the membership's own fields, which the invitation becomes: the
+    # same names (and translations), taken from there.
+    role = models.CharField(
+        Membership._meta.get_field("role").verbose_name, max_length=10, choices=Role.choices, default=Role.REP
+    )
     team = models.ForeignKey(
         Team,
         on_delete=models.SET_NULL,
@@ -142,7 +146,9 @@ class Invitation(TenantModel):
         verbose_name=_("reports to"),
         db_constraint=False,
     )
-    employee_no = models.CharField(_("employee number"), max_length=30, blank=True)
+    employee_no = models.CharField(
+        Membership._meta.get_field("employee_no").verbose_name, max_length=30, blank=True
+    )
     token_hash = models.CharField(max_length=64, editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     invited_by = models.ForeignKey(

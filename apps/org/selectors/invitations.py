@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,13 +96,13 @@ def account_exists(email: str) -> bool:
     return users.filter(username__iexact=email).exists() or users.filter(email__iexact=email).exists()
 
 
-def membership_refusal(*, tenant: Tenant, user: AbstractBaseUser) -> str | None:
+def membership_refusal(*, tenant: Tenant, user: User) -> str | None:
     """Why this user cannot join the organisation by invitation, if they cannot: they belong to it."""
     existing = Membership.objects.filter(tenant=tenant, user=user).first()
     if existing is None:
         return None
     if existing.is_active:
         return _("You are a member of %(org)s already.") % {"org": tenant.name}
-    return _(
-        "Your membership of %(org)s was deactivated; ask its administrator to reactivate it."
-    ) % {"org": tenant.name}
+    return _("Your membership of %(org)s was deactivated; ask its administrator to reactivate it.") % {
+        "org": tenant.name
+    }

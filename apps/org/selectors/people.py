@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
-from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.models import AuditLog, Membership, Role, Tenant
 
 from ..models import ReportingClosure, Team, TeamClosure
 
@@ -22,8 +22,7 @@ MANAGER_ROLES = (Role.MANAGER, Role.REP)
 
 
 def managers_may_manage(tenant: Tenant) -> bool:
-    # TODO(orgsettings): read tenant.managers_manage_people once that field is on main.
-    return bool(getattr(tenant, "managers_manage_people", False))
+    return tenant.managers_manage_people
 
 
 def may_manage_people(viewer: Membership) -> bool:
@@ -147,9 +146,9 @@ def manager_choices(rights: PeopleRights, *, exclude: Membership | None = None) 
         qs = qs.filter(Q(pk=rights.viewer.pk) | Q(pk__in=rights.line_ids))
     if exclude is not None and exclude.pk:
         qs = qs.exclude(
-            pk__in=ReportingClosure.objects.filter(tenant_id=exclude.tenant_id, ancestor_id=exclude.pk).values(
-                "descendant_id"
-            )
+            pk__in=ReportingClosure.objects.filter(
+                tenant_id=exclude.tenant_id, ancestor_id=exclude.pk
+            ).values("descendant_id")
         )
     return qs.order_by("display_name", "user__first_name", "user__username")
 
@@ -182,3 +181,14 @@ def employee_no_taken(*, tenant_id: int, employee_no: str, exclude_pk: int | Non
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     return qs.exists()
+
+
+def member_history(member: Membership, *, limit: int = 30) -> QuerySet[AuditLog]:
+    """What was changed about a person and by whom, newest first (the person page's history)."""
+    return (
+        AuditLog.objects.filter(
+            tenant_id=member.tenant_id, object_type=Membership._meta.label_lower, object_id=member.pk
+        )
+        .select_related("actor__user")
+        .order_by("-id")[:limit]
+    )

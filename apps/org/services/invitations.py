@@ -13,7 +13,7 @@ import math
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -60,14 +60,18 @@ def _throttle(tenant: Tenant) -> None:
     wait = hit(SEND_RATE_SCOPE, f"tenant:{tenant.pk}")
     if wait is not None:
         raise ValidationError(
-            _("Too many invitations were sent from this organisation just now; try again in %(minutes)d minutes.")
+            _(
+                "Too many invitations were sent from this organisation just now; try again in %(minutes)d minutes."
+            )
             % {"minutes": max(1, math.ceil(wait / 60))}
         )
 
 
 def _expire_stale(tenant: Tenant, email: str | None = None) -> int:
     """Mark pending invitations past their expiry as expired (all of the tenant's, or one address's)."""
-    qs = Invitation.objects.filter(tenant=tenant, status=Invitation.Status.PENDING, expires_at__lte=timezone.now())
+    qs = Invitation.objects.filter(
+        tenant=tenant, status=Invitation.Status.PENDING, expires_at__lte=timezone.now()
+    )
     if email is not None:
         qs = qs.filter(email__iexact=email)
     return qs.update(status=Invitation.Status.EXPIRED, updated_at=timezone.now())
@@ -146,13 +150,22 @@ def invitation_create(
     )
     if existing is not None:
         if existing.is_active:
-            raise ValidationError({"email": _("%(email)s is a member of this organisation already.") % {"email": email}})
+            raise ValidationError(
+                {"email": _("%(email)s is a member of this organisation already.") % {"email": email}}
+            )
         raise ValidationError(
-            {"email": _("%(name)s was deactivated; reactivate them instead of inviting again.") % {"name": existing.name}}
+            {
+                "email": _("%(name)s was deactivated; reactivate them instead of inviting again.")
+                % {"name": existing.name}
+            }
         )
     _expire_stale(tenant, email)
-    if Invitation.objects.filter(tenant=tenant, email__iexact=email, status=Invitation.Status.PENDING).exists():
-        raise ValidationError({"email": _("%(email)s has an open invitation already; resend it instead.") % {"email": email}})
+    if Invitation.objects.filter(
+        tenant=tenant, email__iexact=email, status=Invitation.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            {"email": _("%(email)s has an open invitation already; resend it instead.") % {"email": email}}
+        )
     if by is not None:
         _throttle(tenant)
     nonce, digest = new_nonce()
@@ -172,7 +185,9 @@ def invitation_create(
                 last_sent_at=now,
             )
     except IntegrityError:  # a concurrent invitation of the same address won the race
-        raise ValidationError({"email": _("%(email)s has an open invitation already; resend it instead.") % {"email": email}})
+        raise ValidationError(
+            {"email": _("%(email)s has an open invitation already; resend it instead.") % {"email": email}}
+        )
     invitation.accept_url = _send(invitation, nonce)  # type: ignore[attr-defined]
     audit_log(
         invitation,
@@ -218,9 +233,14 @@ def invitation_resend(*, invitation: Invitation, by: Membership) -> Invitation:
             _("This invitation was sent %(count)d times already; revoke it and invite again if needed.")
             % {"count": invitation.sent_count}
         )
-    if invitation.status == Invitation.Status.EXPIRED and Invitation.objects.filter(
-        tenant_id=invitation.tenant_id, email__iexact=invitation.email, status=Invitation.Status.PENDING
-    ).exclude(pk=invitation.pk).exists():
+    if (
+        invitation.status == Invitation.Status.EXPIRED
+        and Invitation.objects.filter(
+            tenant_id=invitation.tenant_id, email__iexact=invitation.email, status=Invitation.Status.PENDING
+        )
+        .exclude(pk=invitation.pk)
+        .exists()
+    ):
         raise ValidationError(_("%(email)s has a newer open invitation.") % {"email": invitation.email})
     _throttle(invitation.tenant)
     nonce, digest = new_nonce()
@@ -279,7 +299,7 @@ def _usable(invitation: Invitation) -> Invitation:
     return invitation
 
 
-def _join(invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def _join(invitation: Invitation, user: User) -> Membership:
     tenant = invitation.tenant
     refusal = membership_refusal(tenant=tenant, user=user)
     if refusal:
@@ -304,7 +324,9 @@ def _join(invitation: Invitation, user: AbstractBaseUser) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = member
     invitation.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
-    audit_log(invitation, "org.invitation.accepted", actor=member, changes={"status": ["pending", "accepted"]})
+    audit_log(
+        invitation, "org.invitation.accepted", actor=member, changes={"status": ["pending", "accepted"]}
+    )
     audit_log(
         member,
         "org.membership.created",
@@ -315,7 +337,7 @@ def _join(invitation: Invitation, user: AbstractBaseUser) -> Membership:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: AbstractBaseUser) -> Membership:
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """A person with an account joins the organisation the invitation is for (and no other)."""
     invitation = _usable(invitation)
     return _join(invitation, user)

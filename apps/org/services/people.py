@@ -117,7 +117,11 @@ def membership_update(*, member: Membership, by: Membership | None, **data: Any)
     if "employee_no" in data:
         data["employee_no"] = (data["employee_no"] or "").strip()
     member = _lock(member)
-    rights = people_rights(by) if by is not None else PeopleRights(viewer=member, everyone=True, roles=tuple(Role.values))
+    rights = (
+        people_rights(by)
+        if by is not None
+        else PeopleRights(viewer=member, everyone=True, roles=tuple(Role.values))
+    )
     ensure_may_manage(rights, member)
     changes = diff(member, data)
     if not changes:

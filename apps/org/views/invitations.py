@@ -1,0 +1,60 @@
+"""The invitations of the organisation (or of a manager's line): filter by status, resend, revoke."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from apps.tenancy.http import TenantRequest
+from apps.tenancy.views import refusal_shown, tenant_page
+
+from .. import selectors, services
+from ..forms import InvitationFilterForm
+from .people import PAGE_SIZE, page_rights
+
+
+@tenant_page
+def invitation_list_view(request: TenantRequest) -> HttpResponse:
+    rights = page_rights(request)
+    form = InvitationFilterForm(request.GET)
+    status = form.status_value()
+    qs = selectors.invitation_list(rights=rights, status=status)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/invitations.html",
+        {"form": form, "status": status, "page_obj": page, "invitations": page.object_list},
+    )
+
+
+def _visible_invitation(request: TenantRequest, invitation_id: int):
+    rights = page_rights(request)
+    return get_object_or_404(selectors.invitation_list(rights=rights), pk=invitation_id)
+
+
+@tenant_page
+def invitation_resend_view(request: TenantRequest, invitation_id: int) -> HttpResponse:
+    invitation = _visible_invitation(request, invitation_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    with refusal_shown(request) as outcome:
+        services.invitation_resend(invitation=invitation, by=request.membership)
+    if not outcome.refused:
+        messages.success(
+            request,
+            _("A new link was sent to %(email)s; the old one no longer works.") % {"email": invitation.email},
+        )
+    return redirect("people:invitations", tenant_slug=request.tenant.slug)
+
+
+@tenant_page
+def invitation_revoke_view(request: TenantRequest, invitation_id: int) -> HttpResponse:
+    invitation = _visible_invitation(request, invitation_id)
+    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
+        return HttpResponseNotAllowed(["POST"])
+    with refusal_shown(request) as outcome:
+        services.invitation_revoke(invitation=invitation, by=request.membership)
+    if not outcome.refused:
+        messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
+    return redirect("people:invitations", tenant_slug=request.tenant.slug)
