@@ -1,4 +1,4 @@
-from .views import MemberViewSet, RegionViewSet, TeamViewSet
+from .views import InvitationViewSet, MemberViewSet, RegionViewSet, TeamViewSet
 
 
 def register(router) -> None:
@@ -6,3 +6,4 @@ def register(router) -> None:
     router.register("members", MemberViewSet, basename="member")
     router.register("teams", TeamViewSet, basename="team")
     router.register("regions", RegionViewSet, basename="region")
+    router.register("invitations", InvitationViewSet, basename="invitation")
