@@ -8,6 +8,10 @@ from apps.tenancy.models import Membership
 with scopes_disabled():
 
     class MemberFilter(filters.FilterSet):
+        is_active = filters.BooleanFilter(
+            help_text="false: the deactivated members only. Left out, a list shows the active ones."
+        )
+
         class Meta:
             model = Membership
-            fields = ["role", "team", "reports_to"]
+            fields = ["role", "team", "reports_to", "is_active"]

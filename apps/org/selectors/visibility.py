@@ -59,10 +59,11 @@ def team_subtree_ids(*, tenant_id: int, team_id: int) -> QuerySet:
     return TeamClosure.objects.filter(tenant_id=tenant_id, ancestor_id=team_id).values("descendant_id")
 
 
-def member_list(*, tenant, viewer: Membership) -> QuerySet[Membership]:
-    qs = Membership.objects.filter(tenant=tenant, is_active=True).select_related(
-        "user", "team", "reports_to__user"
-    )
+def member_list(*, tenant, viewer: Membership, include_inactive: bool = False) -> QuerySet[Membership]:
+    """The members the viewer may see; deactivated ones only when asked (the people API)."""
+    qs = Membership.objects.filter(tenant=tenant).select_related("user", "team", "reports_to__user")
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
     ids = visible_member_ids(viewer)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
