@@ -55,6 +55,9 @@ class MembershipAdmin(TenantModelAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "display_name", "employee_no")
     fields = ("role", "team", "reports_to", "display_name", "employee_no", "phone", "is_active")
+    # Deactivation is on the people page (apps.org.services.membership_deactivate): it also revokes
+    # the person's API tokens and gives the people who reported to them a manager.
+    readonly_fields = ("is_active",)
     list_select_related = ("user", "team", "reports_to__user")
 
     def has_add_permission(self, request):  # people join through their user account, not here

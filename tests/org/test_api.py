@@ -129,7 +129,9 @@ MEMBERS = "/api/v1/members/"
 
 def test_an_admin_changes_a_persons_placement(api_as, tenant, admin, rep):
     west = TeamFactory(tenant=tenant, name="West")
-    response = api_as(admin).patch(f"{MEMBERS}{rep.pk}/", {"team": west.pk, "employee_no": "E-8"}, format="json")
+    response = api_as(admin).patch(
+        f"{MEMBERS}{rep.pk}/", {"team": west.pk, "employee_no": "E-8"}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert (response.json()["team"], response.json()["employee_no"]) == (west.pk, "E-8")
     assert reload(rep).team_id == west.pk
@@ -144,7 +146,9 @@ def test_a_loop_is_a_400_with_the_reason(api_as, admin, manager, rep):
 def test_bad_member_input_is_a_400_with_field_errors(api_as, admin, rep, other_tenant, rival):
     foreign_team = TeamFactory(tenant=other_tenant)
     response = api_as(admin).patch(
-        f"{MEMBERS}{rep.pk}/", {"role": "chief", "team": foreign_team.pk, "reports_to": rival.pk}, format="json"
+        f"{MEMBERS}{rep.pk}/",
+        {"role": "chief", "team": foreign_team.pk, "reports_to": rival.pk},
+        format="json",
     )
     assert response.status_code == 400 and set(response.json()) == {"role", "team", "reports_to"}
 
@@ -154,10 +158,14 @@ def test_roles_are_checked_on_people_writes(api_as, tenant, manager, rep, peer, 
     assert api_as(rep).patch(f"{MEMBERS}{rep.pk}/", {"employee_no": "X"}, format="json").status_code == 403
     assert api_as(rep).patch(f"{MEMBERS}{peer.pk}/", {"employee_no": "X"}, format="json").status_code == 404
     # A manager sees their line but manages it only where the organisation allows.
-    assert api_as(manager).patch(f"{MEMBERS}{rep.pk}/", {"employee_no": "X"}, format="json").status_code == 403
+    assert (
+        api_as(manager).patch(f"{MEMBERS}{rep.pk}/", {"employee_no": "X"}, format="json").status_code == 403
+    )
     tenant.managers_manage_people = True
     tenant.save()
-    assert api_as(manager).patch(f"{MEMBERS}{rep.pk}/", {"employee_no": "X"}, format="json").status_code == 200
+    assert (
+        api_as(manager).patch(f"{MEMBERS}{rep.pk}/", {"employee_no": "X"}, format="json").status_code == 200
+    )
     assert api_as(manager).post(f"{MEMBERS}{outsider_rep.pk}/deactivate/").status_code == 404
 
 

@@ -16,6 +16,7 @@ from apps.tenancy.models import Membership, Role
 from tests.factories import CustomerFactory, MembershipFactory, TeamFactory
 
 from .conftest import link_path, reload, update
+from .factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +91,20 @@ def test_the_list_is_paginated_and_its_queries_do_not_grow(
     with django_assert_max_num_queries(len(few)):
         response = client.get(people_url(tenant))
     assert "1–25 of 31" in response.content.decode()
+
+
+def test_the_invitations_page_queries_do_not_grow(
+    client_as, tenant, admin, manager, team, django_assert_max_num_queries
+):
+    client = client_as(admin)
+    InvitationFactory(tenant=tenant, team=team, reports_to=manager, invited_by=admin)
+    client.get(people_url(tenant, "invitations/"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(people_url(tenant, "invitations/"))
+    for _n in range(20):
+        InvitationFactory(tenant=tenant, team=team, reports_to=manager, invited_by=admin)
+    with django_assert_max_num_queries(len(few)):
+        assert client.get(people_url(tenant, "invitations/")).status_code == 200
 
 
 # ---- inviting ------------------------------------------------------------------------------------

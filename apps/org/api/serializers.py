@@ -108,6 +108,7 @@ class HandoverIn(serializers.Serializer):
     parts = serializers.ListField(
         child=serializers.CharField(),
         required=False,
+        allow_empty=False,
         help_text="Which participants move (default: all of them): customers, visits, targets.",
     )
 

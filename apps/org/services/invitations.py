@@ -132,7 +132,8 @@ def invitation_create(
     `by=None` is an operator command (it may invite an administrator). A manager who may manage
     people invites into their own line only; their invitee reports to them unless they name someone
     of their line. The returned invitation carries `accept_url`, in memory only (the database keeps
-    a hash): for a command to print, or an admin to pass on by hand once."""
+    a hash): for a command to print, or an admin to pass on by hand once. Runs inside the tenant
+    (a command enters it with apps.tenancy.context.tenant_context)."""
     rights = _rights(tenant, by)
     email = (email or "").strip()
     try:
