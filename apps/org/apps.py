@@ -13,3 +13,18 @@ class OrgConfig(AppConfig):
         # Pending invitations past their expiry become expired once a local day (readers already
         # show them so; this keeps the one-open-invitation-per-address rule on the stored status).
         register_tenant_job("org_invitations_expire", "apps.org.tasks.invitations_expire", daily())
+
+        from apps.tenancy.navigation import register_nav_entry
+
+        # The top bar: the people pages, for administrators. A sales manager may use them for their
+        # own line only where the organisation allows it, which a role alone cannot say; such managers
+        # reach them by address (/t/<slug>/people/) rather than every manager seeing a link to a 404.
+        register_nav_entry(
+            "org.people",
+            group="team",
+            label=_("People"),
+            url_name="people:list",
+            roles=("admin",),
+            order=20,
+            current=["people:*"],
+        )

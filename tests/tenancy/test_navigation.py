@@ -49,7 +49,7 @@ LINE = {
 EXPECTED = {
     Role.REP: EVERYONE | {"visits.today"},
     Role.MANAGER: EVERYONE | LINE,
-    Role.ADMIN: EVERYONE | LINE | {"tenancy.settings", "tenancy.admin"},
+    Role.ADMIN: EVERYONE | LINE | {"tenancy.settings", "tenancy.admin", "org.people"},
     Role.VIEWER: EVERYONE | {"reporting.weekly"},
 }
 GROUP_ORDER = ["today", "customers", "sales", "targets", "team", "reports", "settings"]
