@@ -9,7 +9,7 @@ from apps.tenancy import views as tenancy_views
 from apps.tenancy.admin import tenant_admin_site
 
 tenant_patterns = [
-    path("", sales_views.dashboard, name="dashboard"),
+    path("", tenancy_views.dashboard, name="dashboard"),
     path("team/", sales_views.team, name="team"),
     path("notifications/", tenancy_views.notifications, name="notifications"),
     path("logo/", tenancy_settings_views.organisation_logo, name="organisation-logo"),

@@ -19,7 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import navigation
 from .context import user_memberships
+from .dates import tenant_today
 from .forms import LanguageForm
+from .home import home_cards, home_scripts
 from .http import AuthenticatedRequest, TenantRequest
 from .models import UserProfile
 from .notifications import notification_list, notification_mark_read
@@ -225,3 +227,19 @@ def nav_counts(request: TenantRequest) -> HttpResponse:
     response = HttpResponse(html)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@tenant_page
+def dashboard(request: TenantRequest) -> HttpResponse:
+    """The member's home (工作台), where their day starts: the cards their role shows, in order, each
+    from the app that owns the work (apps.tenancy.home). This view knows no app."""
+    today = tenant_today(request.tenant)
+    cards = home_cards(membership=request.membership, today=today)
+    context = {
+        "cards": cards,
+        "scripts": home_scripts(cards),
+        "today": today,
+        # Kept for the cards that load their body with htmx (a period or page asked for on the home).
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "home/home.html", context)
