@@ -31,3 +31,22 @@ class SalesConfig(AppConfig):
         register_nav_entry(
             "sales.team", group="team", label=_("Team"), url_name="team", roles=("manager", "admin"), order=10
         )
+
+        from apps.tenancy.home import register_home_card
+
+        # Homes: a rep's figures of the month; the team's figures (a manager's line, everyone for an
+        # admin), a table loaded with htmx.
+        register_home_card(
+            "sales.month",
+            roles=("rep",),
+            order=60,
+            template="sales/cards/month.html",
+            context="apps.sales.selectors.month_card",
+        )
+        register_home_card(
+            "sales.team",
+            roles=("manager", "admin"),
+            order=90,
+            template="sales/cards/team.html",
+            context="apps.sales.selectors.team_card",
+        )

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from apps.customers.selectors import apply_filters, customer_list, member_choices
 from apps.org.selectors import restrict_to_viewer
+from apps.tenancy.dates import month_bounds
 from apps.tenancy.models import Membership, Tenant
 
 from .filters import OrderFilter, PaymentFilter, ProductCategoryFilter, ProductFilter
@@ -45,14 +46,7 @@ def payment_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = N
     return apply_filters(PaymentFilter, restrict_to_viewer(qs, viewer, "rep"), filters)
 
 
-# ---- the dashboard and the team page: figures of one period, aggregated in the database ------
-
-
-def order_list_recent(*, tenant: Tenant, viewer: Membership, limit: int) -> QuerySet[Order]:
-    """The viewer's latest orders, newest first, without their lines (a table of orders)."""
-    return (
-        order_list(tenant=tenant, viewer=viewer).prefetch_related(None).order_by("-order_date", "-id")[:limit]
-    )
+# ---- the home's month and team cards: figures of one period, aggregated in the database ------
 
 
 def dashboard_figures(
@@ -78,13 +72,25 @@ def dashboard_figures(
     return {"customers": customers, "month_orders": orders, "collections": collections}
 
 
-def team_figures(*, tenant: Tenant, viewer: Membership, start: date, end: date) -> list[dict[str, Any]]:
-    """One row per member the viewer may assign work to (a manager their line, an admin everyone),
-    by name: the `member` (with their team), their `customers`, and the `orders` (count), `revenue`
-    and `collections` of the days [start, end). Four queries whatever the number of members."""
-    members = list(member_choices(viewer=viewer).select_related("team").order_by("display_name", "id"))
+def team_members(*, viewer: Membership) -> QuerySet[Membership]:
+    """The members the viewer may assign work to (a manager their line, an admin everyone), by name,
+    with their team: the rows of the team's figures."""
+    return member_choices(viewer=viewer).select_related("team").order_by("display_name", "id")
+
+
+def team_figures(
+    *, tenant: Tenant, viewer: Membership, start: date, end: date, members: list[Membership] | None = None
+) -> list[dict[str, Any]]:
+    """One row per member of `members` (a page of team_members; all of them by default): the
+    `member` (with their team), their `customers`, and the `orders` (count), `revenue` and
+    `collections` of the days [start, end). Three grouped queries whatever the number of members,
+    reading the given members' facts only (and one for the members when none are given)."""
+    if members is None:
+        members = list(team_members(viewer=viewer))
+    ids = [m.pk for m in members]
     customers = dict(
         customer_list(tenant=tenant, viewer=viewer)
+        .filter(owner__in=ids)
         .values("owner_id")
         .annotate(n=Count("id"))
         .values_list("owner_id", "n")
@@ -94,14 +100,14 @@ def team_figures(*, tenant: Tenant, viewer: Membership, start: date, end: date) 
         row["rep_id"]: row
         for row in order_list(tenant=tenant, viewer=viewer)
         .prefetch_related(None)
-        .filter(order_date__gte=start, order_date__lt=end, status=Order.Status.CONFIRMED)
+        .filter(rep__in=ids, order_date__gte=start, order_date__lt=end, status=Order.Status.CONFIRMED)
         .values("rep_id")
         .annotate(count=Count("id"), amount=Sum("amount"))
         .order_by()
     }
     paid = dict(
         payment_list(tenant=tenant, viewer=viewer)
-        .filter(received_on__gte=start, received_on__lt=end)
+        .filter(rep__in=ids, received_on__gte=start, received_on__lt=end)
         .values("rep_id")
         .annotate(amount=Sum("amount"))
         .values_list("rep_id", "amount")
@@ -117,3 +123,21 @@ def team_figures(*, tenant: Tenant, viewer: Membership, start: date, end: date) 
         }
         for m in members
     ]
+
+
+# ---- on the role homes (apps.tenancy.home; registered in SalesConfig.ready()) ------------------
+
+
+def month_card(membership: Membership, today: date) -> dict[str, Any]:
+    """This month's figures over what the member sees (dashboard_figures: their customers and key
+    accounts, confirmed orders, revenue and margin, collections). Three aggregate queries."""
+    start, end = month_bounds(today)  # [first of this month, of the next)
+    return {
+        "month_start": start,
+        **dashboard_figures(tenant=membership.tenant, viewer=membership, start=start, end=end),
+    }
+
+
+def team_card(membership: Membership, today: date) -> dict[str, Any]:
+    """The team's table loads itself with htmx (sales:team-card): nothing to read here."""
+    return {}

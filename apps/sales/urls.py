@@ -7,4 +7,5 @@ urlpatterns = [
     path("orders/", views.order_list_view, name="orders"),
     path("orders/<int:order_id>/", views.order_detail_view, name="order-detail"),
     path("payments/", views.payment_list_view, name="payments"),
+    path("team/", views.team_card_view, name="team-card"),
 ]

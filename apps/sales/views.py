@@ -1,21 +1,22 @@
-"""Sales pages: the dashboard, the team overview, orders and collections. Reads go through the
-selectors (tenant + viewer restricted), which aggregate in the database: no query per row."""
+"""Sales pages: orders and collections, and the team card of the home. Reads go through the
+selectors (tenant + viewer restricted) and aggregate in the database: no query per row."""
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
 from apps.tenancy.dates import month_bounds, tenant_today
+from apps.tenancy.home import home_url
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
 from .forms import OrderFilterForm, PaymentFilterForm
-from .selectors import dashboard_figures, order_list, order_list_recent, payment_list, team_figures
+from .selectors import order_list, payment_list, team_figures, team_members
 
 PAGE_SIZE = 25
-RECENT = 8
 
 
 def _filter_customer(request: TenantRequest, form) -> Customer | None:
@@ -26,25 +27,51 @@ def _filter_customer(request: TenantRequest, form) -> Customer | None:
     return customer_list(tenant=request.tenant, viewer=request.membership).filter(pk=customer_id).first()
 
 
+# The home's card the team page became (templates/sales/cards/team.html).
+TEAM_CARD = "team-figures"
+TEAM_PAGE_SIZE = 50
+
+
 @tenant_page
-def dashboard(request: TenantRequest) -> HttpResponse:
-    tenant, viewer = request.tenant, request.membership
-    start, end = month_bounds(tenant_today(tenant))  # [first of this month, of the next)
-    context = {
-        "month_start": start,
-        **dashboard_figures(tenant=tenant, viewer=viewer, start=start, end=end),
-        "recent_orders": order_list_recent(tenant=tenant, viewer=viewer, limit=RECENT),
-    }
-    return render(request, "sales/dashboard.html", context)
+def team(request: TenantRequest) -> HttpResponse:
+    """The team page's old address: its table is a card on the home now, so the address leads there."""
+    return redirect(
+        home_url(tenant_slug=request.tenant.slug, anchor=TEAM_CARD, query=request.GET.urlencode())
+    )
 
 
 @tenant_page(roles=("manager", "admin"))
-def team(request: TenantRequest) -> HttpResponse:
-    """The members the viewer supervises with this month's numbers (team_figures: four queries)."""
+def team_card_view(request: TenantRequest) -> HttpResponse:
+    """The home's team card (htmx): the members the viewer supervises with this month's numbers, a page
+    at a time (`team_page`); any other request goes to the card on the home. Five queries whatever
+    the number of members."""
+    slug = request.tenant.slug
+    if not request.htmx:
+        return redirect(home_url(tenant_slug=slug, anchor=TEAM_CARD, query=request.GET.urlencode()))
     tenant, viewer = request.tenant, request.membership
     start, end = month_bounds(tenant_today(tenant))  # [first of this month, of the next)
-    rows = team_figures(tenant=tenant, viewer=viewer, start=start, end=end)
-    return render(request, "sales/team.html", {"rows": rows, "month_start": start})
+    page = Paginator(team_members(viewer=viewer), TEAM_PAGE_SIZE).get_page(request.GET.get("team_page"))
+    rows = team_figures(tenant=tenant, viewer=viewer, start=start, end=end, members=list(page.object_list))
+    card_url = reverse("sales:team-card", kwargs={"tenant_slug": slug})
+
+    def link(number: int) -> dict[str, str]:
+        query = request.GET.copy()
+        query["team_page"] = str(number)
+        encoded = query.urlencode()
+        return {
+            "get": f"{card_url}?{encoded}",
+            "push": home_url(tenant_slug=slug, query=encoded),
+            "href": home_url(tenant_slug=slug, anchor=TEAM_CARD, query=encoded),
+        }
+
+    context = {
+        "rows": rows,
+        "month_start": start,
+        "page_obj": page,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+    }
+    return render(request, "sales/cards/_team_table.html", context)
 
 
 @tenant_page

@@ -61,10 +61,16 @@ def test_every_role_opens_the_tenant_pages(request, client_as, url, name, role):
     assert client_as(member).get(url(name)).status_code == 200
 
 
-def test_team_page_is_for_managers_and_admins(client_as, url, rep, manager, admin, viewer):
-    assert client_as(manager).get(url("team")).status_code == 200
-    assert client_as(admin).get(url("team")).status_code == 200
-    assert client_as(rep).get(url("team")).status_code == 404
+def test_team_card_is_for_managers_and_admins(client_as, url, rep, manager, admin, viewer):
+    """The team page is a card of the home now, fetched with htmx; its old address leads there."""
+    card = url("sales:team-card")
+    for member in (manager, admin):
+        assert client_as(member).get(card, HTTP_HX_REQUEST="true").status_code == 200
+    for member in (rep, viewer):
+        assert client_as(member).get(card, HTTP_HX_REQUEST="true").status_code == 404
+    response = client_as(manager).get(url("team"))
+    assert response.status_code == 302 and response["Location"] == url("dashboard") + "#team-figures"
+    assert client_as(manager).get(card)["Location"] == url("dashboard") + "#team-figures"
 
 
 def test_viewer_cannot_open_the_create_form(client_as, url, viewer):
@@ -199,14 +205,26 @@ def test_dashboard_counts_this_month(client_as, url, rep, rep_customer):
         order.save()
     PaymentFactory(customer=rep_customer, received_on=today, amount=120)
     response = client_as(rep).get(url("dashboard"))
-    assert response.context["month_orders"]["count"] == 1
-    assert response.context["collections"]["amount"] == 120
+    month = next(shown.data for shown in response.context["cards"] if shown.card.code == "sales.month")
+    assert month["month_orders"]["count"] == 1
+    assert month["collections"]["amount"] == 120
     assert "¥500.00" in response.text
 
 
-def test_team_page_lists_the_managers_reps(client_as, url, manager, rep, peer, outsider_rep):
-    text = client_as(manager).get(url("team")).text
+def test_team_card_lists_the_managers_reps(client_as, url, manager, rep, peer, outsider_rep):
+    text = client_as(manager).get(url("sales:team-card"), HTTP_HX_REQUEST="true").text
+    assert "<html" not in text
     assert rep.name in text and peer.name in text and outsider_rep.name not in text
+
+
+def test_team_card_reads_as_pages_of_members(client_as, url, monkeypatch, admin, rep, peer):
+    monkeypatch.setattr("apps.sales.views.TEAM_PAGE_SIZE", 2)
+    client = client_as(admin)
+    first = client.get(url("sales:team-card"), HTTP_HX_REQUEST="true").text
+    second = client.get(url("sales:team-card") + "?team_page=2", HTTP_HX_REQUEST="true").text
+    assert "1 / 2" in first and "2 / 2" in second
+    assert f'hx-get="{url("sales:team-card")}?team_page=2"' in first
+    assert f'hx-push-url="{url("dashboard")}?team_page=2"' in first
 
 
 def test_timeline_pages_and_refreshes_alone_with_htmx(client_as, url, rep, rep_customer):
