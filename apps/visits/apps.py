@@ -105,3 +105,25 @@ class VisitsConfig(AppConfig):
             preview="apps.visits.selectors.handover.visit_handover_preview",
             transfer="apps.visits.services.handover.visit_handover_transfer",
         )
+
+        from apps.tenancy.home import register_home_card
+
+        # Homes (selectors/home.py): the rep's day (today's plan and visits, reports owed); the
+        # manager's queues (plans, reports for the 批示, market reports), the line's visits today and
+        # what is overdue.
+        for code, roles, order in (
+            ("today", ("rep",), 10),
+            ("plan_approvals", ("manager",), 10),
+            ("reports_due", ("rep",), 20),
+            ("report_signoffs", ("manager",), 20),
+            ("market_open", ("manager",), 30),
+            ("overdue", ("manager",), 35),
+            ("line_today", ("manager",), 55),
+        ):
+            register_home_card(
+                f"visits.{code}",
+                roles=roles,
+                order=order,
+                template=f"visits/cards/{code}.html",
+                context=f"apps.visits.selectors.home.{code}_card",
+            )

@@ -1,0 +1,232 @@
+"""What the visits app puts on the role homes (apps.tenancy.home; registered in VisitsConfig.ready()).
+
+A rep's day: today's plan and visits with their state, and the daily reports they still owe with how
+late each is. A manager's: plans waiting for approval, reports waiting for the 批示, open market
+reports, the line's visits today, and what is overdue. Each selector takes (membership, today), reads
+a fixed number of queries whatever the number of rows (counts are aggregated in PostgreSQL, lists
+are the first few), and returns the card's data; the templates under templates/visits/cards/ write
+the empty states.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from apps.org.models import ReportingClosure
+from apps.tenancy.home import LISTED, first_items
+from apps.tenancy.models import Membership, Role
+
+from ..models import DailyReport, MarketReport, Visit, VisitPlan
+from .plans import visit_plan_queue
+from .reports import market_report_list, review_queue
+
+# The days a rep owes a daily report: Monday to Friday, the days the report reminders run on
+# (services.reminders.WORKING_DAYS; a selector does not import the services).
+REPORT_DAYS = range(5)
+# How far back a rep's missing reports are listed: two weeks, then they are the manager's matter.
+DUE_WINDOW_DAYS = 14
+# A queue item waiting longer than this is overdue.
+STALE_AFTER = dt.timedelta(hours=24)
+VISITS_LISTED = 12
+VISITS_READ = 200  # far above a day's visits (a plan holds at most 50)
+MISSING_LISTED = 12
+DONE_REPORTS = (DailyReport.Status.SUBMITTED, DailyReport.Status.REVIEWED)
+SENT_PLANS = (VisitPlan.Status.SUBMITTED, VisitPlan.Status.APPROVED)
+
+
+def _deadline(tenant, day: dt.date) -> dt.datetime:
+    """The tenant's report deadline on `day`, in its time zone (as services.reports.report_deadline)."""
+    deadline = tenant.report_deadline
+    if isinstance(deadline, str):
+        deadline = dt.time.fromisoformat(deadline)
+    return dt.datetime.combine(day, deadline, tzinfo=tenant.tzinfo)
+
+
+def _local_midnight(tenant, day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=tenant.tzinfo)
+
+
+# ---- the rep ------------------------------------------------------------------------------------
+
+
+def today_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """The rep's plan for today (its state) and today's visits with theirs: two queries. A day holds a
+    plan's few dozen visits at most, so they are read whole (up to VISITS_READ) and counted here."""
+    tenant = membership.tenant
+    plan = (
+        VisitPlan.objects.filter(tenant=tenant, rep=membership, day=today)
+        .only("id", "status", "review_comment", "day")
+        .first()
+    )
+    visits = list(
+        Visit.objects.filter(tenant=tenant, rep=membership, day=today)
+        .select_related("customer")
+        .only(
+            *("id", "planned", "planned_time", "purpose", "outcome", "prospect_name", "area"),
+            *("check_in_at", "check_out_at", "customer__name"),
+        )
+        .order_by("-planned", "position", "id")[:VISITS_READ]
+    )
+    return {
+        "plan": plan,
+        "visits": visits[:VISITS_LISTED],
+        "total": len(visits),
+        "done": sum(1 for v in visits if v.outcome == Visit.Outcome.DONE),
+        "checked_in": sum(1 for v in visits if v.check_in_at and not v.check_out_at),
+        "more": len(visits) - min(len(visits), VISITS_LISTED),
+    }
+
+
+def reports_due_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """The rep's own daily reports not yet submitted, working days of the last two weeks (since they
+    joined), newest first, each with its deadline and how late it is now: one query."""
+    tenant = membership.tenant
+    joined = timezone.localtime(membership.created_at, tenant.tzinfo).date()
+    first = max(today - dt.timedelta(days=DUE_WINDOW_DAYS - 1), joined)
+    filed = dict(
+        DailyReport.objects.filter(tenant=tenant, rep=membership, day__range=(first, today)).values_list(
+            "day", "status"
+        )
+    )
+    now = timezone.now()
+    due = []
+    day = today
+    while day >= first:
+        status = filed.get(day)
+        if day.weekday() in REPORT_DAYS and status not in DONE_REPORTS:
+            deadline = _deadline(tenant, day)
+            due.append(
+                {
+                    "day": day,
+                    "draft": status == DailyReport.Status.DRAFT,
+                    "deadline": deadline,
+                    "late": now > deadline,
+                    "today": day == today,
+                }
+            )
+        day -= dt.timedelta(days=1)
+    return {"due": due, "late": sum(1 for d in due if d["late"]), "now": now}
+
+
+# ---- the manager --------------------------------------------------------------------------------
+
+
+def _line_reps(membership: Membership):
+    """Active reps below the manager in the reporting line (not the manager)."""
+    below = ReportingClosure.objects.filter(
+        tenant_id=membership.tenant_id, ancestor_id=membership.pk, depth__gt=0
+    ).values("descendant_id")
+    return Membership.objects.filter(
+        tenant_id=membership.tenant_id, role=Role.REP, is_active=True, pk__in=below
+    )
+
+
+def _queue(qs, overdue: Q) -> dict[str, Any]:
+    """A queue's size and how many of it are overdue (one aggregate), and its first items (one query)."""
+    counts = qs.order_by().aggregate(total=Count("id"), overdue=Count("id", filter=overdue))
+    return {**counts, "items": list(qs[:LISTED]) if counts["total"] else []}
+
+
+def plan_approvals_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """Submitted plans the manager may approve, oldest day first, with their number of visits; those of
+    days already begun are overdue. Two queries."""
+    qs = (
+        visit_plan_queue(tenant=membership.tenant, viewer=membership)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("rep__user")
+    )
+    data = _queue(qs, Q(day__lt=today))
+    if data["items"]:
+        counts = dict(
+            Visit.objects.filter(tenant=membership.tenant, plan__in=[p.pk for p in data["items"]])
+            .values("plan")
+            .annotate(n=Count("id"))
+            .values_list("plan", "n")
+            .order_by()
+        )
+        for plan in data["items"]:
+            plan.visits = counts.get(plan.pk, 0)
+    return data
+
+
+def report_signoffs_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """Submitted daily reports waiting for the manager's 批示, oldest day first; those waiting for more
+    than a day are overdue. Two queries."""
+    qs = (
+        review_queue(tenant=membership.tenant, viewer=membership)
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("rep__user")
+    )
+    return _queue(qs, Q(submitted_at__lt=timezone.now() - STALE_AFTER))
+
+
+def market_open_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """Market reports of the line not acknowledged yet, urgent first, then the oldest; those raised more
+    than a day ago are overdue. Two queries."""
+    qs = (
+        market_report_list(tenant=membership.tenant, viewer=membership)
+        .filter(status=MarketReport.Status.OPEN)
+        .exclude(rep=membership)
+        .select_related(None)
+        .select_related("rep__user", "customer")
+        .order_by("-urgency", "raised_at", "id")  # "urgent" > "normal": urgent first
+    )
+    return _queue(qs, Q(raised_at__lt=timezone.now() - STALE_AFTER))
+
+
+def line_today_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """The line's visits today and where its plans stand: three aggregate queries."""
+    tenant = membership.tenant
+    reps = _line_reps(membership)
+    visits = Visit.objects.filter(tenant=tenant, day=today, rep__in=reps.values("pk")).aggregate(
+        total=Count("id"),
+        done=Count("id", filter=Q(outcome=Visit.Outcome.DONE)),
+        pending=Count("id", filter=Q(outcome=Visit.Outcome.PENDING)),
+        missed=Count("id", filter=Q(outcome__in=[Visit.Outcome.NOT_MET, Visit.Outcome.POSTPONED])),
+        checked_in=Count("id", filter=Q(check_in_at__isnull=False, check_out_at__isnull=True)),
+        reps_visiting=Count("rep", distinct=True),
+    )
+    plans = VisitPlan.objects.filter(tenant=tenant, day=today, rep__in=reps.values("pk")).aggregate(
+        submitted=Count("id", filter=Q(status=VisitPlan.Status.SUBMITTED)),
+        approved=Count("id", filter=Q(status=VisitPlan.Status.APPROVED)),
+        returned=Count("id", filter=Q(status=VisitPlan.Status.RETURNED)),
+    )
+    count = reps.count()
+    return {
+        "visits": visits,
+        "plans": plans,
+        "reps": count,
+        "without_plan": max(count - plans["submitted"] - plans["approved"], 0),
+    }
+
+
+def last_working_day(today: dt.date) -> dt.date:
+    """The last day before `today` on which reports were due."""
+    day = today - dt.timedelta(days=1)
+    while day.weekday() not in REPORT_DAYS:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def overdue_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """The daily reports of the last working day that are not in: the reps of the manager's line
+    (those who had joined by then) without a submitted report for it. Two queries. (What waits too
+    long in a queue is marked overdue on that queue's card, where it is acted on.)"""
+    tenant = membership.tenant
+    day = last_working_day(today)
+    filed = DailyReport.objects.filter(tenant=tenant, rep=OuterRef("pk"), day=day, status__in=DONE_REPORTS)
+    missing = (
+        _line_reps(membership)
+        .filter(created_at__lt=_local_midnight(tenant, day + dt.timedelta(days=1)))
+        .filter(~Exists(filed))
+        .select_related("user")
+        .order_by("display_name", "id")
+    )
+    total, reps = first_items(missing, MISSING_LISTED)
+    return {"day": day, "total": total, "missing": reps}
