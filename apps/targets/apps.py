@@ -92,3 +92,33 @@ class TargetsConfig(AppConfig):
             preview="apps.targets.selectors.handover.target_handover_preview",
             transfer="apps.targets.services.handover.target_handover_transfer",
         )
+
+        from apps.tenancy.home import register_home_card
+
+        # Homes (selectors/home.py): a rep's targets and appraisal tasks; the line's or the
+        # organisation's attainment, the teams' targets, approvals, the attainment table (htmx) and
+        # the revenue trend (Chart.js).
+        cards = "apps.targets.selectors.home"
+        for code, roles, order in (
+            ("teams", ("admin", "viewer"), 10),
+            ("tasks", ("rep", "manager"), 38),
+            ("my_targets", ("rep",), 40),
+            ("approvals", ("manager", "admin"), 45),
+            ("attainment", ("manager", "admin", "viewer"), 50),
+            ("team_table", ("manager", "admin"), 80),
+        ):
+            register_home_card(
+                f"targets.{code}",
+                roles=roles,
+                order=order,
+                template=f"targets/cards/{code}.html",
+                context=f"{cards}.{code}_card",
+            )
+        register_home_card(
+            "targets.trend",
+            roles=("manager", "admin", "viewer"),
+            order=85,
+            template="targets/cards/trend.html",
+            context=f"{cards}.trend_card",
+            scripts=("vendor/chart.umd.min.js", "js/charts.js"),
+        )

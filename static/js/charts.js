@@ -1,27 +1,32 @@
-// Team dashboard charts: data comes from the json_script block, never from inline script.
+// Charts of the home's cards: each <canvas data-chart="ID"> draws the JSON of the json_script block
+// #ID ({type, labels, values, label}); never inline script. Cards loaded later by htmx draw too.
 (function () {
   "use strict";
-  function draw() {
-    var source = document.getElementById("team-chart-data");
-    if (!source || typeof Chart === "undefined") return;
-    var data = JSON.parse(source.textContent);
-    var bars = document.getElementById("team-chart-reps");
-    if (bars) {
-      new Chart(bars, {
-        type: "bar",
-        data: { labels: data.reps.labels, datasets: [{ label: data.label_attainment, data: data.reps.attainment, backgroundColor: "#2f6fed" }] },
-        options: { indexAxis: "y", responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { x: { beginAtZero: true, suggestedMax: 100 } } }
+  function draw(root) {
+    if (typeof Chart === "undefined" || !root.querySelectorAll) return;
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (Chart.getChart(canvas)) return;
+      var source = document.getElementById(canvas.getAttribute("data-chart"));
+      if (!source) return;
+      var data = JSON.parse(source.textContent);
+      var bar = data.type === "bar";
+      new Chart(canvas, {
+        type: bar ? "bar" : "line",
+        data: {
+          labels: data.labels,
+          datasets: [{ label: data.label, data: data.values, borderColor: "#2f6fed", backgroundColor: "#2f6fed", tension: 0.2 }]
+        },
+        options: {
+          indexAxis: bar ? "y" : "x",
+          responsive: true,
+          maintainAspectRatio: false,
+          plugins: { legend: { display: !bar } },
+          scales: bar ? { x: { beginAtZero: true, suggestedMax: 100 } } : { y: { beginAtZero: true } }
+        }
       });
-    }
-    var trend = document.getElementById("team-chart-trend");
-    if (trend) {
-      new Chart(trend, {
-        type: "line",
-        data: { labels: data.trend.labels, datasets: [{ label: data.label_revenue, data: data.trend.revenue, borderColor: "#2f6fed", tension: 0.2 }] },
-        options: { responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } } }
-      });
-    }
+    });
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
-  else draw();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { draw(document); });
+  else draw(document);
+  document.addEventListener("htmx:load", function (event) { draw(event.target); });
 })();

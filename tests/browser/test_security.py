@@ -1,7 +1,9 @@
-"""The Content-Security-Policy in a real browser: the charts and progress bars of the team dashboard
-still draw without inline style or script, and the policy (and the conftest's console check) does
-catch what it must refuse."""
+"""The Content-Security-Policy in a real browser: the charts and progress bars of the manager's home
+(the team dashboard's attainment table, fetched with htmx, and the revenue trend) still draw without
+inline style or script, and the policy (and the conftest's console check) does catch what it must
+refuse."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -42,14 +44,15 @@ def test_the_team_dashboard_draws_its_charts_and_bars_under_the_policy(
     page: Page, live_server, line, manager
 ):
     sign_in(page, live_server, username="mgr")
-    page.goto(f"{live_server.url}/t/acme/targets/team/")
+    page.goto(f"{live_server.url}/t/acme/targets/team/")  # the old address: the card on the home
+    expect(page).to_have_url(re.compile(r"/t/acme/#team-attainment$"))
     page.wait_for_load_state("load")
-    bar = page.locator(".progress__bar[data-width='40']").first
+    bar = page.locator("#team-attainment .progress__bar[data-width='40']").first  # loaded by htmx
     expect(bar).to_be_attached()
     assert bar.evaluate("el => el.style.width") == "40%"  # set by app.js, not an inline attribute
-    chart = page.locator("#team-chart-reps")
-    assert chart.evaluate("c => c.parentElement.style.height").endswith("rem")
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('team-chart-reps'))")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('home-trend-chart'))"
+    )
 
 
 def test_the_policy_refuses_injected_inline_script_and_the_check_sees_it(

@@ -260,10 +260,10 @@ def test_the_roots_page_lists_top_level_targets_and_links_their_trees(client_as,
     assert client_as(admin).get(url("targets:roots") + "?year=nope").status_code == 200
 
 
-def test_the_tree_is_linked_from_my_targets_and_the_team_dashboard(client_as, url, manager):
+def test_the_tree_is_linked_from_my_targets_and_the_home(client_as, url, manager):
     roots = url("targets:roots")
     assert roots in client_as(manager).get(url("targets:mine")).text
-    assert roots in client_as(manager).get(url("targets:team")).text
+    assert roots in client_as(manager).get(url("dashboard")).text  # the targets-to-approve card
 
 
 def test_query_count_does_not_grow_with_the_tree(

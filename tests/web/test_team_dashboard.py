@@ -1,4 +1,6 @@
-"""The manager's team dashboard: role gate, the line only, drill-down links, chart data, fixed queries."""
+"""The team dashboard, now the attainment card of the manager's and the admin's home (fetched with
+htmx from targets:team-card) and the revenue trend card: role gate, the line only, drill-down links,
+chart data, pages of reps, fixed queries; the old address leads to the card, period and page kept."""
 
 import datetime as dt
 import json
@@ -18,6 +20,7 @@ from tests.web.test_i18n import compiled_messages  # noqa: F401  (autouse: compi
 pytestmark = pytest.mark.django_db
 
 MAX_QUERIES = 16
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def _month_start(member) -> dt.date:
@@ -36,14 +39,38 @@ def _target(member, value="1000"):
 
 
 def _chart(text: str) -> dict:
-    start = text.index('<script id="team-chart-data" type="application/json">')
+    start = text.index('<script id="home-trend-data" type="application/json">')
     body = text[start:].split(">", 1)[1].split("</script>", 1)[0]
     return json.loads(body)
 
 
-def test_rep_and_viewer_get_404(client_as, url, rep, viewer):
+def _card(client, url, query: str = ""):
+    """The attainment card as the home's htmx fetches it."""
+    return client.get(url("targets:team-card") + query, **HTMX)
+
+
+def test_rep_and_viewer_get_no_attainment_card(client_as, url, rep, viewer):
     for member in (rep, viewer):
-        assert client_as(member).get(url("targets:team")).status_code == 404
+        client = client_as(member)
+        assert _card(client, url).status_code == 404
+        assert 'id="team-attainment"' not in client.get(url("dashboard")).text
+
+
+def test_the_old_address_leads_to_the_card_on_the_home_keeping_period_and_page(client_as, url, manager):
+    client = client_as(manager)
+    response = client.get(url("targets:team") + "?period=quarter&page=2")
+    assert response.status_code == 302
+    assert response["Location"] == url("dashboard") + "?period=quarter&page=2#team-attainment"
+    home = client.get(response["Location"]).text
+    # The card on the home fetches its body with the period and page asked for.
+    assert f'hx-get="{url("targets:team-card")}?period=quarter&amp;page=2"' in home
+    assert client.get(url("targets:team")).headers["Location"] == url("dashboard") + "#team-attainment"
+
+
+def test_the_card_opened_without_htmx_leads_to_the_home(client_as, url, manager):
+    response = client_as(manager).get(url("targets:team-card") + "?period=year")
+    assert response.status_code == 302
+    assert response["Location"] == url("dashboard") + "?period=year#team-attainment"
 
 
 def test_manager_sees_line_only_with_drilldown_and_chart(client_as, url, manager, rep, peer, outsider_rep):
@@ -59,21 +86,24 @@ def test_manager_sees_line_only_with_drilldown_and_chart(client_as, url, manager
         status=Order.Status.CONFIRMED,
     )
     OrderLineFactory(order=order, amount=Decimal("400"), cost=Decimal("100"))
-    response = client_as(manager).get(url("targets:team"))
+    client = client_as(manager)
+    response = _card(client, url)
     assert response.status_code == 200
     text = response.text
+    assert "<html" not in text  # the card alone
     assert "Rep Alpha" in text and "Rep Beta" in text and "Rep Outsider" not in text
-    assert "40.0%" in text
+    assert text.index("Rep Alpha") < text.index("Rep Beta")
+    assert "40.0%" in text and 'data-width="40"' in text
     start = _month_start(rep)
     end = ((start + dt.timedelta(days=32)).replace(day=1)) - dt.timedelta(days=1)
     drill = f"{url('sales:orders')}?rep={rep.pk}&amp;date_from={start:%Y-%m-%d}&amp;date_to={end:%Y-%m-%d}"
     assert drill in text
-    chart = _chart(text)
-    assert chart["reps"]["labels"] == ["Rep Alpha", "Rep Beta"]
-    assert chart["reps"]["attainment"] == [40.0, 0.0]
-    assert len(chart["trend"]["labels"]) == 6 and chart["trend"]["revenue"][-1] == 400.0
-    assert "<script>" not in text.split('id="team-chart-data"')[1]  # no inline script
-    assert "chart.umd.min.js" in text
+    # The revenue trend is a card of the home itself: twelve months, the line's revenue, no inline script.
+    home = client.get(url("dashboard")).text
+    chart = _chart(home)
+    assert len(chart["labels"]) == 12 and chart["values"][-1] == 400.0
+    assert "<script>" not in home.split('id="home-trend-data"')[1]  # no inline script
+    assert "chart.umd.min.js" in home and "js/charts.js" in home
 
 
 def test_admin_sees_everyone_and_periods(client_as, url, admin, rep, outsider_rep):
@@ -82,21 +112,25 @@ def test_admin_sees_everyone_and_periods(client_as, url, admin, rep, outsider_re
         outsider_rep.save(update_fields=["display_name"])
     _target(outsider_rep)
     client = client_as(admin)
-    assert "Rep Outsider" in client.get(url("targets:team")).text
+    assert "Rep Outsider" in _card(client, url).text
     for period in ("quarter", "year"):
-        response = client.get(url("targets:team") + f"?period={period}")
+        response = _card(client, url, f"?period={period}")
         assert response.status_code == 200 and "Rep Outsider" not in response.text
+        # The period links fetch the card again and put the period in the home's address.
+        assert f'hx-push-url="{url("dashboard")}?period={period}&amp;page=1"' in response.text
 
 
 def test_another_tenants_slug_is_404(client_as, manager, other_tenant):
-    response = client_as(manager).get(reverse("targets:team", kwargs={"tenant_slug": other_tenant.slug}))
-    assert response.status_code == 404
+    for name in ("targets:team", "targets:team-card"):
+        response = client_as(manager).get(reverse(name, kwargs={"tenant_slug": other_tenant.slug}), **HTMX)
+        assert response.status_code == 404
 
 
-def test_nav_link_for_managers_and_admins_only(client_as, url, rep, manager, admin):
-    assert url("targets:team") in client_as(manager).get(url("dashboard")).text
-    assert url("targets:team") in client_as(admin).get(url("dashboard")).text
-    assert url("targets:team") not in client_as(rep).get(url("dashboard")).text
+def test_the_card_is_on_the_home_of_managers_and_admins_only(client_as, url, rep, manager, admin):
+    card = url("targets:team-card")
+    assert card in client_as(manager).get(url("dashboard")).text
+    assert card in client_as(admin).get(url("dashboard")).text
+    assert card not in client_as(rep).get(url("dashboard")).text
 
 
 def test_query_count_constant_for_3_and_15_reps(
@@ -109,13 +143,13 @@ def test_query_count_constant_for_3_and_15_reps(
 
     client = client_as(manager)
     add_reps(3)
-    client.get(url("targets:team"))  # warm the session
+    _card(client, url)  # warm the session
     with django_assert_max_num_queries(MAX_QUERIES) as few:
-        assert client.get(url("targets:team")).status_code == 200
+        assert _card(client, url).status_code == 200
     add_reps(12)
     with django_assert_max_num_queries(MAX_QUERIES) as many:
-        response = client.get(url("targets:team"))
-    assert len(_chart(response.text)["reps"]["labels"]) == 15
+        response = _card(client, url)
+    assert response.text.count('class="team-rep"') == 15
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
@@ -127,12 +161,16 @@ def test_a_large_line_reads_as_pages_of_reps(client_as, url, monkeypatch, manage
             m.save(update_fields=["display_name"])
         _target(m)
     client = client_as(manager)
-    first = client.get(url("targets:team") + "?period=month").text
-    second = client.get(url("targets:team") + "?period=month&page=2").text
+    first = _card(client, url, "?period=month").text
+    second = _card(client, url, "?period=month&page=2").text
     assert "Rep Alpha" in first and "Rep Beta" not in first
     assert "Rep Beta" in second and "Rep Alpha" not in second
-    assert _chart(second)["reps"]["labels"] == ["Rep Beta"]
-    assert "page=2" in first and "period=month" in first.split('rel="next"')[0].rsplit("href=", 1)[1]
+    assert second.count('class="team-rep"') == 1
+    # The next page is fetched into the card and pushed to the home's address, period kept.
+    following = first.split('rel="next"')[0].rsplit("<a ", 1)[1]
+    assert f'hx-get="{url("targets:team-card")}?period=month&amp;page=2"' in following
+    assert f'hx-push-url="{url("dashboard")}?period=month&amp;page=2"' in following
+    assert f'href="{url("dashboard")}?period=month&amp;page=2#team-attainment"' in following
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-hans"])

@@ -12,13 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import date_format, get_format
+from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from apps.customers.selectors import member_choices
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import YEARS, period_end, period_floor, tenant_today
 from apps.tenancy.exports import FORMATS, frame_to_response
+from apps.tenancy.home import home_url
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.money import CENT
@@ -38,7 +40,6 @@ from ..selectors import (
     dashboard_targets,
     metric_catalogue,
     metric_is_additive,
-    metric_trend,
     period_label,
     settable_teams,
     target_list,
@@ -162,9 +163,6 @@ def my_targets(request: TenantRequest) -> HttpResponse:
     return render(request, "targets/my_targets.html", context)
 
 
-TREND_PERIODS = 6
-
-
 def _by_target(progress) -> dict[int, dict]:
     """target id -> its progress figures, read once (a .loc per row costs more than the page)."""
     return progress.to_dict("index")
@@ -196,14 +194,37 @@ def _rep_rows(targets, progress, currency: str) -> list[dict]:
 
 
 DASHBOARD_REPS_PER_PAGE = 50
+# The home's card the team dashboard became (templates/targets/cards/team_table.html).
+TEAM_CARD = "team-attainment"
+
+
+@tenant_page
+def team_dashboard(request: TenantRequest) -> HttpResponse:
+    """The team dashboard's old address: its attainment table is a card on the home now and the
+    revenue trend another, so the address leads there, keeping the period and page asked for."""
+    return redirect(
+        home_url(tenant_slug=request.tenant.slug, anchor=TEAM_CARD, query=request.GET.urlencode())
+    )
+
+
+def _team_card_query(request: TenantRequest, **changes: str) -> str:
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
 
 
 @tenant_page(roles=LINE_ROLES)
-def team_dashboard(request: TenantRequest) -> HttpResponse:
-    """Revenue attainment of the viewer's line by rep and by team for one period, and a revenue trend.
+def team_card(request: TenantRequest) -> HttpResponse:
+    """The home's attainment card (htmx): revenue attainment of the viewer's line by rep, a page at a
+    time, and by team, for one period; any other request goes to the card on the home.
 
-    Set-based: one target_progress call per owner kind and one compute() for the trend, so the query
-    count does not depend on the number of reps, teams or targets."""
+    Set-based: one target_progress call per owner kind, so the query count does not depend on the
+    number of reps, teams or targets."""
+    if not request.htmx:
+        return redirect(
+            home_url(tenant_slug=request.tenant.slug, anchor=TEAM_CARD, query=request.GET.urlencode())
+        )
     tenant, viewer = request.tenant, request.membership
     today = tenant_today(tenant)
     grain = request.GET.get("period")
@@ -220,36 +241,28 @@ def team_dashboard(request: TenantRequest) -> HttpResponse:
     rep_targets = list(page.object_list)
     rep_progress = target_progress(tenant=tenant, targets=rep_targets, today=today)
     team_progress = target_progress(tenant=tenant, targets=team_targets, today=today)
-    rep_rows = _rep_rows(rep_targets, rep_progress, tenant.currency)
-    team_rows = _rep_rows(team_targets, team_progress, tenant.currency)
+    card_url = reverse("targets:team-card", kwargs={"tenant_slug": tenant.slug})
 
-    trend = metric_trend(
-        tenant=tenant, viewer=viewer, metric="revenue", grain=grain, last=start, count=TREND_PERIODS
-    )
-    fmt = {"month": "Y-m", "quarter": "Y-m", "year": "Y"}[grain]
-    chart = {
-        "reps": {
-            "labels": [r["target"].rep.name for r in rep_rows],
-            "attainment": [None if r["attainment"] is None else round(r["attainment"], 1) for r in rep_rows],
-        },
-        "trend": {
-            "labels": [date_format(p, fmt) for p in trend],
-            "revenue": [round(value, 2) for value in trend.values()],
-        },
-        "label_attainment": str(_("Attainment %")),
-        "label_revenue": str(_("Revenue")),
-    }
+    def link(**changes: str) -> dict[str, str]:
+        query = _team_card_query(request, **changes)
+        return {
+            "get": f"{card_url}?{query}",
+            "push": home_url(tenant_slug=tenant.slug, query=query),
+            "href": home_url(tenant_slug=tenant.slug, anchor=TEAM_CARD, query=query),
+        }
+
     context = {
-        "rep_rows": rep_rows,
-        "team_rows": team_rows,
-        "periods": PERIODS,
+        "rep_rows": _rep_rows(rep_targets, rep_progress, tenant.currency),
+        "team_rows": _rep_rows(team_targets, team_progress, tenant.currency),
+        "periods": [(value, label, link(period=value, page="1")) for value, label in PERIODS],
         "period": grain,
         "period_start": start,
         "period_end": end,
-        "chart": chart,
         "page_obj": page,
+        "previous": link(page=str(page.previous_page_number())) if page.has_previous() else None,
+        "next": link(page=str(page.next_page_number())) if page.has_next() else None,
     }
-    return render(request, "targets/team_dashboard.html", context)
+    return render(request, "targets/cards/_team_table.html", context)
 
 
 # ---------------------------------------------------------------- breakdown tree
