@@ -30,3 +30,14 @@ class CustomersConfig(AppConfig):
             preview="apps.customers.selectors.customer_handover_preview",
             transfer="apps.customers.services.customer_handover_transfer",
         )
+
+        from apps.tenancy.home import register_home_card
+
+        # The rep's home: birthdays of their customers' contacts this week (customer care).
+        register_home_card(
+            "customers.care",
+            roles=("rep",),
+            order=39,
+            template="customers/cards/care.html",
+            context="apps.customers.selectors.care_card",
+        )

@@ -1,9 +1,13 @@
 """Reads of customers, contacts and interactions, always by tenant and restricted to the viewer."""
 
-from django.db.models import QuerySet
+import calendar
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 
 from apps.org.handover import PREVIEW_ROWS, HandoverItems
 from apps.org.selectors import restrict_to_viewer, visible_member_ids
+from apps.tenancy.home import LISTED
 from apps.tenancy.models import Membership, Tenant
 
 from .filters import ContactFilter, CustomerFilter, InteractionFilter
@@ -72,3 +76,45 @@ def customer_handover_preview(
         f"{code} · {name}" for code, name in qs.order_by("code").values_list("code", "name")[:PREVIEW_ROWS]
     ]
     return HandoverItems(count=qs.count(), rows=rows)
+
+
+# ---- on the rep's home (apps.tenancy.home; registered in CustomersConfig.ready()) ---------------
+
+CARE_DAYS = 7  # how far ahead the home lists contacts' birthdays
+CARE_READ = 100  # at most this many are read (a rep with more in a week is told "100 or more")
+
+
+def _next_birthday(birthday: dt.date, today: dt.date) -> dt.date:
+    """The birthday's next occurrence on or after today; 29 February is kept on the 28th in other years."""
+    for year in (today.year, today.year + 1):
+        day = birthday.day
+        if birthday.month == 2 and day == 29 and not calendar.isleap(year):
+            day = 28
+        occurrence = dt.date(year, birthday.month, day)
+        if occurrence >= today:
+            return occurrence
+    raise AssertionError("a date recurs within two years")  # pragma: no cover
+
+
+def care_card(membership: Membership, today: dt.date) -> dict:
+    """Customer care (客户关怀): birthdays of the contacts of the member's own customers within the
+    next week, soonest first. One query."""
+    match = Q()
+    for n in range(CARE_DAYS):
+        day = today + dt.timedelta(days=n)
+        match |= Q(birthday__month=day.month, birthday__day=day.day)
+        if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+            match |= Q(birthday__month=2, birthday__day=29)
+    contacts = list(
+        Contact.objects.filter(tenant_id=membership.tenant_id, customer__owner=membership)
+        .filter(match)
+        .select_related("customer")
+        .only("id", "name", "title", "phone", "birthday", "customer__id", "customer__name")
+        .order_by("id")[:CARE_READ]
+    )
+    dated = sorted(
+        ((_next_birthday(c.birthday, today), c) for c in contacts if c.birthday),
+        key=lambda pair: (pair[0], pair[1].customer.name, pair[1].pk),
+    )
+    rows = [{"contact": contact, "birthday": day} for day, contact in dated]
+    return {"items": rows[:LISTED], "total": len(rows), "capped": len(contacts) == CARE_READ}

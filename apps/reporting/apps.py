@@ -49,3 +49,14 @@ class ReportingConfig(AppConfig):
             order=10,
             current=["reporting:*"],
         )
+
+        from apps.tenancy.home import register_home_card
+
+        # Homes: last week's weekly report, its headline figures and a link to it.
+        register_home_card(
+            "reporting.last_week",
+            roles=("manager", "admin", "viewer"),
+            order=70,
+            template="reporting/cards/last_week.html",
+            context="apps.reporting.selectors.last_week_card",
+        )

@@ -16,6 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from apps.org.models import Team, TeamClosure
 from apps.org.selectors import visible_member_ids
 from apps.sales.models import OrderLine
+from apps.tenancy.dates import last_full_week, week_key
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.visits.models import DailyReport, MarketReport
 
@@ -205,3 +206,26 @@ def lost_customers(*, tenant: Tenant, members, start: dt.date, end: dt.date) -> 
         }
         for r in rows
     ]
+
+
+# ---- on the role homes (apps.tenancy.home; registered in ReportingConfig.ready()) --------------
+
+
+def last_week_card(membership: Membership, today: dt.date) -> dict[str, Any]:
+    """Headline figures of last week's weekly report over what the member sees (a manager: their
+    line's account managers; an admin or viewer: everyone): revenue against target, new customers,
+    visits and their effective rate, reports on time. One aggregate query over the rollup's rows."""
+    week = last_full_week(today)
+    rows = (
+        weekly_progress_list(tenant=membership.tenant, viewer=membership)
+        .select_related(None)
+        .filter(scope=WeeklyProgress.Scope.REP, week_start=week)
+        .aggregate(**{name: Sum(name) for name in SUMMED}, reps=Count("id"))
+    )
+    figures = _rates(dict(rows)) if rows["reps"] else None
+    return {
+        "week": week_key(week),
+        "week_start": week,
+        "week_end": week + dt.timedelta(days=6),
+        "figures": figures,
+    }
