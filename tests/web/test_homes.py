@@ -287,6 +287,18 @@ def test_an_empty_home_says_nothing_is_waiting(client_as, url, rep, manager, adm
     assert "No organisation or team revenue targets for this period." in texts["viewer"]
 
 
+def test_the_homes_speak_chinese(client_as, url, rep, manager):
+    with scopes_disabled():
+        rep.tenant.default_language = "zh-hans"
+        rep.tenant.save(update_fields=["default_language"])
+    rep_home = client_as(rep).get(url("dashboard")).text
+    for label in ("今日拜访计划", "今天没有计划拜访。", "待交日报", "本月我的目标", "客户关怀"):
+        assert label in rep_home, label
+    manager_home = client_as(manager).get(url("dashboard")).text
+    for label in ("待审批的拜访计划", "待您批示的日报", "逾期事项", "下属销售额达成率", "上周销售管理报告"):
+        assert label in manager_home, label
+
+
 # ---- the manager -----------------------------------------------------------------------------------
 
 
