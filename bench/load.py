@@ -1,6 +1,6 @@
 """Load bench: gunicorn with the production settings on 127.0.0.1 and a closed-loop load generator.
 
-Goal (issue 5, "Hardening"): a mix of list, detail, dashboard and report-filing requests as reps and
+Goal (issue 5, "Hardening"): a mix of list, detail, home and report-filing requests as reps and
 managers of a large tenant for 60 s; p50/p95/p99 and throughput per endpoint, and no errors.
 
 The tenant is the shared bench generator's (its own slug, 200 reps under 20 managers, 20,000
@@ -460,8 +460,12 @@ class User(threading.Thread):
         self.weights = [w for w, *_ in self.mix]
 
     # -- HTTP
-    def request(self, label: str, method: str, path: str, body: dict | None = None, *, api=True, key=False):
+    def request(
+        self, label: str, method: str, path: str, body: dict | None = None, *, api=True, key=False, htmx=False
+    ):
         headers = {"Accept": "application/json" if api else "text/html"}
+        if htmx:
+            headers["HX-Request"] = "true"  # a card of the home fetching its body
         if api:
             headers["Authorization"] = f"Token {self.member.token}"
         else:
@@ -582,10 +586,19 @@ def today_page(u: User):
     u.request("page visits:today", "GET", u.page("visits:today"), api=False)
 
 
-def team_dashboard_page(u: User):
+def home_page(u: User):
+    u.request("page dashboard", "GET", u.page("dashboard"), api=False)
+
+
+def team_card(u: User):
+    """The home's attainment card (what the team dashboard was), as htmx fetches it."""
     period = u.rng.choice(["month", "quarter"])
     u.request(
-        f"page targets:team ?period={period}", "GET", u.page("targets:team", f"?period={period}"), api=False
+        f"card targets:team-card ?period={period}",
+        "GET",
+        u.page("targets:team-card", f"?period={period}"),
+        api=False,
+        htmx=True,
     )
 
 
@@ -648,7 +661,7 @@ def visit_round(u: User):
 
 
 # (weight, label, action) per role: reps mostly look at their own lists, pages and file their day;
-# managers look at their line's lists, the team dashboard and the weekly report.
+# managers look at their line's lists, their home and its attainment card, and the weekly report.
 MIX = {
     "rep": [
         (12, "customers", customers_list),
@@ -661,6 +674,7 @@ MIX = {
         (6, "progress", targets_progress),
         (8, "my targets", my_targets_page),
         (8, "today", today_page),
+        (6, "home", home_page),
         (6, "file report", report_file),
         (4, "visit round", visit_round),
     ],
@@ -673,7 +687,8 @@ MIX = {
         (8, "visits", visits_list),
         (8, "reports", reports_list),
         (8, "progress", targets_progress),
-        (16, "team dashboard", team_dashboard_page),
+        (8, "home", home_page),
+        (8, "team card", team_card),
         (6, "weekly report", weekly_report_page),
     ],
 }
@@ -769,7 +784,7 @@ def _run(args, bench: BenchTenant, world: World, log) -> list[Row]:
     log(f"  tokens and sessions: {time.perf_counter() - t0:.1f} s")
     pages = {
         name: reverse(name, kwargs={"tenant_slug": slug})
-        for name in ("targets:mine", "targets:team", "visits:today", "reporting:weekly")
+        for name in ("dashboard", "targets:mine", "targets:team-card", "visits:today", "reporting:weekly")
     }
     free = sum(len(d) for d in world.free_days.values())
     log(

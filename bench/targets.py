@@ -4,7 +4,8 @@ progress selector the API uses, against hand-written SQL computing the same actu
 Goal (issue 3, "Speed"): the engine within 2× of the hand-written SQL, and a query count that does not
 depend on the number of targets (a 10 % subset and the whole set cost the same number of queries).
 Runs on its own tenant at the issue's scale: 500 reps × 12 months × 8 metrics = 48,000 targets over
-2,000,000 order lines. Then the team dashboard's server time (p95 < 100 ms) for a manager and an admin.
+2,000,000 order lines. Then the server time of the team dashboard, now the attainment card of the home
+fetched with htmx (p95 < 100 ms), for a manager and an admin.
 """
 
 from __future__ import annotations
@@ -338,7 +339,8 @@ def _run(bench: BenchTenant, repeat: int, log) -> list[Row]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Team dashboard: server time of the page for a manager of a big team and for an admin (everyone)
+# Team dashboard, the attainment card of the home: server time for a manager of a big team and for
+# an admin (everyone)
 # ---------------------------------------------------------------------------------------------
 
 DASHBOARD_MARK = "bench:dashboard"
@@ -392,7 +394,7 @@ def dashboard(bench: BenchTenant, requests: int, log=print) -> list[Row]:
     tenant = bench.tenant
     today = tenant_today(tenant)
     dashboard_targets_ensure(bench, today, log=log)
-    url = reverse("targets:team", kwargs={"tenant_slug": tenant.slug})
+    url = reverse("targets:team-card", kwargs={"tenant_slug": tenant.slug})
     manager = max(bench.managers, key=lambda m: sum(1 for r in bench.reps if r.reports_to_id == m.pk))
     line = sum(1 for r in bench.reps if r.reports_to_id == manager.pk)
     rows = []
@@ -419,22 +421,25 @@ def _dashboard_rows(url: str, who: str, member, reps: int, requests: int, log) -
     # client address (its IP field refuses the "unknown" that stands for none).
     with override_settings(AXES_ENABLED=False):
         client.force_login(member.user)
+    htmx = {"HTTP_HX_REQUEST": "true"}  # as the home's card fetches it
     for period in ("month", "quarter", "year"):
         page = f"{url}?period={period}"
-        response = client.get(page)
+        response = client.get(page, **htmx)
         assert response.status_code == 200, (page, response.status_code)
         listed = min(reps, DASHBOARD_REPS_PER_PAGE)  # the first page of the line's reps
         assert response.content.count(b'class="team-rep"') == listed, "a full first page of reps"
         # Counted by a wrapper: the test client's request_started signal resets connection.queries.
         executed: list[str] = []
         with connection.execute_wrapper(lambda run, sql, *a, seen=executed: seen.append(sql) or run(sql, *a)):
-            client.get(page)
-        timing = summarize_ms(time_calls(lambda page=page, client=client: client.get(page), requests))
-        log(f"  dashboard {who} ({reps} reps) {period}: p95 {timing['p95_ms']} ms, {len(executed)} queries")
+            client.get(page, **htmx)
+        timing = summarize_ms(time_calls(lambda page=page, client=client: client.get(page, **htmx), requests))
+        log(
+            f"  attainment card {who} ({reps} reps) {period}: p95 {timing['p95_ms']} ms, {len(executed)} queries"
+        )
         rows.append(
             Row(
                 CASE,
-                f"team dashboard {who} {period}",
+                f"team dashboard (attainment card) {who} {period}",
                 {"reps": reps, **timing, "queries": len(executed), "load1": round(os.getloadavg()[0], 1)},
                 goal=f"p95 < {DASHBOARD_GOAL_MS} ms",
                 ok=timing["p95_ms"] < DASHBOARD_GOAL_MS,

@@ -48,9 +48,11 @@ def test_load_bench_serves_the_whole_mix_without_errors():
             "rep GET /api/v1/orders/{id}/",
             "rep GET page targets:mine",
             "rep GET page visits:today",
+            "rep GET page dashboard",
             "rep POST /api/v1/daily-reports/",
             "rep POST /api/v1/visits/{id}/check-out/",
-            "manager GET page targets:team ?period=month",
+            "manager GET page dashboard",
+            "manager GET card targets:team-card ?period=month",
             "manager GET page reporting:weekly",
             "manager GET /api/v1/targets/progress/?grain=month",
         ):

@@ -34,7 +34,8 @@ def test_targets_bench_runs_matches_hand_sql_and_reports_every_figure():
         again = targets_bench.run(args, log=lambda *_: None)
         assert {row.name: row for row in again}["dataset"].values["reused"] == "yes"
         assert Target.objects.filter(statement=targets_bench.MARK).count() == 480
-        # The team dashboard is timed for a manager and an admin, each period, with its query count.
+        # The team dashboard (the home's attainment card) is timed for a manager and an admin, each
+        # period, with its query count.
         pages = [row for row in rows if row.name.startswith("team dashboard")]
         assert len(pages) == 6 and all(
             row.values["p95_ms"] > 0 and row.values["queries"] > 0 for row in pages
