@@ -10,6 +10,7 @@ from apps.tenancy.admin import tenant_admin_site
 
 tenant_patterns = [
     path("", tenancy_views.dashboard, name="dashboard"),
+    path("cards/<str:code>/", tenancy_views.home_card, name="home-card"),
     path("team/", sales_views.team, name="team"),
     path("notifications/", tenancy_views.notifications, name="notifications"),
     path("logo/", tenancy_settings_views.organisation_logo, name="organisation-logo"),

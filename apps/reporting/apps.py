@@ -59,4 +59,5 @@ class ReportingConfig(AppConfig):
             order=70,
             template="reporting/cards/last_week.html",
             context="apps.reporting.selectors.last_week_card",
+            lazy=True,  # figures: after what waits for the member
         )

@@ -99,13 +99,14 @@ class TargetsConfig(AppConfig):
         # organisation's attainment, the teams' targets, approvals, the attainment table (htmx) and
         # the revenue trend (Chart.js).
         cards = "apps.targets.selectors.home"
-        for code, roles, order in (
-            ("teams", ("admin", "viewer"), 10),
-            ("tasks", ("rep", "manager"), 38),
-            ("my_targets", ("rep",), 40),
-            ("approvals", ("manager", "admin"), 45),
-            ("attainment", ("manager", "admin", "viewer"), 50),
-            ("team_table", ("manager", "admin"), 80),
+        # The figures that cost a KPI computation load after the page (lazy): the lists come first.
+        for code, roles, order, lazy in (
+            ("teams", ("admin", "viewer"), 10, True),
+            ("tasks", ("rep", "manager"), 38, False),
+            ("my_targets", ("rep",), 40, False),
+            ("approvals", ("manager", "admin"), 45, False),
+            ("attainment", ("manager", "admin", "viewer"), 50, True),
+            ("team_table", ("manager", "admin"), 80, False),  # its body loads from targets:team-card
         ):
             register_home_card(
                 f"targets.{code}",
@@ -113,6 +114,7 @@ class TargetsConfig(AppConfig):
                 order=order,
                 template=f"targets/cards/{code}.html",
                 context=f"{cards}.{code}_card",
+                lazy=lazy,
             )
         register_home_card(
             "targets.trend",
@@ -121,4 +123,5 @@ class TargetsConfig(AppConfig):
             template="targets/cards/trend.html",
             context=f"{cards}.trend_card",
             scripts=("vendor/chart.umd.min.js", "js/charts.js"),
+            lazy=True,
         )

@@ -21,6 +21,10 @@ like its metrics, jobs and demo seeders:
   page's context (request, tenant, membership).
 - `order` places it among the role's cards (lower first; the code breaks ties); `scripts` are static
   files the card needs in the page head (Chart.js and its drawing script), each loaded once.
+- `lazy=True` leaves the card out of the home's own answer: the home shows a placeholder that fetches
+  the card with htmx as the page opens (`home-card`, /t/<slug>/cards/<code>/), so the figures that
+  cost a KPI computation stream in after the lists of what waits for the member. The card's
+  selector and template are the same either way.
 - Re-registering a code replaces the card (ready() may run more than once in tests), so the
   registry stays one entry per code; `unregister_home_card` removes one (tests).
 """
@@ -49,6 +53,7 @@ class HomeCard:
     template: str
     context: str
     scripts: tuple[str, ...] = ()
+    lazy: bool = False
 
     def selector(self) -> Selector:
         return import_string(self.context)
@@ -73,6 +78,7 @@ def register_home_card(
     template: str,
     context: str,
     scripts: Iterable[str] = (),
+    lazy: bool = False,
 ) -> None:
     """Declare a card; call it from an AppConfig.ready(). Re-registering the same code replaces it."""
     roles = frozenset(roles)
@@ -86,6 +92,7 @@ def register_home_card(
         template=template,
         context=context,
         scripts=tuple(scripts),
+        lazy=lazy,
     )
 
 
@@ -108,13 +115,22 @@ def cards_for(role: str) -> list[HomeCard]:
 
 def home_cards(*, membership: Membership, today: dt.date) -> list[ShownCard]:
     """Each card of the member's role with its data, in order; a card whose selector returns None is
-    left out."""
+    left out. A lazy card comes without data (None): the home fetches it later (card_data)."""
     shown = []
     for card in cards_for(membership.role):
+        if card.lazy:
+            shown.append(ShownCard(card=card, data=None))
+            continue
         data = card.selector()(membership, today)
         if data is not None:
             shown.append(ShownCard(card=card, data=data))
     return shown
+
+
+def card_for(*, code: str, role: str) -> HomeCard | None:
+    """The card `code` if the role's home shows it (a card of another role is no one's business)."""
+    card = _CARDS.get(code)
+    return card if card is not None and role in card.roles else None
 
 
 def home_url(*, tenant_slug: str, anchor: str = "", query: str = "") -> str:

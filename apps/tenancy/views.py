@@ -21,7 +21,7 @@ from . import navigation
 from .context import user_memberships
 from .dates import tenant_today
 from .forms import LanguageForm
-from .home import home_cards, home_scripts
+from .home import card_for, home_cards, home_scripts, home_url
 from .http import AuthenticatedRequest, TenantRequest
 from .models import UserProfile
 from .notifications import notification_list, notification_mark_read
@@ -243,3 +243,21 @@ def dashboard(request: TenantRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
     }
     return render(request, "home/home.html", context)
+
+
+@tenant_page
+def home_card(request: TenantRequest, code: str) -> HttpResponse:
+    """One card of the member's home, as the home's placeholder fetches it with htmx (a lazy card);
+    404 for a card the member's role does not show, the home itself for a request without htmx, and
+    an empty answer (the placeholder goes) when the card has nothing to show."""
+    card = card_for(code=code, role=request.membership.role)
+    if card is None:
+        raise Http404
+    if not request.htmx:
+        return redirect(home_url(tenant_slug=request.tenant.slug, query=request.GET.urlencode()))
+    today = tenant_today(request.tenant)
+    data = card.selector()(request.membership, today)
+    if data is None:
+        return HttpResponse("")
+    context = {"card": card, "data": data, "today": today, "query": request.GET.urlencode()}
+    return render(request, card.template, context)

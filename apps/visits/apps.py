@@ -126,4 +126,5 @@ class VisitsConfig(AppConfig):
                 order=order,
                 template=f"visits/cards/{code}.html",
                 context=f"apps.visits.selectors.home.{code}_card",
+                lazy=code == "line_today",  # figures: after the queues
             )

@@ -98,11 +98,13 @@ def test_manager_sees_line_only_with_drilldown_and_chart(client_as, url, manager
     end = ((start + dt.timedelta(days=32)).replace(day=1)) - dt.timedelta(days=1)
     drill = f"{url('sales:orders')}?rep={rep.pk}&amp;date_from={start:%Y-%m-%d}&amp;date_to={end:%Y-%m-%d}"
     assert drill in text
-    # The revenue trend is a card of the home itself: twelve months, the line's revenue, no inline script.
+    # The revenue trend is a card of the home (loaded after it): twelve months, the line's revenue,
+    # no inline script; the home loads Chart.js and the script that draws it.
     home = client.get(url("dashboard")).text
-    chart = _chart(home)
+    trend = client.get(url("home-card", code="targets.trend"), **HTMX).text
+    chart = _chart(trend)
     assert len(chart["labels"]) == 12 and chart["values"][-1] == 400.0
-    assert "<script>" not in home.split('id="home-trend-data"')[1]  # no inline script
+    assert "<script>" not in trend.split('id="home-trend-data"')[1]  # no inline script
     assert "chart.umd.min.js" in home and "js/charts.js" in home
 
 
