@@ -45,7 +45,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # The most queries each role's home may run (session, user, membership, the header's memberships and
 # unread count, then its cards); the tests below show they do not grow with the data.
-MAX_QUERIES = {"rep": 18, "manager": 20, "admin": 9, "viewer": 6}
+MAX_QUERIES = {"rep": 18, "manager": 21, "admin": 9, "viewer": 6}
 
 
 @pytest.fixture(autouse=True)
@@ -354,6 +354,37 @@ def test_the_manager_sees_the_queues_of_their_line_only(client_as, url, manager,
     assert f'href="{url("reports:market-detail", report_id=market.pk)}"' in section(text, "card-market-open")
     assert "Not my line" not in text and "Handled" not in text
     assert outsider_rep.name not in section(text, "card-plan-approvals")
+
+
+def test_reports_waiting_list_the_oldest_first_across_the_line(
+    client_as, url, monkeypatch, manager, rep, peer
+):
+    monkeypatch.setattr("apps.visits.selectors.home.LISTED", 3)
+    made = [
+        DailyReportFactory(tenant=rep.tenant, rep=member, day=dt.date(2026, 11, day), status="submitted")
+        for member, day in ((rep, 10), (peer, 3), (rep, 4), (peer, 12), (rep, 2), (peer, 9), (rep, 3))
+    ]
+    DailyReportFactory(tenant=rep.tenant, rep=peer, day=dt.date(2026, 11, 1), status="reviewed")
+    data = cards(client_as(manager).get(url("dashboard")))["visits.report_signoffs"]
+    expected = sorted(made, key=lambda r: (r.day, r.rep_id, r.pk))[:3]
+    assert data["items"] == expected and data["total"] == 7 and not data["capped"]
+
+
+def test_a_long_queue_is_counted_up_to_its_cap(client_as, url, monkeypatch, manager, rep):
+    monkeypatch.setattr("apps.visits.selectors.home.QUEUE_CAP", 3)
+    for day in range(2, 7):
+        DailyReportFactory(
+            tenant=rep.tenant,
+            rep=rep,
+            day=dt.date(2026, 11, day),
+            status="submitted",
+            submitted_at=timezone.now() - dt.timedelta(days=3),
+        )
+    response = client_as(manager).get(url("dashboard"))
+    data = cards(response)["visits.report_signoffs"]
+    assert (data["total"], data["overdue"], data["capped"]) == (3, 3, True)
+    card = section(response.text, "card-report-signoffs")
+    assert ">3+</span>" in card and "3+ overdue" in card and "More in the queue" in card
 
 
 def test_the_manager_sees_whose_report_of_the_last_working_day_is_not_in(

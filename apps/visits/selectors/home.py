@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.org.models import ReportingClosure
+from apps.org.selectors import restrict_to_viewer
 from apps.tenancy.home import LISTED, first_items
 from apps.tenancy.models import Membership, Role
 
 from ..models import DailyReport, MarketReport, Visit, VisitPlan
 from .plans import visit_plan_queue
-from .reports import market_report_list, review_queue
+from .reports import REVIEW_QUEUE_ORDER, market_report_list, review_queue
 
 # The days a rep owes a daily report: Monday to Friday, the days the report reminders run on
 # (services.reminders.WORKING_DAYS; a selector does not import the services).
@@ -32,6 +34,7 @@ DUE_WINDOW_DAYS = 14
 # A queue item waiting longer than this is overdue.
 STALE_AFTER = dt.timedelta(hours=24)
 VISITS_LISTED = 12
+QUEUE_CAP = 100  # a queue on a home is counted up to here ("100+")
 VISITS_READ = 200  # far above a day's visits (a plan holds at most 50)
 MISSING_LISTED = 12
 DONE_REPORTS = (DailyReport.Status.SUBMITTED, DailyReport.Status.REVIEWED)
@@ -125,15 +128,20 @@ def _line_reps(membership: Membership):
     )
 
 
-def _queue(qs, overdue: Q) -> dict[str, Any]:
-    """A queue's size and how many of it are overdue (one aggregate), and its first items (one query)."""
-    counts = qs.order_by().aggregate(total=Count("id"), overdue=Count("id", filter=overdue))
-    return {**counts, "items": list(qs[:LISTED]) if counts["total"] else []}
+def _queue(qs, overdue: Q, items: list | None = None) -> dict[str, Any]:
+    """A queue's size and how many of it are overdue, counted up to QUEUE_CAP (one query that stops
+    there: "100+" is all a home needs to say, the queue's page lists them all), and its first items
+    (one query, or `items` found otherwise). When capped, `overdue` counts those among the first
+    QUEUE_CAP read: at least that many."""
+    counts = qs.order_by()[:QUEUE_CAP].aggregate(total=Count("id"), overdue=Count("id", filter=overdue))
+    if items is None:
+        items = list(qs[:LISTED]) if counts["total"] else []
+    return {**counts, "capped": counts["total"] >= QUEUE_CAP, "items": items}
 
 
 def plan_approvals_card(membership: Membership, today: dt.date) -> dict[str, Any]:
     """Submitted plans the manager may approve, oldest day first, with their number of visits; those of
-    days already begun are overdue. Two queries."""
+    days already begun are overdue. Three queries."""
     qs = (
         visit_plan_queue(tenant=membership.tenant, viewer=membership)
         .prefetch_related(None)
@@ -154,16 +162,35 @@ def plan_approvals_card(membership: Membership, today: dt.date) -> dict[str, Any
     return data
 
 
+def _oldest_waiting(membership: Membership, queue) -> list[DailyReport]:
+    """The queue's first LISTED reports (oldest day first), found among each rep's own first few (an
+    ArraySubquery per rep, through the index on (tenant, rep, day)) instead of by sorting the whole
+    queue: a manager whose line has 12,652 reports waiting (the bench organisation) reads a few
+    hundred rows in 2 ms instead of every one of them in 40 ms. Two queries."""
+    firsts = queue.filter(rep=OuterRef("pk")).order_by(*REVIEW_QUEUE_ORDER).values("id")[:LISTED]
+    reps = restrict_to_viewer(
+        Membership.objects.filter(tenant_id=membership.tenant_id).exclude(pk=membership.pk), membership, "pk"
+    )
+    ids = [
+        pk
+        for row in reps.annotate(firsts=ArraySubquery(firsts)).values_list("firsts", flat=True)
+        for pk in row
+    ]
+    return list(queue.filter(pk__in=ids).order_by(*REVIEW_QUEUE_ORDER)[:LISTED]) if ids else []
+
+
 def report_signoffs_card(membership: Membership, today: dt.date) -> dict[str, Any]:
     """Submitted daily reports waiting for the manager's 批示, oldest day first; those waiting for more
-    than a day are overdue. Two queries."""
-    qs = (
+    than a day are overdue. Three queries."""
+    queue = (
         review_queue(tenant=membership.tenant, viewer=membership)
         .prefetch_related(None)
         .select_related(None)
         .select_related("rep__user")
     )
-    return _queue(qs, Q(submitted_at__lt=timezone.now() - STALE_AFTER))
+    return _queue(
+        queue, Q(submitted_at__lt=timezone.now() - STALE_AFTER), items=_oldest_waiting(membership, queue)
+    )
 
 
 def market_open_card(membership: Membership, today: dt.date) -> dict[str, Any]:
