@@ -37,8 +37,8 @@ from apps.targets.models import Appraisal, AppraisalCycle, ImprovementAction, Ta
 from apps.tenancy.dates import last_full_week, period_floor, period_shift, tenant_today
 from apps.tenancy.home import cards_for
 from apps.tenancy.models import Membership, Role
+from apps.tenancy.owner import run_as_owner
 from apps.visits.models import MarketReport, Visit, VisitPlan
-from salesmgmt.db import run_as_owner
 
 from .common import Row, summarize_ms, time_calls
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure

@@ -763,8 +763,26 @@ def test_every_registered_card_has_its_selector_and_template():
         (dt.date(2027, 1, 1), dt.date(2026, 12, 31)),
     ],
 )
-def test_the_last_working_day_skips_the_weekend(today, last):
-    assert last_working_day(today) == last
+def test_the_last_working_day_skips_the_weekend(tenant, today, last):
+    assert last_working_day(tenant, today) == last
+
+
+def test_the_organisations_working_days_and_holidays_decide_what_is_owed(client_as, url, tenant, rep):
+    """A six-day week, and the 16th a holiday: the reports owed and the last working day follow."""
+    with scopes_disabled():
+        tenant.working_days = [1, 2, 3, 4, 5, 6]
+        tenant.holidays = [{"date": "2026-11-16", "name": "Founders' day"}]
+        tenant.save(update_fields=["working_days", "holidays"])
+        Membership.objects.filter(pk=rep.pk).update(created_at=dt.datetime(2026, 11, 12, tzinfo=dt.UTC))
+    assert last_working_day(tenant, dt.date(2026, 11, 17)) == dt.date(2026, 11, 14)  # Saturday
+    due = cards(client_as(rep).get(url("dashboard")))["visits.reports_due"]["due"]
+    assert [d["day"] for d in due] == [
+        TODAY,
+        dt.date(2026, 11, 17),
+        dt.date(2026, 11, 14),
+        dt.date(2026, 11, 13),
+        dt.date(2026, 11, 12),
+    ]
 
 
 def test_a_29_february_birthday_is_kept_on_the_28th_in_other_years():

@@ -20,15 +20,12 @@ from django.utils import timezone
 from apps.org.models import ReportingClosure
 from apps.org.selectors import restrict_to_viewer
 from apps.tenancy.home import LISTED, first_items
-from apps.tenancy.models import Membership, Role
+from apps.tenancy.models import Membership, Role, Tenant
 
 from ..models import DailyReport, MarketReport, Visit, VisitPlan
 from .plans import visit_plan_queue
 from .reports import REVIEW_QUEUE_ORDER, market_report_list, review_queue
 
-# The days a rep owes a daily report: Monday to Friday, the days the report reminders run on
-# (services.reminders.WORKING_DAYS; a selector does not import the services).
-REPORT_DAYS = range(5)
 # How far back a rep's missing reports are listed: two weeks, then they are the manager's matter.
 DUE_WINDOW_DAYS = 14
 # A queue item waiting longer than this is overdue.
@@ -85,8 +82,9 @@ def today_card(membership: Membership, today: dt.date) -> dict[str, Any]:
 
 
 def reports_due_card(membership: Membership, today: dt.date) -> dict[str, Any]:
-    """The rep's own daily reports not yet submitted, working days of the last two weeks (since they
-    joined), newest first, each with its deadline and how late it is now: one query."""
+    """The rep's own daily reports not yet submitted, the organisation's working days (not its
+    holidays) of the last two weeks since they joined, newest first, each with its deadline and how
+    late it is now: one query."""
     tenant = membership.tenant
     joined = timezone.localtime(membership.created_at, tenant.tzinfo).date()
     first = max(today - dt.timedelta(days=DUE_WINDOW_DAYS - 1), joined)
@@ -100,7 +98,7 @@ def reports_due_card(membership: Membership, today: dt.date) -> dict[str, Any]:
     day = today
     while day >= first:
         status = filed.get(day)
-        if day.weekday() in REPORT_DAYS and status not in DONE_REPORTS:
+        if tenant.works_on(day) and status not in DONE_REPORTS:
             deadline = _deadline(tenant, day)
             due.append(
                 {
@@ -233,12 +231,11 @@ def line_today_card(membership: Membership, today: dt.date) -> dict[str, Any]:
     }
 
 
-def last_working_day(today: dt.date) -> dt.date:
-    """The last day before `today` on which reports were due."""
-    day = today - dt.timedelta(days=1)
-    while day.weekday() not in REPORT_DAYS:
-        day -= dt.timedelta(days=1)
-    return day
+def last_working_day(tenant: Tenant, today: dt.date) -> dt.date | None:
+    """The last day before `today` on which reports were due (a working day of the organisation and
+    not one of its holidays), within a month, as the reminders and the top bar's count reckon."""
+    earlier = (today - dt.timedelta(days=n) for n in range(1, 32))
+    return next((day for day in earlier if tenant.works_on(day)), None)
 
 
 def overdue_card(membership: Membership, today: dt.date) -> dict[str, Any]:
@@ -246,7 +243,9 @@ def overdue_card(membership: Membership, today: dt.date) -> dict[str, Any]:
     (those who had joined by then) without a submitted report for it. Two queries. (What waits too
     long in a queue is marked overdue on that queue's card, where it is acted on.)"""
     tenant = membership.tenant
-    day = last_working_day(today)
+    day = last_working_day(tenant, today)
+    if day is None:  # a month without a working day: nothing is owed
+        return {"day": None, "total": 0, "missing": []}
     filed = DailyReport.objects.filter(tenant=tenant, rep=OuterRef("pk"), day=day, status__in=DONE_REPORTS)
     missing = (
         _line_reps(membership)
