@@ -28,9 +28,8 @@ class SalesConfig(AppConfig):
         register_nav_entry(
             "sales.payments", group="sales", label=_("Collections"), url_name="sales:payments", order=20
         )
-        register_nav_entry(
-            "sales.team", group="team", label=_("Team"), url_name="team", roles=("manager", "admin"), order=10
-        )
+        # No entry for the team page: it is the "Team" card of the manager's and admin's home, and
+        # its old address (url name "team") leads there.
 
         from apps.tenancy.home import register_home_card
 

@@ -56,14 +56,8 @@ class TargetsConfig(AppConfig):
         register_nav_entry(
             "targets.mine", group="targets", label=_("My targets"), url_name="targets:mine", order=10
         )
-        register_nav_entry(
-            "targets.team",
-            group="targets",
-            label=_("Team dashboard"),
-            url_name="targets:team",
-            roles=line,
-            order=20,
-        )
+        # No entry for the team dashboard: its table and trend are cards of the manager's and admin's
+        # home, and its old address (targets:team) leads there.
         register_nav_entry(
             "targets.breakdown",
             group="targets",
