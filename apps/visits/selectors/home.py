@@ -174,7 +174,12 @@ def _oldest_waiting(membership: Membership, queue) -> list[DailyReport]:
         for row in reps.annotate(firsts=ArraySubquery(firsts)).values_list("firsts", flat=True)
         for pk in row
     ]
-    return list(queue.filter(pk__in=ids).order_by(*REVIEW_QUEUE_ORDER)[:LISTED]) if ids else []
+    # The ids come out of the queue: read them by primary key (the queue's own filters again would
+    # let the planner walk every waiting report once more, 18-25 ms on the bench organisation).
+    reports = DailyReport.objects.filter(tenant_id=membership.tenant_id, pk__in=ids).select_related(
+        "rep__user"
+    )
+    return list(reports.order_by(*REVIEW_QUEUE_ORDER)[:LISTED]) if ids else []
 
 
 def report_signoffs_card(membership: Membership, today: dt.date) -> dict[str, Any]:
