@@ -97,7 +97,7 @@ def test_desktop_shows_the_navigation_inline(browser, live_server, shop, manager
     sign_in(page, live_server, username="mgr")
     expect(page.locator("[data-nav-toggle]")).to_be_hidden()
     page.locator("[data-nav-group-button]", has_text="Reports").click()  # the group opens its panel
-    expect(page.get_by_role("link", name="Weekly report", exact=True)).to_be_visible()
+    expect(page.locator("#site-nav").get_by_role("link", name="Weekly report", exact=True)).to_be_visible()
     page.goto(f"{live_server.url}/t/acme/customers/")
     page.screenshot(path="/tmp/salesmgmt-desktop-customers.png")
     page.click("button[value=zh-hans]")
