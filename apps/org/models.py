@@ -116,6 +116,9 @@ class Invitation(TenantModel):
     pending invitation past `expires_at` counts as expired even before the daily job marks it so.
     """
 
+    # Set in memory by the services that send a link (create, resend); never stored.
+    accept_url: str
+
     class Status(models.TextChoices):
         PENDING = "pending", pgettext_lazy("invitation status", "Pending")
         ACCEPTED = "accepted", _("Accepted")

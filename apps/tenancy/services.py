@@ -14,17 +14,10 @@ import uuid
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.validators import EmailValidator
 from django.db import transaction
-from django.urls import reverse
-from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from PIL import Image
 
@@ -32,8 +25,7 @@ from .audit import audit_log
 from .context import tenant_context
 from .currencies import CURRENCY_CODES
 from .dates import tenant_today
-from .models import Membership, OutboxMail, Role, Tenant, validate_timezone
-from .notifications import enqueue_mails_on_commit
+from .models import Membership, Role, Tenant, validate_timezone
 from .starter import starter_data_load
 
 # The settings an organisation's admin edits (the rest of Tenant is the operator's: slug, active).
@@ -346,7 +338,7 @@ def tenant_settings_update(*, tenant: Tenant, by: Membership | None, **fields: A
 
 
 def organisation_validate(
-    *, name: str, slug: str, timezone: str, currency: str, language: str, admin_email: str
+    *, name: str, slug: str, timezone: str, currency: str, language: str
 ) -> dict[str, list[str]]:
     """Every problem with the arguments of a new organisation, by argument; empty when none."""
     probe = Tenant(name=name, slug=slug, timezone=timezone or "UTC")
@@ -357,7 +349,6 @@ def organisation_validate(
         "currency": lambda: _clean_currency(currency, probe),
         "language": lambda: _clean_language(language, probe),
         "slug": lambda: _check_slug(slug),
-        "admin_email": lambda: EmailValidator(message=_("Enter a valid e-mail address."))(admin_email),
     }
     for field, check in checks.items():
         try:
@@ -382,13 +373,12 @@ def _check_slug(slug: str) -> None:
 
 
 @transaction.atomic
-def organisation_create(
-    *, name: str, slug: str, timezone: str, currency: str, language: str, admin_email: str
-) -> tuple[Tenant, Membership]:
-    """Start an organisation: the tenant, its starter data in its language, and its first admin,
-    invited by mail. All or nothing; every argument is checked first (ValidationError by argument)."""
+def organisation_create(*, name: str, slug: str, timezone: str, currency: str, language: str) -> Tenant:
+    """Start an organisation: the tenant and its starter data in its language. All or nothing;
+    every argument is checked first (ValidationError by argument). Its first administrator is
+    invited by apps.org (`organisation_start`), which calls this inside its own transaction."""
     errors = organisation_validate(
-        name=name, slug=slug, timezone=timezone, currency=currency, language=language, admin_email=admin_email
+        name=name, slug=slug, timezone=timezone, currency=currency, language=language
     )
     if errors:
         raise ValidationError(errors)
@@ -402,72 +392,5 @@ def organisation_create(
     tenant.refresh_from_db()  # the defaults as the database holds them (times, not strings)
     with tenant_context(tenant):
         starter_data_load(tenant=tenant, by=None)
-        admin = invite_first_admin(tenant, admin_email)
-        audit_log(
-            tenant,
-            "tenancy.organisation.created",
-            actor=None,
-            changes={"slug": slug, "admin": admin.user.email},
-        )
-    return tenant, admin
-
-
-def invite_first_admin(tenant: Tenant, email: str) -> Membership:
-    """Make the organisation's first administrator and send them a link to set their password.
-
-    Stands in for the invitation service until it exists: the user (found by e-mail, else created
-    with an unusable password and the address as username) gets an admin membership, and the
-    outbox mails a set-password link — or, for a user who already has a password, a note that they
-    now administer the organisation — in the organisation's language, once the transaction commits.
-    Call it inside the tenant (tenant_context).
-    """
-    email = email.strip()
-    User = get_user_model()  # noqa: N806
-    user = User.objects.filter(email__iexact=email).order_by("pk").first()
-    if user is None:
-        username = base = email.lower()[:140]
-        n = 1
-        while User.objects.filter(username=username).exists():  # an address taken as another's username
-            n += 1
-            username = f"{base}-{n}"
-        user = User(username=username, email=email)
-        user.set_unusable_password()
-        user.save()
-    membership, _created = Membership.objects.get_or_create(
-        tenant=tenant, user=user, defaults={"role": Role.ADMIN}
-    )
-    if membership.role != Role.ADMIN or not membership.is_active:
-        membership.role, membership.is_active = Role.ADMIN, True
-        membership.save(update_fields=["role", "is_active", "updated_at"])
-    audit_log(membership, "tenancy.membership.invited", actor=None, changes={"role": [None, Role.ADMIN]})
-    site = settings.SITE_URL.rstrip("/")
-    with translation.override(tenant.default_language):
-        if user.has_usable_password():
-            link = site + reverse("dashboard", kwargs={"tenant_slug": tenant.slug})
-            subject = _("You administer %(org)s in salesmgmt") % {"org": tenant.name}
-            body = _(
-                "You have been made an administrator of %(org)s. Sign in with your existing account:"
-            ) % {"org": tenant.name}
-        else:
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            token = default_token_generator.make_token(user)
-            link = site + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-            subject = _("Welcome to salesmgmt: %(org)s") % {"org": tenant.name}
-            body = _(
-                "%(org)s has been set up in salesmgmt and you are its administrator. Your user name "
-                "is %(username)s. Choose your password with this link (it works for %(days)s days), "
-                "then sign in:"
-            ) % {
-                "org": tenant.name,
-                "username": user.get_username(),
-                "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
-            }
-    mail = OutboxMail.objects.create(
-        tenant=tenant,
-        to_address=email,
-        subject=subject[:200],
-        body=f"{body}\n\n{link}\n",
-        dedupe_key=f"tenancy.first_admin:{user.pk}",
-    )
-    enqueue_mails_on_commit([(tenant.pk, mail.pk)])
-    return membership
+        audit_log(tenant, "tenancy.organisation.created", actor=None, changes={"slug": slug})
+    return tenant

@@ -3,7 +3,8 @@
 - trees: the team tree, the region tree and the reporting line, each with its closure table;
 - people: role, team, reporting line and employee number of a member; deactivation;
 - invitations: inviting by mail, resending, revoking, and accepting a link;
-- handover: moving a rep's customers, open plans and targets to another rep (客户交接).
+- handover: moving a rep's customers, open plans and targets to another rep (客户交接);
+- organisations: starting an organisation and inviting its first administrator.
 
 Callers outside the package import from here (`from apps.org.services import closure_rebuild_all`);
 the sub-modules import each other directly, never through this file.
@@ -18,6 +19,7 @@ from .invitations import (
     invitation_revoke,
     invitations_expire,
 )
+from .organisations import organisation_start
 from .people import membership_deactivate, membership_reactivate, membership_update
 from .trees import (
     closure_rebuild,
@@ -49,4 +51,6 @@ __all__ = [
     "invitations_expire",
     # handover
     "handover_execute",
+    # organisations
+    "organisation_start",
 ]

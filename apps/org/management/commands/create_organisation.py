@@ -1,11 +1,13 @@
-"""Start a new organisation: the tenant, its starter data in its language, its first administrator.
+"""Start a new organisation: the tenant, its starter data in its language, and the invitation of its
+first administrator.
 
     manage.py create_organisation --name "华信商贸" --slug huaxin --admin-email li@huaxin.example \
         [--timezone Asia/Shanghai] [--currency CNY] [--language zh-hans]
 
 Every argument is checked before anything is written; any problem is reported (all of them at once)
-with a non-zero exit and nothing created. The rest runs in one transaction: the first admin's mail
-leaves through the outbox only once it has committed.
+with a non-zero exit and nothing created. The rest runs in one transaction: the invitation mail
+(a signed, single-use link that expires; apps.org.services.invitations) leaves through the outbox only
+once it has committed. The link is printed too, for the operator to pass on if the mail goes astray.
 """
 
 from django.conf import settings
@@ -14,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from apps.tenancy.services import organisation_create
+from apps.org.services import organisation_start
 
 ARGUMENTS = {
     "name": "--name",
@@ -51,7 +53,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         values = {key: options[key] or "" for key in ARGUMENTS}
         try:
-            tenant, admin = organisation_create(**values)
+            tenant, invitation = organisation_start(**values)
         except ValidationError as exc:
             lines = [
                 f"{ARGUMENTS.get(field, field)} {values.get(field, '')!r}: {message}"
@@ -63,6 +65,8 @@ class Command(BaseCommand):
             raise CommandError(f"Nothing was created: the slug {values['slug']!r} was just taken.")
         url = settings.SITE_URL.rstrip("/") + reverse("dashboard", kwargs={"tenant_slug": tenant.slug})
         self.stdout.write(self.style.SUCCESS(f"Created {tenant.name} ({tenant.slug}): {url}"))
+        expires = invitation.expires_at.astimezone(tenant.tzinfo).strftime("%Y-%m-%d %H:%M %Z")
         self.stdout.write(
-            f"First administrator: {admin.user.get_username()} <{admin.user.email}>, invited by mail."
+            f"Invited {invitation.email} as its administrator, by mail; the link works once, until {expires}:"
         )
+        self.stdout.write(f"  {invitation.accept_url}")

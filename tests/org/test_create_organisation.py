@@ -1,22 +1,23 @@
-"""`manage.py create_organisation`: a good run makes the organisation, its starter data and its
-first admin (invited by mail in the organisation's language); any bad argument creates nothing."""
+"""`manage.py create_organisation`: a good run makes the organisation and its starter data and invites
+its first admin (a single-use link mailed in the organisation's language); a bad argument creates nothing."""
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from apps.org.models import Invitation
 from apps.targets.models import CustomMetric, SeasonalProfile
 from apps.tenancy.context import tenant_context
 from apps.tenancy.models import Membership, OutboxMail, Role, Tenant
 from apps.tenancy.tasks import send_outbox_mail
 from tests.factories import MembershipFactory, UserFactory
+from tests.org.conftest import link_path
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,11 @@ def the_mail(tenant) -> OutboxMail:
         return OutboxMail.objects.get()
 
 
+def the_link(out: str) -> str:
+    """The accept link the command printed (the same as the mail's)."""
+    return link_path(next(line.strip() for line in out.splitlines() if "/invitations/" in line))
+
+
 def test_a_good_run_creates_the_organisation_its_starter_data_and_invites_its_admin(
     sent_tasks, django_capture_on_commit_callbacks
 ):
@@ -66,31 +72,34 @@ def test_a_good_run_creates_the_organisation_its_starter_data_and_invites_its_ad
     with tenant_context(tenant):
         assert SeasonalProfile.objects.filter(name="均衡分布").exists()
         assert CustomMetric.objects.count() == 8
-        admin = Membership.objects.select_related("user").get(tenant=tenant)
-    assert admin.role == Role.ADMIN and admin.user.email == GOOD["admin_email"]
-    assert not admin.user.has_usable_password()
+        assert not Membership.objects.filter(tenant=tenant).exists()  # until the link is used
+        invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.role, invitation.status, invitation.invited_by_id) == (
+        GOOD["admin_email"],
+        Role.ADMIN,
+        Invitation.Status.PENDING,
+        None,
+    )
     mail = the_mail(tenant)
     assert mail.to_address == GOOD["admin_email"]
     assert "华信商贸" in mail.subject and "管理员" in mail.body  # in the organisation's language
+    assert the_link(out) in mail.body
     assert sent_tasks == [(tenant.pk, mail.pk)]  # leaves through the outbox once committed
 
 
-def test_the_mailed_link_lets_the_admin_choose_a_password(client, django_capture_on_commit_callbacks):
-    run()
-    tenant = Tenant.objects.get(slug="huaxin")
-    link = next(line for line in the_mail(tenant).body.splitlines() if "/accounts/reset/" in line)
-    uidb64, token = link.rstrip("/").split("/")[-2:]
-    user = get_user_model().objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
-    assert default_token_generator.check_token(user, token)
-    response = client.get(link.split("127.0.0.1:8000", 1)[-1], follow=True)
-    assert response.status_code == 200
-    set_url = response.redirect_chain[-1][0]
+def test_the_invited_admin_sets_a_password_and_administers_the_organisation(client):
+    path = the_link(run())
     response = client.post(
-        set_url, {"new_password1": "Str0ng-pass-word", "new_password2": "Str0ng-pass-word"}
+        path, {"name": "李伟", "password": "a-long-pass-phrase-9", "password_again": "a-long-pass-phrase-9"}
     )
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.check_password("Str0ng-pass-word")
+    assert response.status_code == 302 and response["Location"] == "/t/huaxin/"
+    tenant = Tenant.objects.get(slug="huaxin")
+    with tenant_context(tenant):
+        admin = Membership.objects.select_related("user").get(tenant=tenant)
+    assert admin.role == Role.ADMIN and admin.user.email == GOOD["admin_email"]
+    assert admin.user.check_password("a-long-pass-phrase-9")
+    assert client.get("/t/huaxin/settings/organisation/").status_code == 200
+    assert client.get(path).status_code == 410  # the link works once
 
 
 def test_an_english_organisation_is_written_to_in_english():
@@ -98,20 +107,21 @@ def test_an_english_organisation_is_written_to_in_english():
         slug="rival-supplies", name="Rival Supplies", language="en", currency="SGD", timezone="Asia/Singapore"
     )
     mail = the_mail(Tenant.objects.get(slug="rival-supplies"))
-    assert mail.subject == "Welcome to salesmgmt: Rival Supplies"
+    assert mail.subject == "Invitation to join Rival Supplies"
 
 
-def test_an_existing_user_is_made_admin_and_told_without_a_password_link(tenant):
+def test_a_person_with_an_account_joins_as_admin_with_it(client, tenant):
     user = UserFactory(email="li.wei@huaxin.example")
     MembershipFactory(tenant=tenant, user=user)
-    run()
-    new = Tenant.objects.get(slug="huaxin")
+    path = the_link(run())
+    client.force_login(user)
+    response = client.post(path)
+    assert response.status_code == 302 and response["Location"] == "/t/huaxin/"
     with scopes_disabled():
         assert set(Membership.objects.filter(user=user).values_list("tenant__slug", "role")) == {
             ("acme", Role.REP),
             ("huaxin", Role.ADMIN),
         }
-    assert "/accounts/reset/" not in the_mail(new).body
     assert user.check_password("pass-123-word")
 
 
@@ -135,6 +145,8 @@ def test_each_bad_argument_is_refused_and_nothing_is_created(argument, value, me
     assert f"--{argument.replace('_', '-')}" in str(caught.value)
     assert not Tenant.objects.exclude(slug__in=["acme"]).exists()
     assert not get_user_model().objects.filter(email=GOOD["admin_email"]).exists()
+    with scopes_disabled():
+        assert not Invitation.objects.exists() and not OutboxMail.objects.exists()
 
 
 def test_every_bad_argument_is_reported_at_once():
@@ -151,7 +163,55 @@ def test_a_second_run_with_the_same_slug_changes_nothing(django_capture_on_commi
     tenant.refresh_from_db()
     assert tenant.name == "华信商贸"
     with tenant_context(tenant):
-        assert Membership.objects.filter(tenant=tenant).count() == 1
+        assert Invitation.objects.count() == 1
         assert CustomMetric.objects.count() == 8
         assert OutboxMail.objects.count() == 1
-    assert not get_user_model().objects.filter(email="other@example.com").exists()
+    with scopes_disabled():
+        assert not Invitation.objects.filter(email="other@example.com").exists()
+
+
+# ---- manage.py invite_admin: when the first link expired unused -------------------------------------
+
+
+def invite_admin(*args: str) -> str:
+    out = StringIO()
+    call_command("invite_admin", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_an_expired_first_link_is_replaced_and_the_old_one_dies(client):
+    old = the_link(run())
+    with scopes_disabled():
+        Invitation.objects.update(expires_at=timezone.now() - dt.timedelta(minutes=1))
+    assert client.get(old).status_code == 410
+    new = the_link(invite_admin("--slug=huaxin", f"--email={GOOD['admin_email']}"))
+    assert new != old
+    with scopes_disabled():
+        invitation = Invitation.objects.get()  # the same invitation, sent again
+    assert invitation.status == Invitation.Status.PENDING and invitation.sent_count == 2
+    assert client.get(old).status_code == 410
+    assert client.get(new).status_code == 200
+
+
+def test_another_address_gets_its_own_admin_invitation():
+    run()
+    invite_admin("--slug=huaxin", "--email=zhang.min@huaxin.example")
+    with scopes_disabled():
+        assert set(Invitation.objects.values_list("email", "role")) == {
+            (GOOD["admin_email"], Role.ADMIN),
+            ("zhang.min@huaxin.example", Role.ADMIN),
+        }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--slug=nowhere", "--email=a@example.com"], "No organisation has the slug"),
+        (["--slug=acme", "--email=not-an-address"], "valid e-mail"),
+    ],
+)
+def test_invite_admin_refuses_with_the_reason(tenant, args, message):
+    with pytest.raises(CommandError, match=message):
+        invite_admin(*args)
+    with scopes_disabled():
+        assert not Invitation.objects.exists()
