@@ -16,15 +16,15 @@ class OrgConfig(AppConfig):
 
         from apps.tenancy.navigation import register_nav_entry
 
-        # The top bar: the people pages, for administrators. A sales manager may use them for their
-        # own line only where the organisation allows it, which a role alone cannot say; such managers
-        # reach them by address (/t/<slug>/people/) rather than every manager seeing a link to a 404.
+        # The top bar: the people pages, for administrators, and for sales managers (their own line
+        # only) where the organisation allows it (a setting on the tenant, loaded with the request).
         register_nav_entry(
             "org.people",
             group="team",
             label=_("People"),
             url_name="people:list",
-            roles=("admin",),
+            roles=("manager", "admin"),
+            when="apps.org.selectors.may_manage_people",
             order=20,
             current=["people:*"],
         )

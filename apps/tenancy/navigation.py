@@ -18,6 +18,9 @@ count of what waits for the member (plans to approve, reports to sign off…):
 
 - `roles`: the roles that see the entry (None: every role). Hide an entry only from roles the page
   itself refuses (`tenant_page(roles=…)`), never as the page's only guard.
+- `when`: for what a role alone cannot say (an organisation setting), the dotted path of a
+  predicate `(membership) -> bool` that reads only the membership and its tenant, already loaded
+  with the request, never the database; the entry shows for the `roles` for which it is true.
 - `label` may differ by role: `role_labels={"rep": _("My customers")}`.
 - `current`: view names (`namespace:url_name`, shell patterns allowed: `"reports:market*"`) of the
   pages on which the entry is marked as the current one; by default just `url_name`. The first
@@ -71,9 +74,12 @@ class NavEntry:
     count: str | None = None
     role_labels: Mapping[str, Label] = field(default_factory=dict)
     tenant_url: bool = True
+    when: str | None = None
 
-    def visible_to(self, role: str) -> bool:
-        return self.roles is None or role in self.roles
+    def visible_to(self, membership: Membership) -> bool:
+        if self.roles is not None and membership.role not in self.roles:
+            return False
+        return self.when is None or bool(import_string(self.when)(membership))
 
     def label_for(self, role: str) -> Label:
         return self.role_labels.get(role, self.label)
@@ -104,6 +110,7 @@ def register_nav_entry(
     count: str | None = None,
     role_labels: Mapping[str, Label] | None = None,
     tenant_url: bool = True,
+    when: str | None = None,
 ) -> None:
     """Declare a page in a group (see the module doc); call it from an AppConfig.ready()."""
     _ENTRIES[code] = NavEntry(
@@ -117,6 +124,7 @@ def register_nav_entry(
         count=count,
         role_labels=dict(role_labels or {}),
         tenant_url=tenant_url,
+        when=when,
     )
 
 
@@ -172,8 +180,8 @@ class NavMenu:
         return dom_id("group-count", self.code)
 
 
-def _visible(role: str) -> list[tuple[NavGroup, list[NavEntry]]]:
-    entries = [e for e in registered_entries() if e.visible_to(role)]
+def _visible(membership: Membership) -> list[tuple[NavGroup, list[NavEntry]]]:
+    entries = [e for e in registered_entries() if e.visible_to(membership)]
     out = []
     for group in registered_groups():
         mine = [e for e in entries if e.group == group.code]
@@ -193,7 +201,7 @@ def nav_menus(*, membership: Membership, tenant_slug: str, view_name: str | None
     entry whose `current` patterns match `view_name` is marked. Reads no database row."""
     found_current = False
     menus = []
-    for group, entries in _visible(membership.role):
+    for group, entries in _visible(membership):
         links = []
         for entry in entries:
             current = not found_current and view_name is not None and entry.marks(view_name)
@@ -216,7 +224,7 @@ def nav_counts(*, membership: Membership) -> dict[str, int]:
     (`nav-count-<entry>`) and per group that has one (`nav-group-count-<group>`, the sum). One
     query at most per counted entry."""
     out: dict[str, int] = {}
-    for group, entries in _visible(membership.role):
+    for group, entries in _visible(membership):
         counted = [e for e in entries if e.count is not None]
         if not counted:
             continue
@@ -255,13 +263,15 @@ def check_navigation(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
                     id="tenancy.E102",
                 )
             )
-        if entry.count is not None:
+        for kind, path in (("count", entry.count), ("when", entry.when)):
+            if path is None:
+                continue
             try:
-                import_string(entry.count)
+                import_string(path)
             except ImportError:
                 errors.append(
                     checks.Error(
-                        f"Navigation entry {entry.code!r}: the count {entry.count!r} cannot be imported.",
+                        f"Navigation entry {entry.code!r}: the {kind} {path!r} cannot be imported.",
                         id="tenancy.E103",
                     )
                 )

@@ -97,6 +97,27 @@ def test_a_group_without_an_entry_for_the_role_is_not_shown(tenant):
     assert [m.code for m in nav_menus(membership=admin, tenant_slug="acme", view_name=None)] == GROUP_ORDER
 
 
+def test_managers_see_people_only_where_the_organisation_lets_them_manage_people(
+    tenant, django_assert_num_queries
+):
+    manager = _member(tenant, Role.MANAGER)  # its tenant loaded, as the middleware loads it
+    with django_assert_num_queries(0):  # the setting comes with the request's tenant
+        assert "org.people" not in _codes(nav_menus(membership=manager, tenant_slug="acme", view_name=None))
+    manager.tenant.managers_manage_people = True
+    with django_assert_num_queries(0):
+        assert "org.people" in _codes(nav_menus(membership=manager, tenant_slug="acme", view_name=None))
+    rep = _member(tenant, Role.REP)
+    rep.tenant.managers_manage_people = True
+    assert "org.people" not in _codes(nav_menus(membership=rep, tenant_slug="acme", view_name=None))
+
+
+def test_a_when_predicate_that_cannot_be_imported_fails_the_check(registry):
+    register_nav_entry(
+        "x.when", group="today", label="X", url_name="customers:list", when="apps.nowhere.predicate"
+    )
+    assert [e.id for e in check_navigation() if "x.when" in e.msg] == ["tenancy.E103"]
+
+
 def test_the_label_may_differ_by_role(tenant):
     labels = {}
     for role in (Role.REP, Role.MANAGER):
