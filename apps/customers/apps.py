@@ -33,6 +33,14 @@ class CustomersConfig(AppConfig):
 
         from apps.tenancy.home import register_home_card
 
+        # The home: follow-ups (跟进) due on the member's own customers.
+        register_home_card(
+            "customers.follow_ups",
+            roles=("rep", "manager"),
+            order=37,
+            template="customers/cards/follow_ups.html",
+            context="apps.customers.selectors.follow_up_card",
+        )
         # The rep's home: birthdays of their customers' contacts this week (customer care).
         register_home_card(
             "customers.care",

@@ -131,9 +131,10 @@ with scopes_disabled():
 
         class Meta:
             model = Interaction
-            fields = ["kind", "occurred_at", "subject", "contact", "rep", "notes"]
+            fields = ["kind", "occurred_at", "subject", "contact", "rep", "notes", "follow_up_on"]
             widgets = {
                 "occurred_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+                "follow_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 "notes": forms.Textarea(attrs={"rows": 4}),
             }
 

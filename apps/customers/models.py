@@ -142,12 +142,29 @@ class Interaction(SyncModel):
     occurred_at = models.DateTimeField(_("when"))
     subject = models.CharField(_("subject"), max_length=200)
     notes = models.TextField(_("notes"), blank=True)
+    follow_up_on = models.DateField(
+        _("follow up on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The day to get back to the customer: it waits on the account manager's home until done."
+        ),
+    )
+    follow_up_done_at = models.DateTimeField(_("follow-up done at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("interaction")
         verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["tenant", "customer", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["tenant", "customer", "occurred_at"]),
+            # the open follow-ups, for the home card (few rows: only those not yet done)
+            models.Index(
+                fields=["tenant", "follow_up_on"],
+                name="interaction_follow_up_open",
+                condition=models.Q(follow_up_on__isnull=False, follow_up_done_at__isnull=True),
+            ),
+        ]
         constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="interaction_tenant_id_key")]
 
     def __str__(self) -> str:

@@ -158,11 +158,25 @@ def interaction_create(
     ensure_assignable(by=by, member=rep, field="rep")
     ensure_same_tenant(tenant, contact=contact)
     _ensure_contact_of(customer, contact)
-    interaction = Interaction.objects.create(
-        tenant=tenant, customer=customer, rep=rep, contact=contact, **fields
-    )
+    interaction = Interaction(tenant=tenant, customer=customer, rep=rep, contact=contact, **fields)
+    _check_follow_up(interaction)
+    interaction.save()
     audit_log(interaction, "customers.interaction.created", actor=by)
     return interaction
+
+
+def _check_follow_up(interaction: Interaction) -> None:
+    """A follow-up day is on or after the day of the interaction (in the organisation's zone)."""
+    if interaction.follow_up_on is None or interaction.occurred_at is None:
+        return
+    occurred = timezone.localtime(interaction.occurred_at, interaction.tenant.tzinfo).date()
+    if interaction.follow_up_on < occurred:
+        raise ValidationError(
+            {
+                "follow_up_on": _("The follow-up cannot be before the interaction (%(day)s).")
+                % {"day": occurred}
+            }
+        )
 
 
 @transaction.atomic
@@ -176,8 +190,34 @@ def interaction_update(*, interaction: Interaction, by: Membership, **data: Any)
         ensure_assignable(by=by, member=data["rep"], field="rep")
     contact = data["contact"] if "contact" in data else interaction.contact  # noqa: SIM401 (lazy)
     _ensure_contact_of(customer, contact)
+    if "follow_up_on" in data and data["follow_up_on"] != interaction.follow_up_on:
+        data["follow_up_done_at"] = None  # a new follow-up day opens it again
     changes = apply_changes(interaction, data)
+    _check_follow_up(interaction)
     audit_log(interaction, "customers.interaction.updated", actor=by, changes=changes)
+    return interaction
+
+
+@transaction.atomic
+def interaction_follow_up_done(*, interaction: Interaction, by: Membership) -> Interaction:
+    """Mark the interaction's follow-up as done (from the home card); refused when it has none or is done."""
+    ensure_can_write(by)
+    ensure_customer_writable(by=by, customer=interaction.customer)
+    interaction = Interaction.objects.select_for_update().get(
+        tenant_id=interaction.tenant_id, pk=interaction.pk
+    )
+    if interaction.follow_up_on is None:
+        raise ValidationError(_("This interaction has no follow-up."))
+    if interaction.follow_up_done_at is not None:
+        raise ValidationError(_("This follow-up is done already."))
+    interaction.follow_up_done_at = timezone.now()
+    interaction.save(update_fields=["follow_up_done_at", "updated_at"])
+    audit_log(
+        interaction,
+        "customers.interaction.follow_up_done",
+        actor=by,
+        changes={"follow_up_done_at": [None, interaction.follow_up_done_at.isoformat()]},
+    )
     return interaction
 
 

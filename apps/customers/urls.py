@@ -12,4 +12,9 @@ urlpatterns = [
     path("contacts/<int:contact_id>/", views.contact_edit_view, name="contact-edit"),
     path("<int:customer_id>/interactions/new/", views.interaction_create_view, name="interaction-create"),
     path("interactions/<int:interaction_id>/", views.interaction_edit_view, name="interaction-edit"),
+    path(
+        "interactions/<int:interaction_id>/follow-up-done/",
+        views.follow_up_done_view,
+        name="follow-up-done",
+    ),
 ]

@@ -5,7 +5,7 @@ import copy
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -236,3 +236,22 @@ def interaction_edit_view(request: TenantRequest, interaction_id: int) -> HttpRe
                 return redirect(_detail_url(customer, "#timeline"))
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
     return _record_page(request, form, customer=customer, title=interaction.subject, record=interaction)
+
+
+@tenant_page
+def follow_up_done_view(request: TenantRequest, interaction_id: int) -> HttpResponse:
+    """The home card's "Done" on a follow-up (POST; an id the member may not see is 404 first)."""
+    interaction = get_object_or_404(
+        interaction_list(tenant=request.tenant, viewer=request.membership), pk=interaction_id
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    with refusal_shown(request) as outcome:
+        services.interaction_follow_up_done(interaction=interaction, by=request.membership)
+    if not outcome.refused:
+        messages.success(
+            request,
+            _("Follow-up done: %(subject)s (%(customer)s).")
+            % {"subject": interaction.subject, "customer": interaction.customer.name},
+        )
+    return redirect(reverse("dashboard", kwargs={"tenant_slug": request.tenant.slug}) + "#card-follow-ups")

@@ -26,6 +26,7 @@ from apps.visits.selectors.home import last_working_day
 from tests.factories import (
     ContactFactory,
     CustomerFactory,
+    InteractionFactory,
     MembershipFactory,
     OrderFactory,
     OrderLineFactory,
@@ -45,7 +46,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 # The most queries each role's home may run (session, user, membership, the header's memberships and
 # unread count, then its cards); the tests below show they do not grow with the data.
-MAX_QUERIES = {"rep": 18, "manager": 21, "admin": 9, "viewer": 6}
+MAX_QUERIES = {"rep": 19, "manager": 22, "admin": 9, "viewer": 6}
 
 
 @pytest.fixture(autouse=True)
@@ -112,6 +113,7 @@ def test_each_role_gets_its_cards_in_order(client_as, url, rep, manager, admin, 
         rep: [
             "visits.today",
             "visits.reports_due",
+            "customers.follow_ups",
             "targets.tasks",
             "customers.care",
             "targets.my_targets",
@@ -122,6 +124,7 @@ def test_each_role_gets_its_cards_in_order(client_as, url, rep, manager, admin, 
             "visits.report_signoffs",
             "visits.market_open",
             "visits.overdue",
+            "customers.follow_ups",
             "targets.tasks",
             "targets.approvals",
             "targets.attainment",
@@ -254,6 +257,46 @@ def test_the_rep_sees_their_customers_contacts_birthdays_this_week(client_as, ur
     assert f'href="{url("customers:detail", customer_id=mine.pk)}"' in card
     assert "birthday today" in card and "birthday 11-20" in card
     assert "Next month" not in card and "Peer Contact" not in card
+
+
+def test_the_rep_sees_the_follow_ups_due_on_their_customers_overdue_first(client_as, url, rep, peer):
+    mine = CustomerFactory(tenant=rep.tenant, owner=rep, name="Bakery Li")
+    contact = ContactFactory(customer=mine, name="Mrs Li", phone="13800000000")
+    InteractionFactory(customer=mine, contact=contact, subject="Send the price list", follow_up_on=TODAY)
+    InteractionFactory(customer=mine, subject="Call about the tasting", follow_up_on=dt.date(2026, 11, 16))
+    InteractionFactory(customer=mine, subject="Within three days", follow_up_on=dt.date(2026, 11, 21))
+    InteractionFactory(customer=mine, subject="Next week", follow_up_on=dt.date(2026, 11, 25))
+    InteractionFactory(customer=mine, subject="Done already", follow_up_on=TODAY, follow_up_done_at=NOW)
+    InteractionFactory(customer=mine, subject="No follow-up")
+    InteractionFactory(
+        customer=CustomerFactory(tenant=peer.tenant, owner=peer), subject="Peer's", follow_up_on=TODAY
+    )
+    response = client_as(rep).get(url("dashboard"))
+    data = cards(response)["customers.follow_ups"]
+    assert [i.subject for i in data["items"]] == [
+        "Call about the tasting",
+        "Send the price list",
+        "Within three days",
+    ]
+    assert (data["total"], data["overdue"]) == (3, 1)
+    card = section(response.text, "card-follow-ups")
+    assert f'href="{url("customers:detail", customer_id=mine.pk)}"' in card
+    assert "overdue since 11-16" in card and "due 11-21" in card and "tel:13800000000" in card
+    assert "Next week" not in card and "Done already" not in card and "Peer&#x27;s" not in card
+
+
+def test_a_follow_up_is_marked_done_from_the_home(client_as, url, rep, peer):
+    item = InteractionFactory(customer=CustomerFactory(tenant=rep.tenant, owner=rep), follow_up_on=TODAY)
+    theirs = InteractionFactory(customer=CustomerFactory(tenant=peer.tenant, owner=peer), follow_up_on=TODAY)
+    client = client_as(rep)
+    done = url("customers:follow-up-done", interaction_id=item.pk)
+    assert client.get(done).status_code == 405
+    response = client.post(done)
+    assert response.status_code == 302 and response["Location"].endswith("#card-follow-ups")
+    assert client.post(url("customers:follow-up-done", interaction_id=theirs.pk)).status_code == 404
+    assert cards(client.get(url("dashboard")))["customers.follow_ups"]["items"] == []
+    page = client.post(done, follow=True).text  # a second time: refused with the reason
+    assert "This follow-up is done already." in page
 
 
 def test_the_rep_sees_this_months_targets_with_attainment_and_pace(client_as, url, rep, peer):
@@ -571,6 +614,7 @@ def _fill(tenant, manager, reps, n: int, first: dt.date) -> None:
             MarketReportFactory(tenant=tenant, rep=rep)
             sale(rep, "10", dt.date(2026, 11, 1 + d))  # everyone stays behind pace, listed
             ContactFactory(customer=CustomerFactory(tenant=tenant, owner=rep), birthday=dt.date(1990, 11, 19))
+            InteractionFactory(customer=CustomerFactory(tenant=tenant, owner=rep), follow_up_on=day)
             appraisal = AppraisalFactory(tenant=tenant, rep=rep, manager=manager, status="submitted")
             AppraisalFactory(tenant=tenant, rep=rep, manager=manager, status="draft")
             ImprovementActionFactory(tenant=tenant, appraisal=appraisal, owner=rep, due_date=TODAY)

@@ -142,6 +142,8 @@ class InteractionOut(CustomerRepLabelOut):
             "occurred_at",
             "subject",
             "notes",
+            "follow_up_on",
+            "follow_up_done_at",
             "created_at",
             "updated_at",
         ]
@@ -155,4 +157,4 @@ class InteractionIn(serializers.ModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = ["customer", "rep", "contact", "kind", "occurred_at", "subject", "notes"]
+        fields = ["customer", "rep", "contact", "kind", "occurred_at", "subject", "notes", "follow_up_on"]

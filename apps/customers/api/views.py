@@ -1,3 +1,6 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+
 from apps.customers import services
 from apps.customers.filters import ContactFilter, CustomerFilter, InteractionFilter
 from apps.customers.models import Contact, Customer, Interaction
@@ -69,3 +72,11 @@ class InteractionViewSet(ServiceViewSet):
 
     def delete_object(self, instance):
         services.interaction_delete(interaction=instance, by=self.membership)
+
+    @extend_schema(request=None, responses=InteractionOut)
+    @action(detail=True, methods=["post"], url_path="follow-up-done")
+    def follow_up_done(self, request, pk=None):
+        """Mark the interaction's follow-up as done; 400 when it has none or is done already."""
+        return self.answer(
+            services.interaction_follow_up_done(interaction=self.get_object(), by=self.membership)
+        )

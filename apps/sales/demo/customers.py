@@ -151,4 +151,26 @@ def seed_interactions(ctx: DemoContext, pools: Pools, rng, plans, contacts) -> N
                     notes=rng.choice(pools.notes),
                 )
             )
+    _follow_ups(ctx, rows)
     Interaction.objects.bulk_create(rows, batch_size=2000)
+
+
+FOLLOW_UP_SHARE = 0.15  # of the last fortnight's interactions, those that named a day to follow up
+
+
+def _follow_ups(ctx: DemoContext, rows: list[Interaction]) -> None:
+    """Follow-up days on the last fortnight's interactions, one to six days after each; those whose
+    day has passed are mostly done (on that day, before today began), the rest wait on the homes.
+    Its own random stream, so the rest of the demo stays as it was."""
+    rng = ctx.rng("follow-ups")
+    recent = ctx.day_start - dt.timedelta(days=14)
+    for row in rows:
+        if row.occurred_at < recent or rng.random() >= FOLLOW_UP_SHARE:
+            continue
+        local = row.occurred_at.astimezone(ctx.tenant.tzinfo)
+        row.follow_up_on = local.date() + dt.timedelta(days=rng.randrange(1, 7))
+        if row.follow_up_on < ctx.today and rng.random() < 0.7:
+            done = dt.datetime.combine(
+                row.follow_up_on, dt.time(rng.randrange(9, 18)), tzinfo=ctx.tenant.tzinfo
+            )
+            row.follow_up_done_at = ctx.before_today(done, after=row.occurred_at)
