@@ -31,7 +31,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from apps.customers.models import Contact
+from apps.customers.models import Contact, Interaction
 from apps.reporting.models import WeeklyProgress
 from apps.targets.models import Appraisal, AppraisalCycle, ImprovementAction, Target
 from apps.tenancy.dates import last_full_week, period_floor, period_shift, tenant_today
@@ -254,13 +254,28 @@ def homes_data_write(bench: BenchTenant, log=print) -> dict[str, int]:
         ]
         made["contacts"] = len(Contact.objects.bulk_create(contacts, batch_size=5000))
 
+        # Follow-ups (跟进): one open per customer listed above, due from three days back to a week on.
+        follow_ups = [
+            Interaction(
+                tenant=tenant,
+                customer_id=customer,
+                rep_id=rep_id,
+                occurred_at=now - dt.timedelta(days=7),
+                subject=MARK,
+                follow_up_on=today + dt.timedelta(days=rng.randint(-3, 7)),
+            )
+            for rep_id, ids in customers.items()
+            for customer in ids
+        ]
+        made["follow_ups"] = len(Interaction.objects.bulk_create(follow_ups, batch_size=5000))
+
         user = get_user_model().objects.create_user(username=VIEWER, password=None)
         Membership.objects.create(tenant=tenant, user=user, role=Role.VIEWER, display_name=MARK)
     run_as_owner(
         *(
             f"ANALYZE {t}"
             for t in ("targets_target", "visits_visitplan", "visits_visit", "visits_marketreport")
-            + ("targets_appraisal", "targets_improvementaction", "customers_contact")
+            + ("targets_appraisal", "targets_improvementaction", "customers_contact", "customers_interaction")
         )
     )
     log(f"  wrote what the homes list: {made} in {time.perf_counter() - t0:.1f} s")
@@ -294,6 +309,7 @@ def homes_data_remove(tenant_id: int) -> dict[str, int]:
             ),
             ("targets", "DELETE FROM targets_target WHERE tenant_id = %(t)s AND statement = %(m)s"),
             ("contacts", "DELETE FROM customers_contact WHERE tenant_id = %(t)s AND title = %(m)s"),
+            ("follow_ups", "DELETE FROM customers_interaction WHERE tenant_id = %(t)s AND subject = %(m)s"),
         ):
             cur.execute(sql, {"t": tenant_id, "m": MARK})
             if cur.rowcount:
