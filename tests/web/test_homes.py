@@ -479,6 +479,16 @@ def test_the_manager_sees_the_lines_visits_today(client_as, url, manager, rep, p
     assert data["plans"]["approved"] == 1 and data["reps"] == 2 and data["without_plan"] == 1
 
 
+def test_on_a_holiday_nobody_is_missing_a_plan(client_as, url, tenant, manager, rep, peer):
+    with scopes_disabled():
+        tenant.holidays = [{"date": TODAY.isoformat(), "name": "Founders' day"}]
+        tenant.save(update_fields=["holidays"])
+    response = lazy(client_as(manager), url, "visits.line_today")
+    data = response.context["data"]
+    assert data["reps"] == 2 and not data["working_day"] and data["without_plan"] == 0
+    assert "Today is not a working day" in response.text and "without a plan" not in response.text
+
+
 def test_targets_to_approve_link_to_their_tree(client_as, url, manager, admin, rep, outsider_rep):
     mine = TargetFactory(
         tenant=rep.tenant, rep=rep, period_start=dt.date(2026, 12, 1), status=Target.Status.PROPOSED

@@ -211,7 +211,8 @@ def market_open_card(membership: Membership, today: dt.date) -> dict[str, Any]:
 
 
 def line_today_card(membership: Membership, today: dt.date) -> dict[str, Any]:
-    """The line's visits today and where its plans stand: three aggregate queries."""
+    """The line's visits today and where its plans stand: three aggregate queries. On a day the
+    organisation does not work (a weekend, a holiday) nobody is counted as missing a plan."""
     tenant = membership.tenant
     reps = _line_reps(membership)
     visits = Visit.objects.filter(tenant=tenant, day=today, rep__in=reps.values("pk")).aggregate(
@@ -228,11 +229,13 @@ def line_today_card(membership: Membership, today: dt.date) -> dict[str, Any]:
         returned=Count("id", filter=Q(status=VisitPlan.Status.RETURNED)),
     )
     count = reps.count()
+    working = tenant.works_on(today)
     return {
         "visits": visits,
         "plans": plans,
         "reps": count,
-        "without_plan": max(count - plans["submitted"] - plans["approved"], 0),
+        "working_day": working,
+        "without_plan": max(count - plans["submitted"] - plans["approved"], 0) if working else 0,
     }
 
 
