@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from apps.tenancy.admin import TenantModelAdmin, tenant_admin_site
+from apps.tenancy.admin import TenantInlineMixin, TenantModelAdmin, tenant_admin_site
 
 from .models import Contact, Customer, Interaction
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(TenantInlineMixin, admin.TabularInline):
     model = Contact
     extra = 0
     fields = ("name", "title", "phone", "email", "is_primary")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from apps.org.selectors import can_see_member
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import Membership, Tenant
+from apps.tenancy.phones import phone_fields_check
 
 from .models import Contact, Customer, Interaction
 
@@ -68,6 +69,7 @@ def customer_create(
     owner = owner or by
     ensure_assignable(by=by, member=owner, field="owner")
     ensure_same_tenant(tenant, region=fields.get("region"))
+    phone_fields_check(fields, country=tenant.country)
     _ensure_code_free(tenant=tenant, code=code)
     customer = Customer.objects.create(tenant=tenant, code=code, name=name, owner=owner, **fields)
     audit_log(customer, "customers.customer.created", actor=by)
@@ -81,6 +83,7 @@ def customer_update(*, customer: Customer, by: Membership, **data: Any) -> Custo
     if "owner" in data:
         ensure_assignable(by=by, member=data["owner"], field="owner")
     ensure_same_tenant(customer.tenant, region=data.get("region"))
+    phone_fields_check(data, country=customer.tenant.country, instance=customer)
     if "code" in data and data["code"] != customer.code:
         _ensure_code_free(tenant=customer.tenant, code=data["code"], exclude_pk=customer.pk)
     changes = apply_changes(customer, data)
@@ -110,6 +113,7 @@ def contact_create(
 ) -> Contact:
     ensure_can_write(by)
     ensure_customer_writable(by=by, customer=customer)
+    phone_fields_check(fields, country=tenant.country)
     contact = Contact.objects.create(tenant=tenant, customer=customer, name=name, **fields)
     _unset_other_primaries(contact)
     audit_log(contact, "customers.contact.created", actor=by)
@@ -122,6 +126,7 @@ def contact_update(*, contact: Contact, by: Membership, **data: Any) -> Contact:
     ensure_customer_writable(by=by, customer=contact.customer)
     if "customer" in data:
         ensure_customer_writable(by=by, customer=data["customer"])
+    phone_fields_check(data, country=contact.customer.tenant.country, instance=contact)
     changes = apply_changes(contact, data)
     _unset_other_primaries(contact)
     audit_log(contact, "customers.contact.updated", actor=by, changes=changes)

@@ -8,13 +8,26 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Weekly progress and reports")
 
     def ready(self) -> None:
+        from apps.tenancy.audit import register_audit_actions
+
+        # What the audit codes this app writes read as (apps/tenancy/audit.py).
+        register_audit_actions(
+            {
+                "reporting.note.created": _("Next week's goals written"),
+                "reporting.note.updated": _("Next week's goals changed"),
+            }
+        )
+
         from datetime import time
 
         from apps.tenancy.scheduling import register_tenant_job, weekly_previous_week
 
         # Every Monday from 06:00 in the tenant's own time: the ISO week that just ended.
         register_tenant_job(
-            "weekly_rollup", "apps.reporting.tasks.weekly_rollup", weekly_previous_week(weekday=0)
+            "weekly_rollup",
+            "apps.reporting.tasks.weekly_rollup",
+            weekly_previous_week(weekday=0),
+            label=_("Weekly progress roll-up"),
         )
         # From 07:00 the managers get that week's report by mail, in their language (it rolls the week
         # up itself if the 06:00 job has not run yet).
@@ -22,6 +35,7 @@ class ReportingConfig(AppConfig):
             "weekly_report_mail",
             "apps.reporting.tasks.weekly_report_mail",
             weekly_previous_week(weekday=0, at=time(7)),
+            label=_("Weekly report mail to the managers"),
         )
 
         from apps.tenancy.demo import register_demo_seeder

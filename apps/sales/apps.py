@@ -8,6 +8,19 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales")
 
     def ready(self) -> None:
+        from apps.tenancy.audit import register_audit_actions
+
+        # What the audit codes this app writes read as (apps/tenancy/audit.py); products, orders and
+        # payments read as "<model> created/changed/deleted" without a label of their own.
+        register_audit_actions(
+            {
+                "sales.category.created": _("Product category created"),
+                "sales.category.updated": _("Product category changed"),
+                "sales.category.deleted": _("Product category deleted"),
+                "sales.order.cancelled": _("Order cancelled"),
+            }
+        )
+
         from apps.tenancy.demo import register_demo_seeder
 
         # Demo data (apps/sales/demo/): people, customers, products, a year of orders and payments.

@@ -177,7 +177,10 @@ class Payment(SyncModel):
         constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="payment_tenant_id_key")]
 
     def __str__(self) -> str:
-        return f"{self.customer_id} {self.amount} {self.received_on}"
+        values = {"amount": self.amount, "day": self.received_on, "reference": self.reference}
+        if self.reference:
+            return _("Collection %(reference)s: %(amount)s on %(day)s") % values
+        return _("Collection of %(amount)s on %(day)s") % values
 
 
 class OrderLineDay(TenantModel):

@@ -8,6 +8,38 @@ class TargetsConfig(AppConfig):
     verbose_name = _("Targets and KPIs")
 
     def ready(self) -> None:
+        from apps.tenancy.audit import register_audit_actions
+
+        # What the audit codes this app writes read as (apps/tenancy/audit.py); a target's own
+        # created/changed/deleted read from the model's name.
+        register_audit_actions(
+            {
+                "targets.target.propose": _("Target proposed for approval"),
+                "targets.target.return": _("Target returned"),
+                "targets.target.approve": _("Target approved"),
+                "targets.target.reopen": _("Target reopened"),
+                "targets.target.lock": _("Target locked"),
+                "targets.metric.created": _("Custom KPI created"),
+                "targets.metric.updated": _("Custom KPI changed"),
+                "targets.metric.deleted": _("Custom KPI deleted"),
+                "targets.profile.created": _("Seasonal profile created"),
+                "targets.profile.updated": _("Seasonal profile changed"),
+                "targets.profile.deleted": _("Seasonal profile deleted"),
+                "targets.appraisal_cycle.created": _("Review cycle created"),
+                "targets.appraisal_cycle.updated": _("Review cycle changed"),
+                "targets.appraisal_cycle.deleted": _("Review cycle deleted"),
+                "targets.appraisal.created_for_cycle": _("Appraisals created for the cycle"),
+                "targets.appraisal.lines_set": _("Appraisal scores filled in"),
+                "targets.appraisal.submitted": _("Appraisal sent to the account manager"),
+                "targets.appraisal.acknowledged": _("Appraisal acknowledged"),
+                "targets.appraisal.closed": _("Appraisal closed"),
+                "targets.improvement_action.created": _("Improvement action added"),
+                "targets.improvement_action.updated": _("Improvement action changed"),
+                "targets.improvement_action.deleted": _("Improvement action deleted"),
+                "targets.improvement_action.status": _("Improvement action status changed"),
+            }
+        )
+
         # The sales built-ins are declared here like any later app declares its own metrics
         # (visits, surveys… register theirs in their own ready()): one registry, no imports to the right.
         from .builtin import register_builtins
@@ -17,7 +49,12 @@ class TargetsConfig(AppConfig):
         from apps.tenancy.scheduling import daily, register_tenant_job
 
         # Lock approved targets once a local day, just after the tenant's midnight.
-        register_tenant_job("targets_lock", "apps.targets.tasks.targets_lock_due", daily())
+        register_tenant_job(
+            "targets_lock",
+            "apps.targets.tasks.targets_lock_due",
+            daily(),
+            label=_("Lock the targets of ended periods"),
+        )
 
         from apps.tenancy.demo import register_demo_seeder
 

@@ -145,6 +145,7 @@ class Target(SyncModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("product category"),
         db_constraint=False,
     )
     product = models.ForeignKey(
@@ -153,10 +154,17 @@ class Target(SyncModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("product"),
         db_constraint=False,
     )
     region = models.ForeignKey(
-        "org.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+        "org.Region",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("region"),
+        db_constraint=False,
     )
     customer = models.ForeignKey(
         "customers.Customer",
@@ -164,6 +172,7 @@ class Target(SyncModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("customer"),
         db_constraint=False,
     )
     value = models.DecimalField(_("target value"), max_digits=16, decimal_places=4)
@@ -190,12 +199,24 @@ class Target(SyncModel):
     achievability_warning = models.CharField(_("achievability warning"), max_length=300, blank=True)
     justification = models.TextField(_("justification"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        db_constraint=False,
     )
     approved_by = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+        db_constraint=False,
     )
 
     class Meta:
@@ -219,7 +240,7 @@ class Target(SyncModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.metric} {self.grain} {self.period_start}"
+        return f"{self.metric} · {self.get_grain_display()} · {self.period_start.isoformat()}"
 
     @property
     def owner_id(self) -> int:
@@ -299,7 +320,11 @@ class Appraisal(TenantModel):
         CLOSED = "closed", _("Closed")
 
     cycle = models.ForeignKey(
-        AppraisalCycle, on_delete=models.PROTECT, related_name="appraisals", db_constraint=False
+        AppraisalCycle,
+        on_delete=models.PROTECT,
+        related_name="appraisals",
+        verbose_name=_("appraisal cycle"),
+        db_constraint=False,
     )
     rep = models.ForeignKey(
         Membership,
@@ -315,8 +340,8 @@ class Appraisal(TenantModel):
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
     feedback = models.TextField(_("feedback"), blank=True)
     rep_comment = models.TextField(_("comment"), blank=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appraisal")
@@ -332,7 +357,7 @@ class Appraisal(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.cycle_id}/{self.rep_id}"
+        return f"{self.rep.name} · {self.cycle.name}"
 
     @property
     def is_frozen(self) -> bool:

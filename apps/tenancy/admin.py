@@ -1,15 +1,28 @@
 """Two admin sites: the tenant admin (/tenant-admin/) for a tenant's administrators, showing only
-their tenant, and the staff admin (/staff-admin/) for the operators of the service (global rows only)."""
+their tenant, and the staff admin (/staff-admin/) for the operators of the service (global rows only).
 
+The tenant admin speaks the user's language (TenantMiddleware activates it) and shows every time in
+the organisation's zone, like the app's pages; codes (audit actions, scheduled jobs, record types)
+are shown by their labels."""
+
+import datetime as dt
+from functools import update_wrapper
 from typing import ClassVar
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .audit import audit_log
+from .audit import audit_action_label, audit_change_lines, audit_log, audit_object_type_label
+from .http import rendered_in_tenant_zone
 from .models import ApiToken, AuditLog, Membership, OutboxMail, Role, Tenant, TenantJobRun, TenantModel
+from .phones import phone_check
+from .scheduling import job_label, registered_jobs
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -28,8 +41,59 @@ class TenantAdminSite(admin.AdminSite):
             context["site_header"] = f"{tenant.name} · {self.site_header}"
         return context
 
+    def admin_view(self, view, cacheable=False):
+        """Every page of the site rendered in the organisation's time zone (the app's pages do the
+        same in tenant_page), so a time reads as the people of the organisation live it."""
+        inner = super().admin_view(view, cacheable)
+
+        def in_zone(request, *args, **kwargs):
+            tenant = getattr(request, "tenant", None)
+            if tenant is None:
+                return inner(request, *args, **kwargs)
+            return rendered_in_tenant_zone(tenant, lambda: inner(request, *args, **kwargs))
+
+        return update_wrapper(in_zone, inner)
+
 
 tenant_admin_site = TenantAdminSite(name="tenant_admin")
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    """A moment as the admin writes its own date-time columns, in the active (organisation's) zone."""
+    return formats.localize(timezone.template_localtime(moment)) if moment else "—"
+
+
+def is_phone_field(name: str) -> bool:
+    return name == "phone" or name.endswith("_phone")
+
+
+def phone_checked_form(form_class: type[forms.BaseForm], tenant: Tenant) -> type[forms.BaseForm]:
+    """`form_class` refusing a changed phone number that is none in the organisation's country
+    (apps.tenancy.phones), with the message on the field; the class itself when it has no phone."""
+    if not any(is_phone_field(name) for name in form_class.base_fields):
+        return form_class
+
+    class PhoneCheckedForm(form_class):  # type: ignore[valid-type,misc]
+        def clean(self):
+            cleaned = super().clean()
+            for name in self.changed_data:
+                if is_phone_field(name) and cleaned.get(name):
+                    try:
+                        cleaned[name] = phone_check(cleaned[name], country=tenant.country)
+                    except ValidationError as exc:
+                        self.add_error(name, exc)
+            return cleaned
+
+    return PhoneCheckedForm
+
+
+class TenantInlineMixin:
+    """An inline of the tenant admin: its phone fields are checked like the page's."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        formset.form = phone_checked_form(formset.form, request.tenant)
+        return formset
 
 
 class TenantModelAdmin(admin.ModelAdmin):
@@ -61,6 +125,9 @@ class TenantModelAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(tenant=request.tenant)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return phone_checked_form(super().get_form(request, obj, change=change, **kwargs), request.tenant)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Another tenant's id is "not found", like everywhere else, not a redirect with a message.
@@ -108,28 +175,122 @@ class ReadOnlyTenantAdmin(TenantModelAdmin):
         return False
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        codes = (
+            AuditLog.objects.filter(tenant=request.tenant)
+            .order_by()
+            .values_list("action", flat=True)
+            .distinct()
+        )
+        return sorted(((code, audit_action_label(code)) for code in codes), key=lambda row: row[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+class AuditObjectTypeFilter(admin.SimpleListFilter):
+    title = _("record type")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = (
+            AuditLog.objects.filter(tenant=request.tenant)
+            .order_by()
+            .values_list("object_type", flat=True)
+            .distinct()
+        )
+        return sorted(((t, audit_object_type_label(t)) for t in types), key=lambda row: row[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditLog, site=tenant_admin_site)
 class AuditLogTenantAdmin(ReadOnlyTenantAdmin):
-    list_display = ("created_at", "actor", "action", "object_type", "object_repr")
-    list_filter = ("action", "object_type")
+    list_display = ("when", "actor", "action_label", "object_type_label", "object_repr")
+    list_filter = (AuditActionFilter, AuditObjectTypeFilter)
     search_fields = ("object_repr", "action")
     list_select_related = ("actor__user",)
+    fields = ("when", "actor", "action_label", "object_type_label", "object_repr", "change_lines")
+    readonly_fields = fields
+
+    @admin.display(description=_("When"), ordering="created_at")
+    def when(self, entry: AuditLog) -> str:
+        return local_time(entry.created_at)
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_label(self, entry: AuditLog) -> str:
+        return audit_action_label(entry.action)
+
+    @admin.display(description=_("record type"), ordering="object_type")
+    def object_type_label(self, entry: AuditLog) -> str:
+        return audit_object_type_label(entry.object_type)
+
+    @admin.display(description=_("changes"))
+    def change_lines(self, entry: AuditLog) -> str:
+        lines = audit_change_lines(entry)
+        if not lines:
+            return "—"
+        return format_html(
+            "<ul class='audit-changes'>{}</ul>",
+            format_html_join("", "<li><strong>{}</strong>: {}</li>", lines),
+        )
+
+
+class JobFilter(admin.SimpleListFilter):
+    title = _("job")
+    parameter_name = "job"
+
+    def lookups(self, request, model_admin):
+        return sorted(((job.code, job_label(job.code)) for job in registered_jobs()), key=lambda row: row[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(job=self.value()) if self.value() else queryset
 
 
 @admin.register(TenantJobRun, site=tenant_admin_site)
 class TenantJobRunTenantAdmin(ReadOnlyTenantAdmin):
-    list_display = ("job", "period", "enqueued_at", "started_at", "finished_at", "attempts", "last_error")
-    list_filter = ("job",)
+    list_display = (
+        "job_label",
+        "period",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "attempts",
+        "last_error",
+    )
+    list_filter = (JobFilter,)
     search_fields = ("job", "period")
+
+    @admin.display(description=_("job"), ordering="job")
+    def job_label(self, run: TenantJobRun) -> str:
+        return job_label(run.job)
 
 
 @admin.register(OutboxMail, site=tenant_admin_site)
 class OutboxMailTenantAdmin(ReadOnlyTenantAdmin):
     """Mails the organisation sent or failed to send (a failed one keeps its last error)."""
 
-    list_display = ("created_at", "to_address", "subject", "status", "attempts", "sent_at", "last_error")
+    list_display = (
+        "created_at_local",
+        "to_address",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    )
     list_filter = ("status",)
     search_fields = ("to_address", "subject")
+    exclude = ("tenant", "dedupe_key", "claimed_at")
+
+    @admin.display(description=_("When"), ordering="created_at")
+    def created_at_local(self, mail: OutboxMail) -> str:
+        return local_time(mail.created_at)
 
 
 # Staff admin: global rows only; tenant rows are never browsed across tenants.
@@ -154,4 +315,4 @@ class ApiTokenStaffAdmin(admin.ModelAdmin):
     list_select_related = ("membership__user", "membership__tenant")
 
 
-__all__ = ["tenant_admin_site", "TenantModelAdmin", "ReadOnlyTenantAdmin"]
+__all__ = ["tenant_admin_site", "TenantModelAdmin", "ReadOnlyTenantAdmin", "TenantInlineMixin"]

@@ -9,6 +9,18 @@ class TenancyConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from .audit import register_audit_actions
+
+        # What the audit codes this app writes read as (apps/tenancy/audit.py).
+        register_audit_actions(
+            {
+                "tenancy.settings.updated": _("Organisation settings changed"),
+                "tenancy.organisation.created": _("Organisation created"),
+                "tenancy.starter_data.loaded": _("Starter data loaded"),
+                "tenancy.membership.invited": _("First administrator invited"),
+            }
+        )
+
         from . import checks, signals  # noqa: F401  (registers the role check, connects the login receiver)
         from .navigation import register_nav_entry, register_nav_group
 

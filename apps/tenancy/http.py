@@ -1,7 +1,10 @@
 """Request types for annotations: what the middleware adds to a request, so views are type-checked."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import User
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
 from .models import Membership, Tenant
@@ -19,3 +22,14 @@ class TenantRequest(AuthenticatedRequest):
 
     tenant: Tenant
     membership: Membership
+
+
+def rendered_in_tenant_zone(tenant: Tenant, respond: Callable[[], HttpResponse]) -> HttpResponse:
+    """The response of `respond()`, rendered with the tenant's time zone active: every time on the
+    page (templates, the admin's columns) is the organisation's local time. A lazy TemplateResponse
+    is rendered here, inside the zone, rather than after the view returns."""
+    with timezone.override(tenant.tzinfo):
+        response = respond()
+        if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+            response.render()
+    return response

@@ -58,6 +58,12 @@ class Tenant(models.Model):
         _("time zone"), max_length=64, default="Asia/Shanghai", validators=[validate_timezone]
     )
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="CN",
+        help_text=_("Phone numbers without a country code are read as this country writes them."),
+    )
     default_language = models.CharField(
         _("default language"), max_length=10, choices=settings.LANGUAGES, default="zh-hans"
     )
@@ -245,17 +251,28 @@ class AuditLog(TenantModel):
     """Who changed what, when. Written by services through apps.tenancy.audit.audit_log."""
 
     actor = models.ForeignKey(
-        Membership, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("who"),
+        db_constraint=False,
     )
-    action = models.CharField(max_length=80)
-    object_type = models.CharField(max_length=80)
-    object_id = models.BigIntegerField(null=True)
-    object_repr = models.CharField(max_length=200, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
+    # A code for machines ("visits.plan.approved"); people read apps.tenancy.audit.audit_action_label.
+    action = models.CharField(_("action"), max_length=80)
+    object_type = models.CharField(_("record type"), max_length=80)
+    object_id = models.BigIntegerField(_("record id"), null=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log entries")
         indexes = [models.Index(fields=["tenant", "object_type", "object_id"])]
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.object_repr or f"{self.object_type} {self.object_id}"
 
 
 class IdempotencyRecord(TenantModel):
@@ -295,13 +312,13 @@ class TenantJobRun(TenantModel):
     themselves are idempotent, so a repeat costs time, never correctness.
     """
 
-    job = models.CharField(max_length=60)
-    period = models.CharField(max_length=20)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    job = models.CharField(_("job"), max_length=60)
+    period = models.CharField(pgettext_lazy("job run", "period"), max_length=20)
+    enqueued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("scheduled job run")
@@ -376,12 +393,12 @@ class OutboxMail(TenantModel):
     to_address = models.EmailField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
-    dedupe_key = models.CharField(max_length=200)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outgoing mail")

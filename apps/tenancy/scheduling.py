@@ -28,6 +28,7 @@ from functools import partial
 from celery import current_app
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django_scopes import scopes_disabled
 
 from .dates import week_key
@@ -47,15 +48,17 @@ class TenantJob:
     code: str
     task: str
     due: Due
+    label: str | Promise = ""  # what the job is called where its runs are listed (the tenant admin)
 
 
 _JOBS: dict[str, TenantJob] = {}
 
 
-def register_tenant_job(code: str, task: str, due: Due) -> None:
+def register_tenant_job(code: str, task: str, due: Due, *, label: str | Promise = "") -> None:
     """Declare a job; call it from an AppConfig.ready(). Re-registering the same code replaces it
-    (ready() may run more than once in tests), so the registry stays one entry per code."""
-    _JOBS[code] = TenantJob(code=code, task=task, due=due)
+    (ready() may run more than once in tests), so the registry stays one entry per code. `label`
+    (lazy) is what people read for the code in the list of runs."""
+    _JOBS[code] = TenantJob(code=code, task=task, due=due, label=label)
 
 
 def registered_jobs() -> list[TenantJob]:
@@ -64,6 +67,12 @@ def registered_jobs() -> list[TenantJob]:
 
 def get_job(code: str) -> TenantJob | None:
     return _JOBS.get(code)
+
+
+def job_label(code: str) -> str:
+    """A job's label in the active language; its code when it has none (or is no longer registered)."""
+    job = _JOBS.get(code)
+    return str(job.label) if job is not None and job.label else code
 
 
 # ---- period keys and due-rule builders ---------------------------------------------------------

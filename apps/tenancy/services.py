@@ -26,6 +26,7 @@ from .context import tenant_context
 from .currencies import CURRENCY_CODES
 from .dates import tenant_today
 from .models import Membership, Role, Tenant, validate_timezone
+from .phones import country_for_timezone, validate_country
 from .starter import starter_data_load
 
 # The settings an organisation's admin edits (the rest of Tenant is the operator's: slug, active).
@@ -34,6 +35,7 @@ SETTINGS_FIELDS = (
     "logo",
     "timezone",
     "currency",
+    "country",
     "default_language",
     "working_days",
     "work_start",
@@ -87,6 +89,12 @@ def _clean_currency(value: Any, tenant: Tenant) -> str:
     code = str(value or "").strip().upper()
     if code not in CURRENCY_CODES:
         raise ValidationError(_("%(code)s is not an ISO 4217 currency code.") % {"code": value})
+    return code
+
+
+def _clean_country(value: Any, tenant: Tenant) -> str:
+    code = str(value or "").strip().upper()
+    validate_country(code)
     return code
 
 
@@ -195,6 +203,7 @@ CLEANERS = {
     "name": _clean_name,
     "timezone": _clean_timezone,
     "currency": _clean_currency,
+    "country": _clean_country,
     "default_language": _clean_language,
     "working_days": _clean_working_days,
     "work_start": _clean_time,
@@ -386,6 +395,7 @@ def organisation_create(*, name: str, slug: str, timezone: str, currency: str, l
         name=name.strip(),
         slug=slug,
         timezone=timezone.strip(),
+        country=country_for_timezone(timezone.strip()),
         currency=currency.strip().upper(),
         default_language=language,
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .currencies import currency_choices
 from .models import Tenant, Weekday
+from .phones import country_choices
 from .services import (
     CHECKIN_RADIUS_MAX,
     CHECKIN_RADIUS_MIN,
@@ -45,6 +46,11 @@ class OrganisationSettingsForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "timezone-list", "autocomplete": "off", "spellcheck": "false"}),
     )
     currency = forms.ChoiceField(label=_label("currency"), choices=currency_choices)
+    country = forms.ChoiceField(
+        label=_label("country"),
+        choices=country_choices,
+        help_text=Tenant._meta.get_field("country").help_text,
+    )
     default_language = forms.ChoiceField(label=_label("default_language"), choices=settings.LANGUAGES)
     working_days = forms.TypedMultipleChoiceField(
         label=_label("working_days"),
@@ -73,7 +79,7 @@ class OrganisationSettingsForm(forms.Form):
     )
 
     SECTIONS = (
-        (_("Organisation"), ("name", "logo", "timezone", "currency", "default_language")),
+        (_("Organisation"), ("name", "logo", "timezone", "currency", "country", "default_language")),
         (
             _("Working time"),
             ("working_days", "work_start", "work_end", "plan_cutoff", "report_deadline", "checkin_radius_m"),

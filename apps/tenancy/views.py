@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,7 +22,7 @@ from .context import user_memberships
 from .dates import tenant_today
 from .forms import LanguageForm
 from .home import card_for, home_cards, home_scripts, home_url
-from .http import AuthenticatedRequest, TenantRequest
+from .http import AuthenticatedRequest, TenantRequest, rendered_in_tenant_zone
 from .models import UserProfile
 from .notifications import notification_list, notification_mark_read
 from .signals import SESSION_LANGUAGE
@@ -47,11 +47,7 @@ def tenant_page(view: Callable | None = None, *, roles: Iterable[str] | None = N
                 raise Http404
             if allowed is not None and membership.role not in allowed:
                 raise Http404
-            with timezone.override(tenant.tzinfo):
-                response = func(request, *args, **kwargs)
-                if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-                    response.render()
-            return response
+            return rendered_in_tenant_zone(tenant, lambda: func(request, *args, **kwargs))
 
         return wrapper
 

@@ -8,6 +8,33 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Visits and daily reports")
 
     def ready(self) -> None:
+        from apps.tenancy.audit import register_audit_actions
+
+        # What the audit codes this app writes read as (apps/tenancy/audit.py); a visit's own
+        # created/changed/deleted read from the model's name.
+        register_audit_actions(
+            {
+                "visits.plan.created": _("Visit plan created"),
+                "visits.plan.updated": _("Visit plan changed"),
+                "visits.plan.deleted": _("Visit plan deleted"),
+                "visits.plan.submitted": _("Visit plan submitted"),
+                "visits.plan.approved": _("Visit plan approved"),
+                "visits.plan.returned": _("Visit plan returned"),
+                "visits.plan.carried_over": _("Unfinished visits carried over"),
+                "visits.visit.checked_in": _("Checked in at the customer"),
+                "visits.visit.checked_out": _("Checked out"),
+                "visits.visit.customer_located": _("Customer's location recorded"),
+                "visits.photo.added": _("Visit photo added"),
+                "visits.report.created": _("Daily report created"),
+                "visits.report.updated": _("Daily report changed"),
+                "visits.report.submitted": _("Daily report submitted"),
+                "visits.report.reviewed": _("Daily report signed off"),
+                "visits.market_report.created": _("Market situation report raised"),
+                "visits.market_report.acknowledged": _("Market situation report acknowledged"),
+                "visits.market_report.closed": _("Market situation report closed"),
+            }
+        )
+
         from .metrics import register_visit_metrics  # visit KPIs join the targets engine's registry
 
         register_visit_metrics()
@@ -22,11 +49,13 @@ class VisitsConfig(AppConfig):
             "visits_plan_reminders",
             "apps.visits.tasks.remind_missing_plans",
             daily(at=lambda tenant: tenant.plan_cutoff, on=Tenant.works_on),
+            label=_("Reminders of missing visit plans"),
         )
         register_tenant_job(
             "visits_report_reminders",
             "apps.visits.tasks.remind_missing_reports",
             daily(at=lambda tenant: tenant.report_deadline, on=Tenant.works_on),
+            label=_("Reminders of missing daily reports"),
         )
 
         from apps.tenancy.demo import register_demo_seeder

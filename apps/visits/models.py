@@ -60,7 +60,7 @@ class VisitPlan(SyncModel):
         indexes = [models.Index(fields=["tenant", "status", "day"])]
 
     def __str__(self) -> str:
-        return f"{self.rep_id} {self.day}"
+        return _("%(rep)s's visit plan for %(day)s") % {"rep": self.rep.name, "day": self.day.isoformat()}
 
 
 class DailyReport(SyncModel):
@@ -120,7 +120,7 @@ class DailyReport(SyncModel):
         indexes = [models.Index(fields=["tenant", "status", "day"])]
 
     def __str__(self) -> str:
-        return f"{self.rep_id} {self.day}"
+        return _("%(rep)s's daily report for %(day)s") % {"rep": self.rep.name, "day": self.day.isoformat()}
 
 
 class Visit(SyncModel):
@@ -243,7 +243,7 @@ class Visit(SyncModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} {self.customer_id or self.prospect_name}"
+        return _("Visit to %(who)s on %(day)s") % {"who": self.visitee, "day": self.day.isoformat()}
 
     @property
     def visitee(self) -> str:
@@ -278,6 +278,10 @@ class VisitPhoto(TenantModel):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["tenant", "id"], name="visitphoto_tenant_id_key")]
         indexes = [models.Index(fields=["tenant", "visit"])]
+
+    def __str__(self) -> str:
+        name = self.image.name.rpartition("/")[2] if self.image else ""
+        return _("Photo %(name)s of visit %(visit)s") % {"name": name, "visit": self.visit_id}
 
 
 class ReportOrder(TenantModel):
@@ -314,6 +318,12 @@ class ReportOrder(TenantModel):
         ]
         indexes = [models.Index(fields=["tenant", "report"]), models.Index(fields=["tenant", "visit"])]
 
+    def __str__(self) -> str:
+        return _("Order %(order)s in daily report %(report)s") % {
+            "order": self.order_id,
+            "report": self.report_id,
+        }
+
 
 class ReportPayment(TenantModel):
     """A collection taken on a visit, linked to the daily report."""
@@ -347,6 +357,12 @@ class ReportPayment(TenantModel):
             models.UniqueConstraint(fields=["tenant", "payment"], name="reportpayment_unique_payment"),
         ]
         indexes = [models.Index(fields=["tenant", "report"]), models.Index(fields=["tenant", "visit"])]
+
+    def __str__(self) -> str:
+        return _("Collection %(payment)s in daily report %(report)s") % {
+            "payment": self.payment_id,
+            "report": self.report_id,
+        }
 
 
 class MarketReport(SyncModel):

@@ -44,6 +44,7 @@ class OrganisationOut(serializers.ModelSerializer):
             "logo_url",
             "timezone",
             "currency",
+            "country",
             "default_language",
             "working_days",
             "work_start",
@@ -68,6 +69,9 @@ class OrganisationIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     timezone = serializers.CharField(max_length=64, help_text="An IANA time zone, e.g. Asia/Shanghai.")
     currency = serializers.ChoiceField(choices=CURRENCY_CODES)
+    country = serializers.CharField(
+        max_length=2, help_text="ISO 3166 country code (e.g. CN): phone numbers are read as it writes them."
+    )
     default_language = serializers.ChoiceField(choices=settings.LANGUAGES)
     working_days = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=7),

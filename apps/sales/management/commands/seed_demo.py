@@ -16,6 +16,7 @@ from apps.tenancy.dates import tenant_today
 from apps.tenancy.demo import DEMO_PASSWORD, DEMO_TENANTS, DemoContext, demo_seeders, demo_tenant_wipe
 from apps.tenancy.models import Tenant
 from apps.tenancy.owner import run_as_owner
+from apps.tenancy.phones import country_for_timezone
 
 
 class Command(BaseCommand):
@@ -53,6 +54,7 @@ class Command(BaseCommand):
                         defaults={
                             "name": spec.name,
                             "timezone": spec.timezone,
+                            "country": country_for_timezone(spec.timezone),
                             "currency": spec.currency,
                             "default_language": spec.language,
                             "is_active": True,
