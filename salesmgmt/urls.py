@@ -26,6 +26,9 @@ tenant_patterns = [
     path("visits/", include("apps.visits.urls")),
 ]
 
+# A refused page in the product's layout and the user's language (apps.tenancy.views).
+handler403 = "apps.tenancy.views.permission_denied"
+
 urlpatterns = [
     path("", tenancy_views.home, name="home"),
     path("accounts/", include("apps.tenancy.urls")),

@@ -46,6 +46,9 @@ SAME_SENSE_EVERYWHERE = {
     "active": "启用",
     "attainment": "达成率",
     "gross margin": "毛利",
+    # When a plan, report or appraisal was sent, and when a market report or appraisal was taken note of.
+    "submitted at": "提交时间",
+    "acknowledged at": "确认时间",
 }
 
 GETTEXT = {"_", "gettext", "gettext_lazy", "gettext_noop"}

@@ -206,6 +206,13 @@ def notifications(request: TenantRequest) -> HttpResponse:
     return render(request, "tenancy/notifications.html", {"page_obj": page, "items": page.object_list})
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: a page refused to this user, in the product's layout and the user's language
+    (Django's own is a bare English "403 Forbidden"), with the refusal's reason when it gives one."""
+    reason = str(exception) if exception is not None else ""
+    return render(request, "403.html", {"reason": reason}, status=403)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: most refusals are a form left open past its session (or a sign-out in
     another tab), so say that in the user's language instead of Django's bare 403."""
