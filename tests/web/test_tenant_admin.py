@@ -39,7 +39,8 @@ def _in_chinese(client, member):
 
 @pytest.fixture
 def entry(tenant, admin, rep):
-    with time_machine.travel(NOON_UTC, tick=False), scopes_disabled():
+    # Written as a service writes it: in the language of the person acting.
+    with time_machine.travel(NOON_UTC, tick=False), scopes_disabled(), translation.override("zh-hans"):
         plan = VisitPlanFactory(tenant=tenant, rep=rep, day=dt.date(2026, 11, 4))
         return audit_log(
             plan, "visits.plan.approved", actor=admin, changes={"status": ["submitted", "approved"]}

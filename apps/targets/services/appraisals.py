@@ -278,9 +278,11 @@ def appraisal_acknowledge(*, appraisal: Appraisal, by: Membership, comment: str 
 def notification_title(kind: str, *, cycle: str, rep: str) -> str:
     """The title of an appraisal notification in the active language: to the rep when it is ready
     ("appraisal_submitted"), to the manager when the rep `rep` has signed it."""
+    # The cycle's name usually says "appraisal" itself ("2026-11 monthly appraisal", "11 月月度考核"):
+    # it stands apart after a colon, so no word is said twice.
     if kind == "appraisal_submitted":
-        return _("Your appraisal for %(cycle)s is ready: please read it and acknowledge") % {"cycle": cycle}
-    return _("%(rep)s acknowledged the appraisal for %(cycle)s") % {"rep": rep, "cycle": cycle}
+        return _("Your appraisal is ready to read and acknowledge: %(cycle)s") % {"cycle": cycle}
+    return _("%(rep)s acknowledged their appraisal: %(cycle)s") % {"rep": rep, "cycle": cycle}
 
 
 def _tell(appraisal: Appraisal, recipient_id: int | None, by: Membership, kind: str) -> None:
