@@ -282,3 +282,59 @@ def test_a_narrow_screen_shows_the_groups_stacked_behind_the_menu_button(
     expect(page.get_by_role("link", name="我的考核")).to_be_visible()
     expect(page.get_by_role("link", name="计划审批")).to_have_count(0)  # not a rep's page
     context.close()
+
+
+# What a desktop user must be able to reach without the menu button: each selector's element shown,
+# inside the window and not covered by another (issue 14: in English the bar ran wider than the
+# window and pushed the weekly report, settings and the user menu out of it).
+IN_REACH = """
+(selectors) => selectors.map(sel => {
+  const el = document.querySelector(sel);
+  if (!el) return `${sel}: missing`;
+  const box = el.getBoundingClientRect(), width = document.documentElement.clientWidth;
+  if (!el.getClientRects().length || box.width === 0 || box.height === 0) return `${sel}: hidden`;
+  if (box.left < 0 || box.right > width) {
+    return `${sel}: outside the window (${Math.round(box.left)}..${Math.round(box.right)} of ${width})`;
+  }
+  const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+  if (!hit || !(el === hit || el.contains(hit))) return `${sel}: covered`;
+  return null;
+}).filter(Boolean)
+"""
+DESKTOP_WIDTHS = (1024, 1152, 1280, 1366, 1440, 1600, 1920)
+
+
+def test_the_weekly_report_settings_and_user_menu_stay_in_the_window_on_a_desktop(
+    browser: Browser, live_server, sessions
+):
+    from apps.tenancy.navigation import dom_id
+
+    reports = f'[aria-controls="{dom_id("panel", "reports")}"]'
+    settings_group = f'[aria-controls="{dom_id("panel", "settings")}"]'
+    wanted = {
+        "manager": [reports, ".menu__button", ".lang-switch"],
+        "admin": [reports, settings_group, ".menu__button", ".lang-switch"],
+    }
+    weekly = re.compile(r"^(Weekly report|周销售管理报告|周报)$")
+    problems = []
+    for width in DESKTOP_WIDTHS:
+        for language in ("en", "zh-hans"):
+            context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+            page = context.new_page()
+            for role, selectors in wanted.items():
+                _as(context, live_server, sessions[role, language])
+                _open(page, f"{live_server.url}/t/acme/customers/")
+                where = f"{width}px {language} {role}"
+                if page.locator("[data-nav-toggle]").is_visible():
+                    problems.append(f"{where}: the bar folded behind the menu button")
+                    continue
+                problems += [f"{where}: {p}" for p in page.evaluate(IN_REACH, selectors)]
+                page.locator(reports).click()
+                link = page.locator(".nav-link").filter(has=page.locator(".nav-link__label", has_text=weekly))
+                expect(link).to_be_visible()
+                box = link.bounding_box()
+                if box is None or box["x"] < 0 or box["x"] + box["width"] > width:
+                    problems.append(f"{where}: the weekly report link lies outside the window ({box})")
+                page.locator(reports).click()
+            context.close()
+    assert not problems, "\n".join(problems)

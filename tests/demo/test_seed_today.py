@@ -158,6 +158,37 @@ def test_no_moment_lies_in_the_future(seeded, table, column):
     assert latest is None or latest <= seeded["now"], (table, column, latest)
 
 
+# Timestamps that name a moment still to come by nature, not one that happened: a report's deadline,
+# an invitation's or a token's expiry. Every other timestamp column of a tenant table must hold
+# nothing later than the moment the demo was loaded.
+AHEAD_BY_NATURE = {"deadline_at", "expires_at"}
+
+
+def test_every_timestamp_column_the_demo_fills_lies_in_the_past(seeded):
+    """Not only the columns listed above: every timestamp column of every tenant table, found in the
+    schema, so a column a later seeder fills is checked without anyone listing it."""
+    columns = rows(
+        """SELECT c.table_name, c.column_name FROM information_schema.columns c
+           JOIN information_schema.columns t
+             ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.column_name = 'tenant_id'
+           WHERE c.table_schema = current_schema() AND c.data_type = 'timestamp with time zone'
+           ORDER BY 1, 2""",
+        {},
+    )
+    assert {("visits_visitplan", "submitted_at"), ("tenancy_notification", "created_at")} <= set(columns)
+    ahead = []
+    filled = 0
+    for table, column in columns:
+        if column in AHEAD_BY_NATURE:
+            continue
+        [(latest,)] = rows(f"SELECT max({column}) FROM {table} WHERE tenant_id = %(t)s", seeded)  # noqa: S608
+        filled += latest is not None
+        if latest is not None and latest > seeded["now"]:
+            ahead.append((table, column, latest.isoformat()))
+    assert filled >= len(PAST_TIMESTAMPS)
+    assert not ahead, f"the demo dates these after the moment it was loaded ({seeded['now']}): {ahead}"
+
+
 @pytest.mark.parametrize(("table", "column"), PAST_DATES)
 def test_no_fact_is_dated_after_today(seeded, table, column):
     [(latest,)] = rows(f"SELECT max({column}) FROM {table} WHERE tenant_id = %(t)s", seeded)  # noqa: S608
