@@ -7,9 +7,8 @@ are shown by their labels."""
 
 import datetime as dt
 from functools import update_wrapper
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,14 +59,14 @@ tenant_admin_site = TenantAdminSite(name="tenant_admin")
 
 def local_time(moment: dt.datetime | None) -> str:
     """A moment as the admin writes its own date-time columns, in the active (organisation's) zone."""
-    return formats.localize(timezone.template_localtime(moment)) if moment else "—"
+    return formats.localize(timezone.localtime(moment)) if moment else "—"
 
 
 def is_phone_field(name: str) -> bool:
     return name == "phone" or name.endswith("_phone")
 
 
-def phone_checked_form(form_class: type[forms.BaseForm], tenant: Tenant) -> type[forms.BaseForm]:
+def phone_checked_form(form_class: Any, tenant: Tenant) -> Any:
     """`form_class` refusing a changed phone number that is none in the organisation's country
     (apps.tenancy.phones), with the message on the field; the class itself when it has no phone."""
     if not any(is_phone_field(name) for name in form_class.base_fields):
@@ -102,7 +101,7 @@ class TenantModelAdmin(admin.ModelAdmin):
 
     list_per_page = 50
     readonly_fields: ClassVar[tuple[str, ...]] = ()
-    exclude = ("tenant",)
+    exclude: ClassVar[tuple[str, ...]] = ("tenant",)
 
     def _is_tenant_admin(self, request) -> bool:
         membership = getattr(request, "membership", None)

@@ -280,7 +280,7 @@ class VisitPhoto(TenantModel):
         indexes = [models.Index(fields=["tenant", "visit"])]
 
     def __str__(self) -> str:
-        name = self.image.name.rpartition("/")[2] if self.image else ""
+        name = (self.image.name or "").rpartition("/")[2]
         return _("Photo %(name)s of visit %(visit)s") % {"name": name, "visit": self.visit_id}
 
 
