@@ -8,6 +8,12 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
+        from apps.tenancy.audit import register_audit_actions
+
+        # What the audit codes this app writes read as (apps/tenancy/audit.py); customers, contacts and
+        # interactions read as "<model> created/changed/deleted" without a label of their own.
+        register_audit_actions({"customers.interaction.follow_up_done": _("Follow-up done")})
+
         from apps.tenancy.navigation import register_nav_entry
 
         # The top bar (apps/tenancy/navigation.py): a rep's list holds only their own customers.

@@ -32,6 +32,7 @@ def form_data(holidays=(), **overrides) -> dict:
         "name": "Acme",
         "timezone": "Asia/Shanghai",
         "currency": "CNY",
+        "country": "CN",
         "default_language": "en",
         "working_days": ["1", "2", "3", "4", "5"],
         "work_start": "09:00",
