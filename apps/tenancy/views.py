@@ -107,6 +107,7 @@ class refusal_shown:  # noqa: N801 - used as a statement, `with refusal_shown(fo
     - a form → on its fields (`show_refusal`);
     - the request → one flash message (`refusal_text`), for POST-then-redirect pages;
     - a list → extended with `refusal_lines`, for pages that list errors above the form;
+    - a form written out in its template (`apps.tenancy.form_pages.PostedForm`) → beside its fields;
     - nothing → only caught, for a page that shows `outcome.error` its own way.
 
     `outcome.refused` says whether it happened, so the view redirects only on success:
@@ -138,6 +139,8 @@ class refusal_shown:  # noqa: N801 - used as a statement, `with refusal_shown(fo
             messages.error(self.target, refusal_text(error))
         elif isinstance(self.target, list):
             self.target.extend(refusal_lines(error))
+        elif hasattr(self.target, "add_refusal"):  # a PostedForm (it imports this module)
+            self.target.add_refusal(error)
         else:
             show_refusal(self.target, error)
         return True
