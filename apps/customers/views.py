@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.tenancy.form_pages import record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
@@ -22,6 +23,7 @@ from .selectors import customer_list, interaction_list, visible_contacts
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
 RECENT = 10
+RECORD_TEMPLATE = "customers/record_form.html"  # a contact's or an interaction's page
 
 
 def _visible_customer(request: TenantRequest, customer_id: int) -> Customer:
@@ -138,30 +140,20 @@ def _detail_url(customer: Customer, anchor: str) -> str:
     )
 
 
-def _record_page(
-    request: TenantRequest, form, *, customer: Customer, title: str, record=None
-) -> HttpResponse:
-    context = {"form": form, "customer": customer, "title": title, "record": record}
-    return render(
-        request, "customers/record_form.html", context, status=400 if request.method == "POST" else 200
-    )
-
-
 @tenant_page
 def contact_create_view(request: TenantRequest, customer_id: int) -> HttpResponse:
     customer = _writable_customer(request, customer_id)
-    form = ContactForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.contact_create(
-                    tenant=request.tenant, by=request.membership, customer=customer, **form.cleaned_data
-                )
-            if not outcome.refused:
-                messages.success(request, _("The contact was added."))
-                return redirect(_detail_url(customer, "#contacts"))
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    return _record_page(request, form, customer=customer, title=_("New contact"))
+    return record_form_page(
+        request,
+        ContactForm(request.POST or None),
+        save=lambda data: services.contact_create(
+            tenant=request.tenant, by=request.membership, customer=customer, **data
+        ),
+        saved=_("The contact was added."),
+        done=_detail_url(customer, "#contacts"),
+        template=RECORD_TEMPLATE,
+        context={"customer": customer, "title": _("New contact")},
+    )
 
 
 @tenant_page
@@ -171,23 +163,18 @@ def contact_edit_view(request: TenantRequest, contact_id: int) -> HttpResponse:
         pk=contact_id,
     )
     customer = _writable_customer(request, contact.customer_id)
-    if request.method == "POST" and "delete" in request.POST:
-        with refusal_shown(request) as outcome:
-            services.contact_delete(contact=contact, by=request.membership)
-        if not outcome.refused:
-            messages.success(request, _("The contact was removed."))
-        return redirect(_detail_url(customer, "#contacts"))
-    # The form edits a copy: the service compares the stored row with the new data to audit the change.
-    form = ContactForm(request.POST or None, instance=copy.copy(contact))
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.contact_update(contact=contact, by=request.membership, **form.cleaned_data)
-            if not outcome.refused:
-                messages.success(request, _("The contact was saved."))
-                return redirect(_detail_url(customer, "#contacts"))
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    return _record_page(request, form, customer=customer, title=contact.name, record=contact)
+    return record_form_page(
+        request,
+        # The form edits a copy: the service compares the stored row with the new data to audit the change.
+        ContactForm(request.POST or None, instance=copy.copy(contact)),
+        save=lambda data: services.contact_update(contact=contact, by=request.membership, **data),
+        saved=_("The contact was saved."),
+        delete=lambda: services.contact_delete(contact=contact, by=request.membership),
+        deleted=_("The contact was removed."),
+        done=_detail_url(customer, "#contacts"),
+        template=RECORD_TEMPLATE,
+        context={"customer": customer, "title": contact.name, "record": contact},
+    )
 
 
 @tenant_page
@@ -197,17 +184,17 @@ def interaction_create_view(request: TenantRequest, customer_id: int) -> HttpRes
     form = InteractionForm(
         request.POST or None, initial=initial, customer=customer, viewer=request.membership
     )
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.interaction_create(
-                    tenant=request.tenant, by=request.membership, customer=customer, **form.cleaned_data
-                )
-            if not outcome.refused:
-                messages.success(request, _("The interaction was logged."))
-                return redirect(_detail_url(customer, "#timeline"))
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    return _record_page(request, form, customer=customer, title=_("Log an interaction"))
+    return record_form_page(
+        request,
+        form,
+        save=lambda data: services.interaction_create(
+            tenant=request.tenant, by=request.membership, customer=customer, **data
+        ),
+        saved=_("The interaction was logged."),
+        done=_detail_url(customer, "#timeline"),
+        template=RECORD_TEMPLATE,
+        context={"customer": customer, "title": _("Log an interaction")},
+    )
 
 
 @tenant_page
@@ -216,26 +203,20 @@ def interaction_edit_view(request: TenantRequest, interaction_id: int) -> HttpRe
         interaction_list(tenant=request.tenant, viewer=request.membership), pk=interaction_id
     )
     customer = _writable_customer(request, interaction.customer_id)
-    if request.method == "POST" and "delete" in request.POST:
-        with refusal_shown(request) as outcome:
-            services.interaction_delete(interaction=interaction, by=request.membership)
-        if not outcome.refused:
-            messages.success(request, _("The interaction was removed."))
-        return redirect(_detail_url(customer, "#timeline"))
     form = InteractionForm(
         request.POST or None, instance=copy.copy(interaction), customer=customer, viewer=request.membership
     )
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.interaction_update(
-                    interaction=interaction, by=request.membership, **form.cleaned_data
-                )
-            if not outcome.refused:
-                messages.success(request, _("The interaction was saved."))
-                return redirect(_detail_url(customer, "#timeline"))
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    return _record_page(request, form, customer=customer, title=interaction.subject, record=interaction)
+    return record_form_page(
+        request,
+        form,
+        save=lambda data: services.interaction_update(interaction=interaction, by=request.membership, **data),
+        saved=_("The interaction was saved."),
+        delete=lambda: services.interaction_delete(interaction=interaction, by=request.membership),
+        deleted=_("The interaction was removed."),
+        done=_detail_url(customer, "#timeline"),
+        template=RECORD_TEMPLATE,
+        context={"customer": customer, "title": interaction.subject, "record": interaction},
+    )
 
 
 @tenant_page

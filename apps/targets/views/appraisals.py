@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from apps.org.selectors import supervises
 from apps.tenancy.dates import period_end, period_floor, tenant_today
+from apps.tenancy.form_pages import record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
@@ -290,21 +291,15 @@ def action_add_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
 def action_edit_view(request: TenantRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
     appraisal = action.appraisal
-    # The form edits a copy: the service compares the stored row with the new data to audit the change.
-    form = ActionForm(request.POST or None, instance=copy.copy(action), viewer=request.membership)
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.improvement_action_update(action=action, by=request.membership, **form.cleaned_data)
-            if not outcome.refused:
-                messages.success(request, _("The improvement action was saved."))
-                return redirect(_detail_url(appraisal) + "#actions")
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    return render(
+    return record_form_page(
         request,
-        "targets/appraisals/action_form.html",
-        {"form": form, "action": action, "appraisal": appraisal},
-        status=400 if request.method == "POST" else 200,
+        # The form edits a copy: the service compares the stored row with the new data to audit the change.
+        ActionForm(request.POST or None, instance=copy.copy(action), viewer=request.membership),
+        save=lambda data: services.improvement_action_update(action=action, by=request.membership, **data),
+        saved=_("The improvement action was saved."),
+        done=_detail_url(appraisal) + "#actions",
+        template="targets/appraisals/action_form.html",
+        context={"action": action, "appraisal": appraisal},
     )
 
 
@@ -356,25 +351,25 @@ def action_done_view(request: TenantRequest, action_id: int) -> HttpResponse:
 def cycle_list_view(request: TenantRequest) -> HttpResponse:
     """The review cycles with how many appraisals each holds; an admin adds one here."""
     admin = request.membership.role == Role.ADMIN
+    if request.method == "POST" and not admin:
+        raise Http404
     form = CycleForm(request.POST or None, initial=_new_cycle_initial(request)) if admin else None
-    if request.method == "POST":
-        if form is None:
-            raise Http404
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.appraisal_cycle_save(
-                    tenant=request.tenant, by=request.membership, **form.cleaned_data
-                )
-            if not outcome.refused:
-                messages.success(request, _("The review cycle was added."))
-                return redirect("appraisals:cycles", tenant_slug=request.tenant.slug)
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    page = Paginator(selectors.appraisal_cycle_list(tenant=request.tenant), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"form": form, "page_obj": page, "cycles": page.object_list, "can_edit": admin}
-    return render(
-        request, "targets/appraisals/cycles.html", context, status=400 if request.method == "POST" else 200
+
+    def page() -> dict:
+        cycles = Paginator(selectors.appraisal_cycle_list(tenant=request.tenant), PAGE_SIZE)
+        current = cycles.get_page(request.GET.get("page"))
+        return {"page_obj": current, "cycles": current.object_list, "can_edit": admin}
+
+    if form is None:
+        return render(request, "targets/appraisals/cycles.html", {**page(), "form": None})
+    return record_form_page(
+        request,
+        form,
+        save=lambda data: services.appraisal_cycle_save(tenant=request.tenant, by=request.membership, **data),
+        saved=_("The review cycle was added."),
+        done=reverse("appraisals:cycles", kwargs={"tenant_slug": request.tenant.slug}),
+        template="targets/appraisals/cycles.html",
+        context=page,
     )
 
 
@@ -393,29 +388,19 @@ def _new_cycle_initial(request: TenantRequest) -> dict:
 def cycle_edit_view(request: TenantRequest, cycle_id: int) -> HttpResponse:
     """Edit, close or reopen a cycle; delete it while it holds no appraisal."""
     cycle = get_object_or_404(selectors.appraisal_cycle_list(tenant=request.tenant), pk=cycle_id)
-    back = redirect("appraisals:cycles", tenant_slug=request.tenant.slug)
-    if request.method == "POST" and "delete" in request.POST:
-        with refusal_shown(request) as outcome:
-            services.appraisal_cycle_delete(cycle=cycle, by=request.membership)
-        if not outcome.refused:
-            messages.success(request, _("The review cycle was deleted."))
-            return back
-        return redirect("appraisals:cycle-edit", tenant_slug=request.tenant.slug, cycle_id=cycle.pk)
-    # The form edits a copy: the service compares the stored row with the new data to audit the change.
-    form = CycleForm(request.POST or None, instance=copy.copy(cycle))
-    if request.method == "POST":
-        if form.is_valid():
-            with refusal_shown(form) as outcome:
-                services.appraisal_cycle_save(
-                    tenant=request.tenant, by=request.membership, cycle=cycle, **form.cleaned_data
-                )
-            if not outcome.refused:
-                messages.success(request, _("The review cycle was saved."))
-                return back
-        messages.error(request, _("Nothing was saved. Please correct the errors below."))
-    return render(
+    slug = request.tenant.slug
+    return record_form_page(
         request,
-        "targets/appraisals/cycle_form.html",
-        {"form": form, "cycle": cycle},
-        status=400 if request.method == "POST" else 200,
+        # The form edits a copy: the service compares the stored row with the new data to audit the change.
+        CycleForm(request.POST or None, instance=copy.copy(cycle)),
+        save=lambda data: services.appraisal_cycle_save(
+            tenant=request.tenant, by=request.membership, cycle=cycle, **data
+        ),
+        saved=_("The review cycle was saved."),
+        delete=lambda: services.appraisal_cycle_delete(cycle=cycle, by=request.membership),
+        deleted=_("The review cycle was deleted."),
+        done=reverse("appraisals:cycles", kwargs={"tenant_slug": slug}),
+        delete_refused=reverse("appraisals:cycle-edit", kwargs={"tenant_slug": slug, "cycle_id": cycle.pk}),
+        template="targets/appraisals/cycle_form.html",
+        context={"cycle": cycle},
     )
