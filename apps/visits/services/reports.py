@@ -66,6 +66,13 @@ def _visit_label(index: int) -> str:
     return _("Visit %(n)s") % {"n": index + 1}
 
 
+def _visit_error(message: str, index: int, *field: str | int, **params: Any) -> ValidationError:
+    """A refusal of the `index`-th listed visit: the message names it ("Visit 2: …"), and its
+    `path` param says which visit (and field) it is about, so a page shows it beside what was typed."""
+    path = ("visits", index, *field)
+    return ValidationError(message, params={"visit": _visit_label(index), "path": path, **params})
+
+
 def _write_visits(*, tenant: Tenant, by: Membership, report: DailyReport, visits: list[dict]) -> list[Visit]:
     """Record the outcome of the listed visits, add the unplanned ones, and link every visit of the
     rep's day to the report. Returns the visits in the order they were listed."""
@@ -74,7 +81,7 @@ def _write_visits(*, tenant: Tenant, by: Membership, report: DailyReport, visits
         for v in Visit.objects.filter(tenant=tenant, rep=by, day=report.day).filter(report__isnull=True)
         | Visit.objects.filter(tenant=tenant, report=report)
     }
-    errors: list[str] = []
+    errors: list[ValidationError] = []
     new_customer_ids = {v["customer"] for v in visits if not v.get("id") and v.get("customer")}
     customers = (
         set(
@@ -92,17 +99,17 @@ def _write_visits(*, tenant: Tenant, by: Membership, report: DailyReport, visits
         if item.get("id"):
             visit = day_visits.get(item["id"])
             if visit is None or item["id"] in seen:
-                errors.append(_("%(visit)s: not a visit of yours on this day.") % {"visit": _visit_label(i)})
+                errors.append(_visit_error(_("%(visit)s: not a visit of yours on this day."), i))
                 continue
             seen.add(visit.pk)
         else:
             customer_id = item.get("customer")
             if customer_id and customer_id not in customers:
-                errors.append(_("%(visit)s: unknown customer.") % {"visit": _visit_label(i)})
+                errors.append(_visit_error(_("%(visit)s: unknown customer."), i, "customer"))
                 continue
             if not customer_id and not (item.get("prospect_name") or "").strip():
                 errors.append(
-                    _("%(visit)s: name the customer or the prospect visited.") % {"visit": _visit_label(i)}
+                    _visit_error(_("%(visit)s: name the customer or the prospect visited."), i, "customer")
                 )
                 continue
             visit = Visit(
@@ -119,11 +126,16 @@ def _write_visits(*, tenant: Tenant, by: Membership, report: DailyReport, visits
             if field in item:
                 setattr(visit, field, item[field])
         if visit.cost is None or Decimal(visit.cost) < 0:
-            errors.append(_("%(visit)s: the cost cannot be negative.") % {"visit": _visit_label(i)})
+            errors.append(_visit_error(_("%(visit)s: the cost cannot be negative."), i, "cost"))
         if (item.get("orders") or item.get("payments")) and not visit.customer_id:
             errors.append(
-                _("%(visit)s: orders and collections need a customer; add the prospect as a customer first.")
-                % {"visit": _visit_label(i)}
+                _visit_error(
+                    _(
+                        "%(visit)s: orders and collections need a customer; add the prospect as a customer first."
+                    ),
+                    i,
+                    "orders" if item.get("orders") else "payments",
+                )
             )
         listed.append(visit)
     if errors:
@@ -139,17 +151,17 @@ def _write_visits(*, tenant: Tenant, by: Membership, report: DailyReport, visits
     return listed
 
 
-def _bulk_errors(exc: BulkValidationError, owners: list[tuple[int, int]], kind: str) -> ValidationError:
+def _bulk_errors(
+    exc: BulkValidationError, owners: list[tuple[int, int]], kind: str, group: str
+) -> ValidationError:
     """The sales bulk errors (by row) as reasons naming the visit and its order/collection."""
-    messages = []
+    errors = []
     for row in exc.errors:
         visit_index, n = owners[row["row"]]
         detail = "; ".join(f"{field}: {msgs}" for field, msgs in row["errors"].items())
-        messages.append(
-            _("%(visit)s, %(kind)s %(n)s: %(detail)s")
-            % {"visit": _visit_label(visit_index), "kind": kind, "n": n + 1, "detail": detail}
-        )
-    return ValidationError({"visits": messages})
+        message = _("%(visit)s, %(kind)s %(n)s: %(detail)s")
+        errors.append(_visit_error(message, visit_index, group, n, kind=kind, n=n + 1, detail=detail))
+    return ValidationError({"visits": errors})
 
 
 def _write_sales(
@@ -194,7 +206,7 @@ def _write_sales(
         try:
             created = order_bulk_create(tenant=tenant, by=by, rows=order_rows)
         except BulkValidationError as exc:
-            raise _bulk_errors(exc, order_owners, _("order")) from exc
+            raise _bulk_errors(exc, order_owners, _("order"), "orders") from exc
         links_o = [
             ReportOrder(tenant=tenant, report=report, visit=visits[i], order_id=c.id)
             for c, (i, _n) in zip(created, order_owners, strict=True)
@@ -204,7 +216,7 @@ def _write_sales(
         try:
             created = payment_bulk_create(tenant=tenant, by=by, rows=payment_rows)
         except BulkValidationError as exc:
-            raise _bulk_errors(exc, payment_owners, _("collection")) from exc
+            raise _bulk_errors(exc, payment_owners, _("collection"), "payments") from exc
         links_p = [
             ReportPayment(tenant=tenant, report=report, visit=visits[i], payment_id=c.id)
             for c, (i, _n) in zip(created, payment_owners, strict=True)
@@ -307,6 +319,29 @@ def daily_report_submit(*, report: DailyReport, by: Membership) -> DailyReport:
     report.on_time = now <= report.deadline_at
     report.save(update_fields=["status", "submitted_at", "on_time", "updated_at"])
     audit_log(report, "visits.report.submitted", actor=by, changes={"on_time": [None, str(report.on_time)]})
+    return report
+
+
+@transaction.atomic
+def daily_report_save(
+    *,
+    tenant: Tenant,
+    by: Membership,
+    day: dt.date,
+    report: DailyReport | None,
+    submit: bool = False,
+    **data: Any,
+) -> DailyReport:
+    """The report page's save: file the caller's report of `day` (or change `report`, the one filed),
+    and hand it in when `submit`. One transaction: when the submission is refused, the changes (and
+    the orders and collections they would make) are not written either, so the page shows the form
+    again as typed and a second save does not take the orders twice."""
+    if report is None:
+        report = daily_report_create(tenant=tenant, by=by, day=day, **data)
+    else:
+        daily_report_update(report=report, by=by, day=day, **data)
+    if submit:
+        daily_report_submit(report=report, by=by)
     return report
 
 

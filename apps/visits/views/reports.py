@@ -2,7 +2,6 @@
 manager's review queue and sign-off, market reports. Input is validated by the same serializers as
 the API, and written by the same services."""
 
-import re
 from types import SimpleNamespace
 
 from django.contrib import messages
@@ -31,51 +30,15 @@ from ..selectors import (
     review_queue,
 )
 from .parsing import day_param, parsed
+from .report_form import MAX_INDEX, ReportForm, new_visit_row
 
 PAGE_SIZE = 25
 CHOICES_LIMIT = 500
-FIELD = re.compile(r"^visits-(\d+)-(?:(lines|payments)-(\d+)-)?(\w+)$")
 
 
 def _api_context(request: TenantRequest) -> dict:
     """The serializers' related fields read the caller from request.auth, as in the API."""
     return {"request": SimpleNamespace(auth=request.membership, tenant=request.tenant)}
-
-
-def parse_report_post(post) -> dict:
-    """Form fields → the API's nested report shape. Visit rows are `visits-<i>-<field>`, order lines
-    `visits-<i>-lines-<j>-product|quantity` (one order per visit), collections
-    `visits-<i>-payments-<j>-amount|method`; blank rows are left out."""
-    data = {k: post.get(k, "") for k in services.REPORT_FIELDS if k in post}
-    visits: dict[int, dict] = {}
-    for key in post:
-        match = FIELD.match(key)
-        if not match:
-            continue
-        i, group, j, name = int(match[1]), match[2], match[3], match[4]
-        row = visits.setdefault(i, {"lines": {}, "payments": {}})
-        if group:
-            row[group].setdefault(int(j), {})[name] = post.get(key).strip()
-        else:
-            row[name] = post.get(key).strip()
-    out = []
-    for i in sorted(visits):
-        row = visits[i]
-        item = {k: v for k, v in row.items() if k not in ("lines", "payments") and v != ""}
-        if item.get("effective") in ("true", "false"):
-            item["effective"] = item["effective"] == "true"
-        lines = [
-            line for _j, line in sorted(row["lines"].items()) if line.get("product") and line.get("quantity")
-        ]
-        if lines:
-            item["orders"] = [{"lines": lines}]
-        payments = [p for _j, p in sorted(row["payments"].items()) if p.get("amount")]
-        if payments:
-            item["payments"] = payments
-        if item.get("id") or item.get("customer") or item.get("prospect_name"):
-            out.append(item)
-    data["visits"] = out
-    return data
 
 
 def _form_choices(request: TenantRequest) -> dict:
@@ -91,7 +54,8 @@ def _form_choices(request: TenantRequest) -> dict:
 
 @tenant_page
 def report_mine(request: TenantRequest) -> HttpResponse:
-    """The rep's report for a day (today by default, `?day=` for an earlier one): file, edit, submit."""
+    """The rep's report for a day (today by default, `?day=` for an earlier one): file, edit, submit.
+    A refused save shows the form again as typed (report_form), each reason beside its field."""
     tenant, me = request.tenant, request.membership
     if not me.can_write:
         raise Http404
@@ -99,22 +63,19 @@ def report_mine(request: TenantRequest) -> HttpResponse:
     report = daily_report_list(tenant=tenant, viewer=me).filter(rep=me, day=day).first()
     if report and report.status == DailyReport.Status.REVIEWED:
         return redirect("reports:detail", tenant_slug=tenant.slug, report_id=report.pk)
-    errors: list[str] = []
+    visits = list(daily_report_visits(tenant=tenant, rep=me, day=day, report=report))
+    form = ReportForm(visits=visits, data=request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        raw = parse_report_post(request.POST)
-        raw["day"] = day.isoformat()
+        submit = bool(request.POST.get("submit"))
+        raw = {**form.serializer_input(), "day": day.isoformat()}
         serializer = DailyReportIn(data=raw, context=_api_context(request))
         if serializer.is_valid():
             data = as_service_data(dict(serializer.validated_data))
-            submit = bool(request.POST.get("submit"))
-            with refusal_shown(errors) as outcome:
-                if report is None:
-                    report = services.daily_report_create(tenant=tenant, by=me, **data)
-                else:
-                    data.pop("day", None)
-                    services.daily_report_update(report=report, by=me, **data)
-                if submit:
-                    services.daily_report_submit(report=report, by=me)
+            data.pop("day", None)
+            with refusal_shown(form) as outcome:
+                services.daily_report_save(
+                    tenant=tenant, by=me, day=day, report=report, submit=submit, **data
+                )
             if not outcome.refused:
                 if submit:
                     messages.success(request, _("Your daily report was submitted."))
@@ -122,13 +83,16 @@ def report_mine(request: TenantRequest) -> HttpResponse:
                     messages.success(request, _("Your daily report was saved."))
                 return redirect(f"{request.path}?day={day.isoformat()}")
         else:
-            errors = refusal_lines(serializer.errors)
+            form.add_serializer_errors(serializer.errors)
+    rows = form.rows()
     context = {
         "day": day,
         "today": today,
         "report": report,
-        "visits": list(daily_report_visits(tenant=tenant, rep=me, day=day, report=report)),
-        "errors": errors,
+        "form": form,
+        "rows": rows,
+        "values": form.values(report),
+        "next_visit": form.next_visit(rows),
         "is_future": day > today,
         **_form_choices(request),
     }
@@ -143,10 +107,12 @@ def report_row(request: TenantRequest, kind: str) -> HttpResponse:
         i is None
         or j is None
         or kind not in ("visit", "line", "payment")
-        or not (0 <= i < 500 and 0 <= j < 500)
+        or not (0 <= i < MAX_INDEX and 0 <= j < MAX_INDEX)
     ):
         raise Http404
-    context = {"i": i, "j": j, "next_j": j + 1, **_form_choices(request)}
+    context = {"i": i, "j": j, "next_j": j + 1, "add_button": True, **_form_choices(request)}
+    if kind == "visit":
+        context["row"] = new_visit_row(i)
     return render(request, f"visits/report_{kind}_row.html", context)
 
 
