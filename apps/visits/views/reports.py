@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from apps.org.selectors import supervises
 from apps.sales.models import Payment
 from apps.tenancy.dates import tenant_today
+from apps.tenancy.form_pages import PostedForm
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import refusal_lines, refusal_shown, tenant_page
+from apps.tenancy.views import refusal_shown, tenant_page
 
 from .. import services
 from ..inputs import DailyReportIn, MarketReportIn, as_service_data
@@ -183,15 +184,16 @@ def market_list(request: TenantRequest) -> HttpResponse:
 
 @tenant_page
 def market_new(request: TenantRequest) -> HttpResponse:
+    """A new market report; a refused one shows the form again as typed, each reason beside its field."""
     if not request.membership.can_write:
         raise Http404
-    errors: list[str] = []
-    values = request.POST if request.method == "POST" else {}
+    fields = MarketReportIn.Meta.fields
+    form = PostedForm(request.POST if request.method == "POST" else {}, fields=fields)
     if request.method == "POST":
-        raw = {k: v for k, v in request.POST.items() if k in MarketReportIn.Meta.fields and v != ""}
+        raw = {k: v for k, v in request.POST.items() if k in fields and v != ""}
         serializer = MarketReportIn(data=raw, context=_api_context(request))
         if serializer.is_valid():
-            with refusal_shown(errors) as outcome:
+            with refusal_shown(form) as outcome:
                 report = services.market_report_create(
                     tenant=request.tenant, by=request.membership, **serializer.validated_data
                 )
@@ -199,10 +201,9 @@ def market_new(request: TenantRequest) -> HttpResponse:
                 messages.success(request, _("Your market report was sent to your manager."))
                 return redirect("reports:market-detail", tenant_slug=request.tenant.slug, report_id=report.pk)
         else:
-            errors = refusal_lines(serializer.errors)
+            form.add_serializer_errors(serializer.errors)
     context = {
-        "errors": errors,
-        "values": values,
+        "form": form,
         "customers": customer_choices(tenant=request.tenant, viewer=request.membership)[:CHOICES_LIMIT],
         "regions": region_choices(tenant=request.tenant),
         "categories": MarketReport.Category.choices,
@@ -217,13 +218,13 @@ def market_detail(request: TenantRequest, report_id: int) -> HttpResponse:
         market_report_list(tenant=request.tenant, viewer=request.membership), pk=report_id
     )
     can_handle = report.status != MarketReport.Status.CLOSED and supervises(request.membership, report.rep_id)
-    errors: list[str] = []
+    form = PostedForm(request.POST if request.method == "POST" else {}, fields=["response"])
     if request.method == "POST":
         if not can_handle:
             raise Http404
         response = request.POST.get("response", "")
         closing = request.POST.get("action") == "close"
-        with refusal_shown(errors) as outcome:
+        with refusal_shown(form) as outcome:
             if closing:
                 services.market_report_close(report=report, by=request.membership, response=response)
             else:
@@ -237,5 +238,5 @@ def market_detail(request: TenantRequest, report_id: int) -> HttpResponse:
     return render(
         request,
         "visits/market_detail.html",
-        {"report": report, "can_handle": can_handle, "errors": errors, "now": timezone.now()},
+        {"report": report, "can_handle": can_handle, "form": form, "now": timezone.now()},
     )
