@@ -169,3 +169,12 @@ with scopes_disabled():
                 "period_start": forms.DateInput(attrs={"type": "date"}),
                 "period_end": forms.DateInput(attrs={"type": "date"}),
             }
+
+        def clean(self):
+            # The table's check constraint says this too, but Django shows a constraint's message
+            # above the form: on the end date, the user sees which date to correct.
+            data = super().clean()
+            start, end = data.get("period_start"), data.get("period_end")
+            if start and end and end < start:
+                self.add_error("period_end", _("The period ends before it starts."))
+            return data
