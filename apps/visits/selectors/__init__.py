@@ -16,6 +16,7 @@ from .plans import (
     visit_plan_list,
     visit_plan_queue,
     visit_plan_queue_count,
+    visit_plan_review_queue,
 )
 from .reports import (
     REVIEW_QUEUE_ORDER,
@@ -23,6 +24,7 @@ from .reports import (
     daily_report_due_days,
     daily_report_list,
     daily_report_overdue_count,
+    daily_report_review,
     daily_report_visits,
     market_report_list,
     market_report_waiting_count,
@@ -30,6 +32,7 @@ from .reports import (
     region_choices,
     review_queue,
     review_queue_count,
+    review_queue_page,
 )
 
 __all__ = [
@@ -42,15 +45,18 @@ __all__ = [
     "visit_plan_list",
     "visit_plan_queue",
     "visit_plan_queue_count",
+    "visit_plan_review_queue",
     # reports
     "REVIEW_QUEUE_ORDER",
     "customer_choices",
     "daily_report_list",
+    "daily_report_review",
     "daily_report_visits",
     "market_report_list",
     "product_choices",
     "region_choices",
     "review_queue",
+    "review_queue_page",
     # counts for the top bar (registered in VisitsConfig.ready())
     "daily_report_due_days",
     "daily_report_overdue_count",

@@ -2,7 +2,19 @@
 
 import datetime as dt
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
 from apps.customers.models import Customer
 from apps.customers.selectors import apply_filters, visible_customers
@@ -46,6 +58,45 @@ def visit_plan_queue(*, tenant: Tenant, viewer: Membership) -> QuerySet[VisitPla
         "descendant_id"
     )
     return qs.filter(rep_id__in=below).order_by("day", "submitted_at", "id")
+
+
+def review_visits(*, tenant: Tenant) -> QuerySet[Visit]:
+    """Visits as a manager signs them off (the plan queue, a daily report's review), with the evidence
+    of each: check-in time and position, the distance from the customer measured at check-in, and the
+    photos, prefetched (one query for the visits, one for all their photos).
+
+    `beyond_radius` compares that distance with the organisation's check-in radius as it is set now,
+    so the review follows the setting (the stored check_in_far kept the radius of the check-in day);
+    `distance_km` is the same distance in kilometres, for distances written in km."""
+    return (
+        Visit.objects.filter(tenant=tenant)
+        .select_related("customer")
+        .annotate(
+            beyond_radius=Case(
+                When(check_in_distance_m__gt=tenant.checkin_radius_m, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            distance_km=ExpressionWrapper(
+                F("check_in_distance_m") / Value(1000.0), output_field=DecimalField()
+            ),
+        )
+        .prefetch_related(
+            Prefetch("photos", queryset=VisitPhoto.objects.filter(tenant=tenant).order_by("id"))
+        )
+        .order_by("position", "id")
+    )
+
+
+def visit_plan_review_queue(*, tenant: Tenant, viewer: Membership) -> QuerySet[VisitPlan]:
+    """The plan queue as the approval page shows it: each plan's items with their evidence (a plan of
+    a day already begun may hold visits made: an 8 km "visit" shows where it is approved). Three
+    queries for any number of plans, items and photos."""
+    return (
+        visit_plan_queue(tenant=tenant, viewer=viewer)
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("items", queryset=review_visits(tenant=tenant)))
+    )
 
 
 def visit_plan_for(*, tenant: Tenant, rep: Membership, day: dt.date) -> VisitPlan | None:

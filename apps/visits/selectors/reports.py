@@ -3,7 +3,8 @@ their reporting subtree; admin and viewer: all). Lists prefetch what they show: 
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.customers.models import Customer
@@ -15,32 +16,31 @@ from apps.tenancy.models import Membership, Role, Tenant
 
 from ..filters import DailyReportFilter, MarketReportFilter
 from ..models import DailyReport, MarketReport, ReportOrder, ReportPayment, Visit
+from .plans import review_visits
 
 # Oldest day first; id last makes it total, so the API's cursor pages neither repeat nor skip a report.
 REVIEW_QUEUE_ORDER = ("day", "rep_id", "id")
 
 
+def _report_parts(*, tenant: Tenant, visits: QuerySet[Visit]) -> tuple[Prefetch, ...]:
+    """What a report shows besides itself: its visits (read by `visits`), orders and collections."""
+    return (
+        Prefetch("visits", queryset=visits),
+        Prefetch("report_orders", queryset=ReportOrder.objects.filter(tenant=tenant).select_related("order")),
+        Prefetch(
+            "report_payments", queryset=ReportPayment.objects.filter(tenant=tenant).select_related("payment")
+        ),
+    )
+
+
 def daily_report_list(
     *, tenant: Tenant, viewer: Membership, filters: dict | None = None
 ) -> QuerySet[DailyReport]:
+    visits = Visit.objects.filter(tenant=tenant).select_related("customer").order_by("position", "id")
     qs = (
         DailyReport.objects.filter(tenant=tenant)
         .select_related("rep__user", "reviewed_by__user")
-        .prefetch_related(
-            Prefetch(
-                "visits",
-                queryset=Visit.objects.filter(tenant=tenant)
-                .select_related("customer")
-                .order_by("position", "id"),
-            ),
-            Prefetch(
-                "report_orders", queryset=ReportOrder.objects.filter(tenant=tenant).select_related("order")
-            ),
-            Prefetch(
-                "report_payments",
-                queryset=ReportPayment.objects.filter(tenant=tenant).select_related("payment"),
-            ),
-        )
+        .prefetch_related(*_report_parts(tenant=tenant, visits=visits))
     )
     return apply_filters(DailyReportFilter, restrict_to_viewer(qs, viewer, "rep"), filters)
 
@@ -49,6 +49,41 @@ def review_queue(*, tenant: Tenant, viewer: Membership) -> QuerySet[DailyReport]
     """Submitted reports of the people the viewer signs off (their subtree, not themself), oldest day first."""
     qs = daily_report_list(tenant=tenant, viewer=viewer).filter(status=DailyReport.Status.SUBMITTED)
     return qs.exclude(rep=viewer).order_by(*REVIEW_QUEUE_ORDER)
+
+
+def _with_evidence_counts(qs: QuerySet[DailyReport], *, tenant: Tenant) -> QuerySet[DailyReport]:
+    """Reports with how many of their visits were checked in beyond the organisation's check-in radius
+    (`far_visits`) and how many were done without a check-in (`unchecked_visits`): subqueries the
+    planner runs only for the rows returned, through the index on the visit's report."""
+    visits = Visit.objects.filter(tenant=tenant, report=OuterRef("pk")).order_by().values("report")
+
+    def count(of: QuerySet) -> Coalesce:
+        return Coalesce(Subquery(of.annotate(n=Count("id")).values("n")[:1]), 0)
+
+    return qs.annotate(
+        far_visits=count(visits.filter(check_in_distance_m__gt=tenant.checkin_radius_m)),
+        unchecked_visits=count(visits.filter(outcome=Visit.Outcome.DONE, check_in_at__isnull=True)),
+    )
+
+
+def daily_report_review(*, tenant: Tenant, viewer: Membership) -> QuerySet[DailyReport]:
+    """Reports as the page that shows one, where the manager writes the 批示, reads them: with their
+    visits' evidence (check-in, distance from the customer, far flag, photos; see review_visits) and
+    its counts (see _with_evidence_counts)."""
+    qs = (
+        daily_report_list(tenant=tenant, viewer=viewer)
+        .prefetch_related(None)
+        .prefetch_related(*_report_parts(tenant=tenant, visits=review_visits(tenant=tenant)))
+    )
+    return _with_evidence_counts(qs, tenant=tenant)
+
+
+def review_queue_page(*, tenant: Tenant, viewer: Membership) -> QuerySet[DailyReport]:
+    """The review queue as its page lists it: each report with its evidence counts (see
+    _with_evidence_counts), read with the page's rows."""
+    return _with_evidence_counts(
+        review_queue(tenant=tenant, viewer=viewer).prefetch_related(None), tenant=tenant
+    )
 
 
 def market_report_list(

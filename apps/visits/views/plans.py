@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from ..selectors import (
     visit_photo_list,
     visit_plan_for,
     visit_plan_list,
-    visit_plan_queue,
+    visit_plan_review_queue,
 )
 from .parsing import day_param, parsed
 
@@ -218,15 +219,16 @@ def photo_upload_view(request: TenantRequest, visit_id: int) -> HttpResponse:
 
 
 @tenant_page
-def photo_view(request: TenantRequest, photo_id: int) -> FileResponse:
-    """A visit photo, for whoever may see the visit; there is no public URL of the file."""
+def photo_view(request: TenantRequest, photo_id: int) -> HttpResponseBase:
+    """A visit photo, for whoever may see the visit; there is no public URL of the file.
+    `?size=thumb`: its thumbnail, as the review pages list it."""
     photo = get_object_or_404(visit_photo_list(tenant=request.tenant, viewer=request.membership), pk=photo_id)
-    return photo_response(photo)
+    return photo_response(photo, thumbnail=request.GET.get("size") == "thumb")
 
 
 @tenant_page(roles=REVIEW_ROLES)
 def queue_view(request: TenantRequest) -> HttpResponse:
-    plans = list(visit_plan_queue(tenant=request.tenant, viewer=request.membership))
+    plans = list(visit_plan_review_queue(tenant=request.tenant, viewer=request.membership))
     return render(request, "visits/queue.html", {"plans": plans})
 
 

@@ -24,11 +24,12 @@ from ..models import DailyReport, MarketReport, Visit
 from ..selectors import (
     customer_choices,
     daily_report_list,
+    daily_report_review,
     daily_report_visits,
     market_report_list,
     product_choices,
     region_choices,
-    review_queue,
+    review_queue_page,
 )
 from .parsing import day_param, parsed
 from .report_form import MAX_INDEX, ReportForm, new_visit_row
@@ -121,7 +122,7 @@ def report_row(request: TenantRequest, kind: str) -> HttpResponse:
 def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
     """A report as filed; a manager above the rep signs it off here with a comment (批示)."""
     report = get_object_or_404(
-        daily_report_list(tenant=request.tenant, viewer=request.membership), pk=report_id
+        daily_report_review(tenant=request.tenant, viewer=request.membership), pk=report_id
     )
     can_review = report.status == DailyReport.Status.SUBMITTED and supervises(
         request.membership, report.rep_id
@@ -150,7 +151,7 @@ def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
 @tenant_page(roles=("manager", "admin"))
 def report_queue(request: TenantRequest) -> HttpResponse:
     """Submitted reports of the viewer's subtree awaiting sign-off, oldest first, with the on-time flag."""
-    qs = review_queue(tenant=request.tenant, viewer=request.membership).prefetch_related(None)
+    qs = review_queue_page(tenant=request.tenant, viewer=request.membership)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "visits/report_queue.html", {"page_obj": page, "items": page.object_list})
 
