@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -31,12 +30,13 @@ from apps.tenancy.dates import (
     week_key,
     week_start,
 )
-from apps.tenancy.exports import PERCENT_FORMAT, frame_to_response
+from apps.tenancy.exports import sheets_to_response
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import selectors, services
+from .exports import report_sheets
 
 REPORT_ROLES = (Role.MANAGER, Role.ADMIN, Role.VIEWER)
 MONTH_ROLES = (Role.ADMIN, Role.VIEWER)
@@ -123,51 +123,14 @@ def weekly_report_pdf(request: TenantRequest) -> HttpResponse:
 
 @tenant_page(roles=REPORT_ROLES)
 def weekly_report_xlsx(request: TenantRequest) -> HttpResponse:
+    """What the PDF holds, on named sheets (see exports.report_sheets)."""
     context = _report_context(request)
     if context["team"] is None:
         raise Http404
-    frame = report_frame(context)
-    percent = {
-        _("Attainment"): PERCENT_FORMAT,
-        _("Effective-visit rate"): PERCENT_FORMAT,
-        _("Deal rate"): PERCENT_FORMAT,
-    }
-    return frame_to_response(
-        frame,
+    return sheets_to_response(
+        report_sheets(context, request.tenant),
         filename=f"weekly-report-{context['team'].pk}-{context['label']}",
-        fmt="xlsx",
-        number_formats=percent,
     )
-
-
-def report_frame(context: dict) -> pd.DataFrame:
-    """The report's figures as a table: one line per account manager, then the team's total."""
-    report = context["report"]
-    lines = [*report["reps"], {**report["summary"], "name": _("Team total")}]
-    return pd.DataFrame.from_records(
-        [
-            {
-                _("Account manager"): line["name"],
-                _("Revenue target"): _float(line.get("target_revenue")),
-                _("Revenue"): _float(line["revenue"]),
-                _("Attainment"): _float(line.get("attainment")),
-                _("Gross margin"): _float(line["gross_margin"]),
-                _("Collections"): _float(line["collections"]),
-                _("Orders"): int(line["orders"] or 0),
-                _("New customers"): int(line["new_customers"] or 0),
-                _("Visits made"): int(line["visits_done"] or 0),
-                _("Effective-visit rate"): _float(line.get("effective_visit_rate")),
-                _("Deal rate"): _float(line.get("deal_rate")),
-                _("Reports submitted"): int(line["reports_submitted"] or 0),
-                _("Reports on time"): int(line["reports_on_time"] or 0),
-            }
-            for line in lines
-        ]
-    )
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 @tenant_page(roles=REPORT_ROLES)
