@@ -1,9 +1,11 @@
 """The weekly sales management report page, its PDF (rendered PNG checked), the goals form; the XLSX
 in test_xlsx.py."""
 
+import datetime as dt
 import subprocess
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scope, scopes_disabled
@@ -69,14 +71,18 @@ def test_reps_do_not_get_the_weekly_report(client, tenant, rolled):
     assert client.get(url(tenant)).status_code == 404
 
 
+@time_machine.travel(dt.datetime(2026, 12, 9, 10, 0, tzinfo=dt.UTC), tick=False)  # November is over
 def test_admin_month_view_adds_up_the_weeks(client, tenant, admin, rolled):
     with scope(tenant=tenant.pk):
         rollup_week(tenant=tenant, iso_year=2026, iso_week=47)
     client.force_login(admin.user)
     response = client.get(url(tenant), {"view": "month", "month": "2026-11", "team": rolled.north.pk})
     assert response.context["export_query"] == f"view=month&month=2026-11&team={rolled.north.pk}"
-    summary = response.context["report"]["summary"]
-    assert summary["weeks"] == 2  # of the weeks starting in November, 46 and 47 were rolled up
+    report = response.context["report"]
+    summary = report["summary"]
+    # The weeks starting in November: 46 and 47 from the rollup, the three others computed as read.
+    assert summary["weeks"] == 5
+    assert report["live_weeks"] == [d(2), d(23), d(30)]
     assert summary["visits_done"] == 6  # 5 in W46 and va6 in W47
     assert summary["deal_rate"] == pytest.approx(2 / 6)
 

@@ -11,16 +11,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from apps.org.models import Team, TeamClosure
 from apps.org.selectors import visible_member_ids
 from apps.sales.models import OrderLine
-from apps.tenancy.dates import last_full_week, week_key
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership, Role, Tenant
+from apps.tenancy.money import money
 from apps.visits.models import DailyReport, MarketReport
 
-from .models import WeeklyProgress, WeeklyReportNote
+from ..models import WeeklyProgress, WeeklyReportNote
+from .rollup import MONEY_COLUMNS, rollup_frame
 
 LOST_ACTIVITY_WEEKS = 8
 ABNORMAL_LIMIT = 20
@@ -66,7 +68,7 @@ def reportable_teams(*, tenant: Tenant, viewer: Membership) -> QuerySet[Team]:
     return qs if teams is None else qs.filter(pk__in=teams)
 
 
-def _rates(row: dict) -> dict:
+def with_rates(row: dict) -> dict:
     """Rates of summed figures (divided after adding up, never averaged); None where undefined."""
     done = row.get("visits_done") or 0
     submitted = row.get("reports_submitted") or 0
@@ -96,50 +98,34 @@ SUMMED = (
 )
 
 
-def weekly_report(*, tenant: Tenant, team: Team, first_week: dt.date, last_week: dt.date) -> dict:
+def weekly_report(
+    *, tenant: Tenant, team: Team, first_week: dt.date, last_week: dt.date, today: dt.date | None = None
+) -> dict:
     """The team's weekly (or monthly: start..end spans several weeks) sales management report.
 
-    Figures come from the WeeklyProgress rows of the weeks first_week..last_week (a month view adds
-    up its weeks and divides after adding); the texts from the daily reports and market reports of
-    those days by the team's members; abnormal customers are those with lost activity (ordered from
-    the team in the 8 weeks before the period but not in it). Overdue payments are not listed: orders
-    carry no payment terms to measure them against."""
+    Figures of a week that is over and rolled up come from its WeeklyProgress rows; any other week
+    — the current one, above all, and one the Monday job has not rolled up yet — is computed from the
+    facts as the report is read (rollup_frame for this team: the same figures the rollup would
+    write, for the team's members alone), so the week shows its figures without a recompute. A month
+    view adds up its weeks and divides after adding. The texts come from the daily reports and market
+    reports of those days by the team's members; abnormal customers are those with lost activity
+    (ordered from the team in the 8 weeks before the period but not in it). Overdue payments are not
+    listed: orders carry no payment terms to measure them against."""
     start, day_end = first_week, last_week + dt.timedelta(days=6)
-    week_rows = WeeklyProgress.objects.filter(tenant=tenant, week_start__range=(first_week, last_week))
-    team_row = week_rows.filter(scope=WeeklyProgress.Scope.TEAM, team=team).aggregate(
-        **{name: Sum(name) for name in SUMMED}, weeks=Count("id"), reps_weeks=Sum("reps")
+    today = today or tenant_today(tenant)
+    members = team_member_ids(tenant=tenant, team=team)
+    team_rows, rep_rows, live, computed_at = _week_figures(
+        tenant=tenant, team=team, members=members, first_week=first_week, last_week=last_week, today=today
     )
-    weeks = team_row.pop("weeks") or 0
-    reps_weeks = team_row.pop("reps_weeks") or 0
-    summary = {
-        k: (v if v is not None else (None if k == "target_revenue" else 0)) for k, v in team_row.items()
-    }
+    weeks = len(team_rows)
+    reps_weeks = sum(row["reps"] for row in team_rows)
+    summary: dict[str, Any] = {name: _total(team_rows, name) for name in SUMMED}
     summary["reps"] = (reps_weeks / weeks) if weeks else 0
-    summary = _rates(summary)
+    summary = with_rates(summary)
     # Average sales per account manager per week: revenue over rep-weeks.
     summary["sales_per_rep_week"] = (float(summary["revenue"]) / reps_weeks) if reps_weeks else None
     summary["weeks"] = weeks
-
-    members = team_member_ids(tenant=tenant, team=team)
-    reps = []
-    rep_rows = (
-        week_rows.filter(scope=WeeklyProgress.Scope.REP, rep__in=members)
-        .values(
-            "rep_id",
-            "rep__display_name",
-            "rep__user__username",
-            "rep__user__first_name",
-            "rep__user__last_name",
-        )
-        .annotate(**{name: Sum(name) for name in SUMMED}, reps=Sum("reps"))
-        .order_by("-revenue", "rep_id")
-    )
-    for values in rep_rows:
-        row: dict[str, Any] = dict(values)  # reshaped below: a plain dict, not values()' TypedDict
-        full = f"{row.pop('rep__user__first_name')} {row.pop('rep__user__last_name')}".strip()
-        row["name"] = row.pop("rep__display_name") or full or row.pop("rep__user__username")
-        row.pop("rep__user__username", None)
-        reps.append(_rates(row))
+    reps = _rep_lines(tenant=tenant, rows=rep_rows)
 
     reports = DailyReport.objects.filter(tenant=tenant, rep__in=members, day__range=(start, day_end))
     competitor = list(
@@ -174,12 +160,99 @@ def weekly_report(*, tenant: Tenant, team: Team, first_week: dt.date, last_week:
     return {
         "summary": summary,
         "reps": reps,
+        "live_weeks": live,
+        "computed_at": computed_at,
         "competitor": competitor,
         "complaints": complaints,
         "market": market,
         "lost_customers": lost,
         "note": note,
     }
+
+
+FIGURES = (*SUMMED, "reps")
+
+
+def _week_figures(
+    *, tenant: Tenant, team: Team, members: QuerySet, first_week: dt.date, last_week: dt.date, today: dt.date
+) -> tuple[list[dict], list[dict], list[dt.date], dt.datetime | None]:
+    """The team's row and its members' rows of each week first_week..last_week, as dicts of FIGURES
+    (money as Decimal, counts as int): read from WeeklyProgress for the weeks that are over and
+    rolled up, computed from the facts for the others (returned as `live`, oldest first), with when
+    the rolled-up weeks were last computed."""
+    weeks = [first_week + dt.timedelta(weeks=i) for i in range((last_week - first_week).days // 7 + 1)]
+    stored = {
+        row["week_start"]: row
+        for row in WeeklyProgress.objects.filter(
+            tenant=tenant,
+            scope=WeeklyProgress.Scope.TEAM,
+            team=team,
+            week_start__range=(first_week, last_week),
+            week_start__lt=today - dt.timedelta(days=6),  # over: its Sunday is before today
+        ).values("week_start", "computed_at", *FIGURES)
+    }
+    closed = [week for week in weeks if week in stored]
+    live = [week for week in weeks if week not in stored]
+    team_rows = [stored[week] for week in closed]
+    rep_rows: list[dict] = []
+    if closed:
+        rep_rows = list(
+            WeeklyProgress.objects.filter(
+                tenant=tenant, scope=WeeklyProgress.Scope.REP, rep__in=members, week_start__in=closed
+            ).values("rep_id", *FIGURES)
+        )
+    if live:
+        frame = rollup_frame(tenant=tenant, first=live[0], end=live[-1] + dt.timedelta(days=6), team=team)
+        frame = frame[frame["week_start"].isin(live)]
+        team_rows += _frame_rows(frame[frame["scope"] == WeeklyProgress.Scope.TEAM])
+        rep_rows += _frame_rows(frame[frame["scope"] == WeeklyProgress.Scope.REP])
+    computed_at = max((stored[week]["computed_at"] for week in closed), default=None)
+    return team_rows, rep_rows, live, computed_at
+
+
+def _frame_rows(frame) -> list[dict]:
+    """rollup_frame rows as WeeklyProgress values() would read them: money to the cent, whole counts."""
+    out = []
+    for row in frame.to_dict("records"):
+        values: dict[str, Any] = {"rep_id": None if _missing(row["rep_id"]) else int(row["rep_id"])}
+        for name in FIGURES:
+            value = row[name]
+            if name in MONEY_COLUMNS or name == "target_revenue":
+                values[name] = None if _missing(value) else money(float(value))
+            else:
+                values[name] = int(round(float(value)))
+        out.append(values)
+    return out
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _total(rows: list[dict], name: str):
+    """The sum of a figure over rows; a target none of them has stays None, other sums start at 0."""
+    values = [row[name] for row in rows if row[name] is not None]
+    if not values:
+        return None if name == "target_revenue" else 0
+    return sum(values[1:], values[0])
+
+
+def _rep_lines(*, tenant: Tenant, rows: list[dict]) -> list[dict]:
+    """One line per account manager over the weeks (figures summed, rates divided after), with their
+    names (one query), by revenue, highest first."""
+    by_rep: dict[int, list[dict]] = {}
+    for row in rows:
+        by_rep.setdefault(row["rep_id"], []).append(row)
+    names = {
+        m.pk: m.name
+        for m in Membership.objects.filter(tenant=tenant, pk__in=list(by_rep)).select_related("user")
+    }
+    lines = []
+    for rep_id, weeks in by_rep.items():
+        line: dict[str, Any] = {name: _total(weeks, name) for name in FIGURES}
+        line["rep_id"], line["name"] = rep_id, names.get(rep_id, "")
+        lines.append(with_rates(line))
+    return sorted(lines, key=lambda line: (-line["revenue"], line["rep_id"]))
 
 
 def lost_customers(*, tenant: Tenant, members, start: dt.date, end: dt.date) -> list[dict]:
@@ -206,26 +279,3 @@ def lost_customers(*, tenant: Tenant, members, start: dt.date, end: dt.date) -> 
         }
         for r in rows
     ]
-
-
-# ---- on the role homes (apps.tenancy.home; registered in ReportingConfig.ready()) --------------
-
-
-def last_week_card(membership: Membership, today: dt.date) -> dict[str, Any]:
-    """Headline figures of last week's weekly report over what the member sees (a manager: their
-    line's account managers; an admin or viewer: everyone): revenue against target, new customers,
-    visits and their effective rate, reports on time. One aggregate query over the rollup's rows."""
-    week = last_full_week(today)
-    rows = (
-        weekly_progress_list(tenant=membership.tenant, viewer=membership)
-        .select_related(None)
-        .filter(scope=WeeklyProgress.Scope.REP, week_start=week)
-        .aggregate(**{name: Sum(name) for name in SUMMED}, reps=Count("id"))
-    )
-    figures = _rates(dict(rows)) if rows["reps"] else None
-    return {
-        "week": week_key(week),
-        "week_start": week,
-        "week_end": week + dt.timedelta(days=6),
-        "figures": figures,
-    }
