@@ -46,3 +46,15 @@ with scopes_disabled():
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SignOffForm(forms.Form):
+    """The manager's 批示 on a daily report; the service says what else it needs (form errors beside
+    the field, the comment kept as typed)."""
+
+    comment = forms.CharField(
+        label=_("Manager's comment"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write your comment (批示) before signing off.")},
+    )

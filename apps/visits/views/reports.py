@@ -19,6 +19,7 @@ from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from .. import services
+from ..forms import SignOffForm
 from ..inputs import DailyReportIn, MarketReportIn, as_service_data
 from ..models import DailyReport, MarketReport, Visit
 from ..selectors import (
@@ -127,22 +128,23 @@ def report_detail(request: TenantRequest, report_id: int) -> HttpResponse:
     can_review = report.status == DailyReport.Status.SUBMITTED and supervises(
         request.membership, report.rep_id
     )
-    errors: list[str] = []
+    form = SignOffForm(request.POST or None)
     if request.method == "POST":
         if not can_review:
             raise Http404
-        with refusal_shown(errors) as outcome:
-            services.daily_report_review(
-                report=report, by=request.membership, comment=request.POST.get("comment", "")
-            )
-        if not outcome.refused:
-            messages.success(request, _("The report was signed off."))
-            return redirect("reports:queue", tenant_slug=request.tenant.slug)
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.daily_report_review(
+                    report=report, by=request.membership, comment=form.cleaned_data["comment"]
+                )
+            if not outcome.refused:
+                messages.success(request, _("The report was signed off."))
+                return redirect("reports:queue", tenant_slug=request.tenant.slug)
     context = {
         "report": report,
         "visits": report.visits.all(),
         "can_review": can_review,
-        "errors": errors,
+        "form": form,
         "visit_cost": sum((v.cost for v in report.visits.all()), 0),
     }
     return render(request, "visits/report_detail.html", context)

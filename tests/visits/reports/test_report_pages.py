@@ -80,6 +80,25 @@ def test_the_manager_signs_off_from_the_queue(tenant, rep, manager, today):
         assert report.status == "reviewed" and report.manager_comment == "Good"
 
 
+def test_a_sign_off_without_a_comment_says_so_beside_the_field_and_keeps_what_was_typed(
+    tenant, rep, manager, today
+):
+    report = DailyReportFactory(tenant=tenant, rep=rep, day=today, status="submitted", on_time=True)
+    client = _client(manager)
+    detail = _url(tenant, "detail", report_id=report.pk)
+    response = client.post(detail, {"comment": "   "})
+    assert response.status_code == 200
+    field = response.text.split('id="id_comment"', 1)[1].split("</div>", 1)[0]
+    assert "Write your comment (批示) before signing off." in field  # beside the field
+    assert "comment:" not in response.text
+    too_long = "好" * 2001
+    response = client.post(detail, {"comment": too_long})
+    assert too_long in response.text  # kept as typed, to shorten
+    with scopes_disabled():
+        report.refresh_from_db()
+    assert report.status == "submitted"
+
+
 def test_a_rep_has_no_review_queue(tenant, rep):
     assert _client(rep).get(_url(tenant, "queue")).status_code == 404
 
