@@ -1,10 +1,10 @@
 """Writes to the catalogue, orders and payments. Amounts and the customers' first/last order dates
 are derived here, in the writing transaction, so lists and the KPI engine read stored facts."""
 
-import secrets
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -180,8 +180,57 @@ def customer_order_dates_refresh(*, tenant_id: int, customer_ids: Iterable[int] 
 # ---- orders ---------------------------------------------------------------------------------
 
 
-def _new_number(order_date: date) -> str:
-    return f"SO{order_date:%Y%m%d}-{secrets.token_hex(4).upper()}"
+# The one shape of the numbers the app gives orders, wherever they are shown (lists, detail, daily
+# reports, the API): "SO", the order's day, its place among that day's orders, at least three
+# digits — SO20261206001, SO20261206002… A number a client brings (an ERP's) is kept as it is.
+ORDER_NUMBER_PREFIX = "SO"
+ORDER_NUMBER = re.compile(rf"^{ORDER_NUMBER_PREFIX}(\d{{8}})(\d{{3,10}})$")
+# First key of the per-tenant advisory lock under which numbers are handed out (the second is the
+# tenant id): two transactions numbering orders of one tenant at once would pick the same next one.
+ORDER_NUMBER_LOCK = 0x0D5E
+
+
+def order_numbers_next(*, tenant_id: int, days: Sequence[date], reserved: Iterable[str] = ()) -> list[str]:
+    """One new number per entry of `days` (the orders' dates, in order), each the next free place of
+    its day after the highest one in the tenant's orders and in `reserved` (numbers of the same batch
+    given by the client). Two statements whatever the number of orders or days; the lock is held
+    until the calling transaction ends."""
+    if not days:
+        return []
+    prefixes = {day: f"{ORDER_NUMBER_PREFIX}{day:%Y%m%d}" for day in set(days)}
+    last: dict[str, int] = {}
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ORDER_NUMBER_LOCK, tenant_id])
+        # A range of the (tenant, number) key per day: the numbers of that day sort between its
+        # prefix and the next day's, in any collation.
+        cur.execute(
+            f"""
+            SELECT d.low, max(substr(o.number, {len(ORDER_NUMBER_PREFIX) + 9})::bigint)
+              FROM unnest(%s::text[], %s::text[]) AS d(low, high)
+              JOIN {Order._meta.db_table} o
+                ON o.tenant_id = %s AND o.number >= d.low AND o.number < d.high
+             WHERE o.number ~ %s
+             GROUP BY d.low
+            """,
+            [
+                list(prefixes.values()),
+                [f"{ORDER_NUMBER_PREFIX}{day + timedelta(days=1):%Y%m%d}" for day in prefixes],
+                tenant_id,
+                ORDER_NUMBER.pattern,
+            ],
+        )
+        last = dict(cur.fetchall())
+    for number in reserved:
+        match = ORDER_NUMBER.match(number or "")
+        if match:
+            prefix = ORDER_NUMBER_PREFIX + match[1]
+            last[prefix] = max(last.get(prefix, 0), int(match[2]))
+    out = []
+    for day in days:
+        prefix = prefixes[day]
+        last[prefix] = last.get(prefix, 0) + 1
+        out.append(f"{prefix}{last[prefix]:03d}")
+    return out
 
 
 def _line(
@@ -262,7 +311,7 @@ def order_create(
     ensure_customer_writable(by=by, customer=customer)
     rep = rep or by
     ensure_assignable(by=by, member=rep, field="rep")
-    number = number or _new_number(order_date)
+    number = number or order_numbers_next(tenant_id=tenant.pk, days=[order_date])[0]
     _ensure_number_free(tenant_id=tenant.pk, number=number)
     order = Order(
         tenant=tenant,
@@ -553,12 +602,19 @@ def order_bulk_create(
             _add(errors, i, "lines", line_errors)
     _raise_if_errors(errors)
 
+    new_numbers = iter(
+        order_numbers_next(
+            tenant_id=tenant.pk,
+            days=[row["order_date"] for _i, row in valid if not row.get("number")],
+            reserved=numbers,
+        )
+    )
     now = timezone.now()
     order_cols: dict[str, list] = {k: [] for k in _ORDER_COLUMNS}
     line_cols: dict[str, list] = {k: [] for k in _LINE_COLUMNS}
     line_numbers: list[str] = []  # the order each line belongs to, by number (ids come back later)
     for _i, row in valid:
-        number = row.get("number") or _new_number(row["order_date"])
+        number = row.get("number") or next(new_numbers)
         amount = cost = Decimal("0")
         for line in row["lines"]:
             list_price, unit_cost = products[line["product"]]
