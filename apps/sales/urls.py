@@ -7,5 +7,6 @@ urlpatterns = [
     path("orders/", views.order_list_view, name="orders"),
     path("orders/<int:order_id>/", views.order_detail_view, name="order-detail"),
     path("payments/", views.payment_list_view, name="payments"),
+    path("products/pick/", views.product_picker_view, name="product-picker"),
     path("team/", views.team_card_view, name="team-card"),
 ]

@@ -14,9 +14,10 @@ from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
 from .forms import OrderFilterForm, PaymentFilterForm
-from .selectors import order_list, payment_list, team_figures, team_members
+from .selectors import order_list, payment_list, product_pick, team_figures, team_members
 
 PAGE_SIZE = 25
+PICKER_OPTIONS = 20
 
 
 def _filter_customer(request: TenantRequest, form) -> Customer | None:
@@ -115,3 +116,13 @@ def payment_list_view(request: TenantRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "payment-results":
         return render(request, "sales/_payments.html", context)
     return render(request, "sales/payments.html", context)
+
+
+@tenant_page(roles=("rep", "manager", "admin"))
+def product_picker_view(request: TenantRequest) -> HttpResponse:
+    """The product picker's options (htmx; templates/sales/_product_picker.html): active products
+    matching `q` by name, SKU or category, the member's usual ones first; without `q`, only those.
+    Two queries after the member's own."""
+    q = request.GET.get("q", "")[:100].strip()
+    products = product_pick(tenant=request.tenant, rep=request.membership, q=q, limit=PICKER_OPTIONS)
+    return render(request, "sales/_product_options.html", {"products": products, "q": q})

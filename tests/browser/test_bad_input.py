@@ -114,7 +114,10 @@ def test_daily_report_a_new_report_refused_keeps_every_value(page: Page, live_se
     planned.locator("select[name='visits-0-effective']").select_option("true")
     planned.locator("textarea[name='visits-0-result_note']").fill("Ordered for the spring fair")
     planned.get_by_role("button", name="Add an order line").click()
-    planned.locator("select[name='visits-0-lines-0-product']").select_option(str(product.pk))
+    # htmx wires the new row a moment after inserting it: wait for that before typing
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-added, .htmx-settling')")
+    planned.locator("#id_visits-0-lines-0-product").fill("green")  # the product picker
+    planned.get_by_role("option", name=re.compile("Green tea")).click()
     planned.locator("input[name='visits-0-lines-0-quantity']").fill("-2")
     page.get_by_role("button", name="Add an unplanned visit").click()
     page.fill("input[name='visits-1-prospect_name']", "Corner shop on Nanjing Road")
@@ -127,6 +130,7 @@ def test_daily_report_a_new_report_refused_keeps_every_value(page: Page, live_se
     expect_beside(page, "visits-0-lines-0-quantity", "greater than or equal to 0.001")
     expect(page.locator("[name='visits-0-lines-0-quantity']")).to_have_value("-2")
     expect(page.locator("[name='visits-0-lines-0-product']")).to_have_value(str(product.pk))
+    expect(page.locator("#id_visits-0-lines-0-product")).to_have_value("TEA1 Green tea")
     expect(page.locator("[name='visits-0-effective']")).to_have_value("true")
     expect(page.locator("[name='visits-0-result_note']")).to_have_value("Ordered for the spring fair")
     expect(page.locator("[name='visits-1-prospect_name']")).to_have_value("Corner shop on Nanjing Road")

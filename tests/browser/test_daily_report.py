@@ -54,7 +54,9 @@ def test_a_rep_files_a_report_with_an_order_and_the_manager_signs_it_off(
     visit = page.locator("fieldset.report-visit").first
     expect(visit).to_contain_text("Harbour Store")
     visit.get_by_role("button", name="Add an order line").click()
-    visit.locator("select[name='visits-0-lines-0-product']").select_option(str(product.pk))
+    visit.locator("#id_visits-0-lines-0-product").fill("green")  # the product picker asks as one types
+    visit.get_by_role("option", name=re.compile("Green tea")).click()
+    expect(visit.locator("input[name='visits-0-lines-0-product']")).to_have_value(str(product.pk))
     visit.locator("input[name='visits-0-lines-0-quantity']").fill("4")
     visit.locator("select[name='visits-0-effective']").select_option("true")
     page.fill("textarea[name=competitor_info]", "Rival discounts oolong by 10%")

@@ -11,7 +11,6 @@ from apps.customers.models import Customer
 from apps.customers.selectors import apply_filters, visible_customers
 from apps.org.models import Region, ReportingClosure
 from apps.org.selectors import restrict_to_viewer
-from apps.sales.models import Product
 from apps.tenancy.models import Membership, Role, Tenant
 
 from ..filters import DailyReportFilter, MarketReportFilter
@@ -117,11 +116,6 @@ def customer_choices(*, tenant: Tenant, viewer: Membership) -> QuerySet[Customer
     return (
         visible_customers(Customer.objects.filter(tenant=tenant), viewer).order_by("name").only("id", "name")
     )
-
-
-def product_choices(*, tenant: Tenant) -> QuerySet[Product]:
-    """Products an order taken on a visit may list: the active ones, by SKU."""
-    return Product.objects.filter(tenant=tenant, is_active=True).order_by("sku").only("id", "sku", "name")
 
 
 def region_choices(*, tenant: Tenant) -> QuerySet[Region]:

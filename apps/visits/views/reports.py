@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.org.selectors import supervises
 from apps.sales.models import Payment
+from apps.sales.selectors import product_labels
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.form_pages import PostedForm
 from apps.tenancy.http import TenantRequest
@@ -28,7 +29,6 @@ from ..selectors import (
     daily_report_review,
     daily_report_visits,
     market_report_list,
-    product_choices,
     region_choices,
     review_queue_page,
 )
@@ -47,7 +47,6 @@ def _api_context(request: TenantRequest) -> dict:
 def _form_choices(request: TenantRequest) -> dict:
     return {
         "customers": customer_choices(tenant=request.tenant, viewer=request.membership)[:CHOICES_LIMIT],
-        "products": product_choices(tenant=request.tenant)[:CHOICES_LIMIT],
         "purposes": Visit.Purpose.choices,
         "outcomes": Visit.Outcome.choices,
         "methods": Payment.Method.choices,
@@ -88,7 +87,9 @@ def report_mine(request: TenantRequest) -> HttpResponse:
         else:
             form.add_serializer_errors(serializer.errors)
     rows = form.rows()
+    typed = (line.values.get("product") for row in rows for line in row.lines)
     context = {
+        "product_labels": product_labels(tenant=tenant, ids=typed),
         "day": day,
         "today": today,
         "report": report,

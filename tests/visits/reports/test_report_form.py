@@ -45,9 +45,13 @@ def _url(tenant):
 
 
 def _field(html: str, name: str) -> str:
-    """The markup of one field's box (label, input, errors) on the page."""
+    """The markup of one field's box (label, input, errors) on the page; a product picker's own box
+    (sales/_product_picker.html) inside it is passed over."""
+    picker = r'(?:(?:(?!<div class="field).)*?data-picker-options></ul>\s*</div>)?'
     match = re.search(
-        rf'<div class="field[^"]*">(?:(?!<div class="field).)*?name="{re.escape(name)}".*?</div>', html, re.S
+        rf'<div class="field[^"]*">(?:(?!<div class="field).)*?name="{re.escape(name)}"{picker}.*?</div>',
+        html,
+        re.S,
     )
     assert match, f"no field {name}"
     return match[0]
@@ -91,7 +95,10 @@ def _assert_everything_typed_is_there(html, plan_visits, products):
     assert 'value="training" selected' in html
     assert LONG.replace("'", "&#x27;") in html and "Keep samples in the car" in html
     assert "Ordered for the spring fair" in html and 'value="12.50"' in html
-    assert f'value="{products[0].pk}" selected' in _field(html, "visits-0-lines-0-product")
+    product = _field(html, "visits-0-lines-0-product")  # the picker: the id posted, the product shown
+    assert (
+        f'value="{products[0].pk}"' in product and f'value="{products[0].sku} {products[0].name}"' in product
+    )
     assert 'value="4"' in _field(html, "visits-0-lines-0-quantity")
     assert 'value="9.50"' in _field(html, "visits-0-lines-0-unit_price")
     assert 'value="transfer" selected' in _field(html, "visits-0-payments-0-method")
