@@ -305,3 +305,5 @@ PERMISSIONS_POLICY = {
 BULK_MAX_ROWS = 1000
 # A daily report may be filed late, but not for a day long past (it would rewrite history).
 DAILY_REPORT_MAX_DAYS_LATE = env.int("DAILY_REPORT_MAX_DAYS_LATE", default=31)
+# A visit plan is for the days ahead a rep can foresee, not for 2099.
+VISIT_PLAN_MAX_DAYS_AHEAD = env.int("VISIT_PLAN_MAX_DAYS_AHEAD", default=60)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,23 @@ def ensure_plan_editable(plan: VisitPlan) -> None:
         raise ValidationError(
             _("This plan is %(status)s: only a draft or a returned plan can be changed.")
             % {"status": plan.get_status_display().lower()}
+        )
+
+
+def visit_plan_last_day(tenant: Tenant) -> dt.date:
+    """The furthest day a plan may be made for: VISIT_PLAN_MAX_DAYS_AHEAD after the tenant's today."""
+    return tenant_today(tenant) + dt.timedelta(days=settings.VISIT_PLAN_MAX_DAYS_AHEAD)
+
+
+def ensure_within_horizon(tenant: Tenant, day: dt.date) -> None:
+    """A plan dated beyond the horizon (a typo's 2099) is neither made, changed nor submitted."""
+    last = visit_plan_last_day(tenant)
+    if day > last:
+        raise ValidationError(
+            {
+                "day": _("A plan can be made at most %(days)d days ahead, for %(last)s at the latest.")
+                % {"days": settings.VISIT_PLAN_MAX_DAYS_AHEAD, "last": last.isoformat()}
+            }
         )
 
 
@@ -89,6 +107,7 @@ def visit_plan_save(
     _ensure_plan_writer(by=by, rep=rep)
     if day < tenant_today(tenant):
         raise ValidationError({"day": _("A plan can only be made for today or a later day.")})
+    ensure_within_horizon(tenant, day)
     plan, created = VisitPlan.objects.select_for_update().get_or_create(
         tenant=tenant, rep=rep, day=day, defaults={"note": note or ""}
     )
@@ -184,6 +203,7 @@ def visit_plan_submit(*, plan: VisitPlan, by: Membership) -> VisitPlan:
     _ensure_plan_writer(by=by, rep=plan.rep)
     if plan.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned plan can be submitted."))
+    ensure_within_horizon(by.tenant, plan.day)
     if not Visit.objects.filter(tenant_id=plan.tenant_id, plan=plan).exists():
         raise ValidationError(_("Add at least one visit before submitting the plan."))
     return _transition(plan, by, "submitted", status=VisitPlan.Status.SUBMITTED, submitted_at=timezone.now())
@@ -284,6 +304,7 @@ def visit_create(*, tenant: Tenant, by: Membership, plan: VisitPlan | None = Non
         plan = _locked(plan)
         _ensure_plan_writer(by=by, rep=plan.rep)
         ensure_plan_editable(plan)
+        ensure_within_horizon(tenant, plan.day)
         rep, day = plan.rep, plan.day
     else:
         rep = data.pop("rep", None) or by
