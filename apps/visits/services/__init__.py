@@ -1,7 +1,8 @@
 """Writes of the visits app, the only code that changes its state; one module per sub-area:
 
 - plans: daily visit plans and their items, from draft to approval, and carrying visits over;
-- checkins: at the customer — check-in and check-out, the customer's location, photos;
+- checkins: at the customer — check-in and check-out, the customer's location, photos, and an
+  order and a collection taken there (through the day's report);
 - reports: daily sales reports, filed, submitted and signed off;
 - market: market situation reports, escalated, acknowledged and closed;
 - reminders: the per-tenant reminders of a missing plan or report.
@@ -16,6 +17,7 @@ from .checkins import (
     visit_check_in,
     visit_check_out,
     visit_photo_add,
+    visit_sale_take,
 )
 from .market import (
     escalation_recipients,
@@ -31,6 +33,7 @@ from .plans import (
     visit_plan_carry_over,
     visit_plan_delete,
     visit_plan_item_add,
+    visit_plan_last_day,
     visit_plan_return,
     visit_plan_save,
     visit_plan_submit,
@@ -56,6 +59,7 @@ __all__ = [
     "visit_plan_carry_over",
     "visit_plan_delete",
     "visit_plan_item_add",
+    "visit_plan_last_day",
     "visit_plan_return",
     "visit_plan_save",
     "visit_plan_submit",
@@ -66,6 +70,7 @@ __all__ = [
     "visit_check_in",
     "visit_check_out",
     "visit_photo_add",
+    "visit_sale_take",
     # reports
     "REPORT_FIELDS",
     "daily_report_create",

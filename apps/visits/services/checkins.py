@@ -1,6 +1,6 @@
 """Writes at the customer: check-in and check-out with the phone's position, the customer's location
-taken from a check-in, and photos of a visit. Each service is one transaction, audited; a rule
-broken is a ValidationError (400) with the reason."""
+taken from a check-in, photos of a visit, and an order and a collection taken there. Each service is
+one transaction, audited; a rule broken is a ValidationError (400) with the reason."""
 
 import math
 import secrets
@@ -19,7 +19,8 @@ from apps.tenancy.audit import audit_log
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership
 
-from ..models import Visit, VisitPhoto
+from ..models import DailyReport, Visit, VisitPhoto
+from .reports import daily_report_create, daily_report_update
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
 # What the browser says is only a hint: the type stored is the one Pillow finds in the bytes.
@@ -195,3 +196,32 @@ def visit_photo_add(*, visit: Visit, by: Membership, upload: UploadedFile) -> Vi
         photo.image.delete(save=False)  # no row, no file
         raise
     return photo
+
+
+@transaction.atomic
+def visit_sale_take(
+    *, visit: Visit, by: Membership, orders: list[dict] | None = None, payments: list[dict] | None = None
+) -> DailyReport:
+    """An order (`orders`: [{lines: [{product, quantity, unit_price?}], note?}]) and/or a collection
+    (`payments`: [{amount, method?, reference?}]) taken at the visit, there and then rather than in
+    the evening. They are written as the evening report writes them — through the daily report of
+    the visit's day, created as a draft if the rep has not started it — so they are that report's
+    order and collection lines (sales Orders and Payments, linked to the visit): one record, shown
+    on the visit card, in the report and in the sales lists alike. Returns the report."""
+    if by.pk != visit.rep_id:
+        raise PermissionDenied(_("Only the visit's account manager can take an order or a collection at it."))
+    if visit.customer_id is None:
+        raise ValidationError(
+            _("Orders and collections need a customer; add the prospect as a customer first.")
+        )
+    if not orders and not payments:
+        raise ValidationError(_("Enter an order line or the amount collected."))
+    item = {"id": visit.pk, "orders": orders or [], "payments": payments or []}
+    report = (
+        DailyReport.objects.select_for_update()
+        .filter(tenant_id=visit.tenant_id, rep_id=by.pk, day=visit.day)
+        .first()
+    )
+    if report is None:
+        return daily_report_create(tenant=visit.tenant, by=by, day=visit.day, visits=[item])
+    return daily_report_update(report=report, by=by, visits=[item])
