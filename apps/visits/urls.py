@@ -17,5 +17,7 @@ urlpatterns = [
     path("<int:visit_id>/check-out/", plans.check_out_view, name="check-out"),
     path("<int:visit_id>/locate-customer/", plans.locate_customer_view, name="locate-customer"),
     path("<int:visit_id>/photos/", plans.photo_upload_view, name="photo-upload"),
+    path("<int:visit_id>/sale/", plans.sale_view, name="sale"),
+    path("<int:visit_id>/sale/line/", plans.sale_line_view, name="sale-line"),
     path("photos/<int:photo_id>/", plans.photo_view, name="photo"),
 ]

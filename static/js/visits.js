@@ -23,6 +23,25 @@
     form.querySelector("[data-picked]").hidden = true;
   });
 
+  // Adding a visit swaps the plan above the form in place (htmx): the form stays where it was on the
+  // screen, so the rep can add the next one without looking for it (the new visit shows above).
+  var formTop = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = document.getElementById("add-item");
+    formTop = form && event.detail.requestConfig && event.detail.requestConfig.elt === form
+      ? form.getBoundingClientRect().top
+      : null;
+  });
+  function keepForm() {
+    var form = document.getElementById("add-item");
+    if (formTop !== null && form) window.scrollBy(0, form.getBoundingClientRect().top - formTop);
+  }
+  document.addEventListener("htmx:afterSwap", keepForm);
+  document.addEventListener("htmx:afterSettle", function () {
+    keepForm();
+    formTop = null;
+  });
+
   // Check-in / check-out: ask for the position, but never block on it — a rep who refuses location,
   // or a phone without a fix, still checks in (the server records the time either way).
   document.addEventListener("submit", function (event) {

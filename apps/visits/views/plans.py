@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from apps.tenancy.views import refusal_shown, tenant_page
 
 from .. import services
 from ..downloads import photo_response
-from ..forms import PlanItemForm, ReturnForm
+from ..forms import SALE_LINES_MAX, PlanItemForm, ReturnForm, SaleLineForm, VisitSaleForm
 from ..models import Visit, VisitPlan
 from ..selectors import (
     carry_over_candidates,
@@ -30,6 +30,7 @@ from ..selectors import (
     visit_plan_list,
     visit_plan_review_queue,
 )
+from ..selectors.field import day_is_over, today_visits
 from .parsing import day_param, parsed
 
 FIELD_ROLES = (Role.REP, Role.MANAGER, Role.ADMIN)
@@ -59,21 +60,22 @@ def _visible_plan(request: TenantRequest, plan_id: int) -> VisitPlan:
 
 @tenant_page(roles=FIELD_ROLES)
 def today_view(request: TenantRequest) -> HttpResponse:
-    return _render_today(request, day_param(request))
+    return render(request, "visits/today.html", _today_context(request, day_param(request)))
 
 
-def _render_today(request: TenantRequest, day: dt.date, form: PlanItemForm | None = None) -> HttpResponse:
-    rep = request.membership
-    today = tenant_today(request.tenant)
-    plan = visit_plan_for(tenant=request.tenant, rep=rep, day=day)
-    # The plan's items, then visits recorded outside the plan that day.
-    items = list(
-        visit_list(tenant=request.tenant, viewer=rep)
-        .filter(rep=rep, day=day)
-        .order_by("-planned", "position", "id")
-    )
-    editable = day >= today and (plan is None or plan.status in services.EDITABLE)
-    context = {
+def _today_context(request: TenantRequest, day: dt.date, form: PlanItemForm | None = None) -> dict:
+    rep, tenant = request.membership, request.tenant
+    today = tenant_today(tenant)
+    plan = visit_plan_for(tenant=tenant, rep=rep, day=day)
+    items = list(today_visits(tenant=tenant, rep=rep, day=day))
+    last_day = services.visit_plan_last_day(tenant)
+    editable = today <= day <= last_day and (plan is None or plan.status in services.EDITABLE)
+    carry = list(carry_over_candidates(tenant=tenant, rep=rep, day=day)) if editable else []
+    if day == today:
+        for visit in items:
+            if visit.customer_id and visit.rep_id == rep.pk:
+                visit.sale_form = VisitSaleForm(tenant=tenant, visit=visit)  # type: ignore[attr-defined]  # display attribute
+    return {
         "day": day,
         "today": today,
         "is_today": day == today,
@@ -81,13 +83,20 @@ def _render_today(request: TenantRequest, day: dt.date, form: PlanItemForm | Non
         "plan": plan,
         "items": items,
         "editable": editable,
+        "last_day": last_day,
+        "beyond_horizon": day > last_day,
         "can_submit": bool(
-            plan and any(v.plan_id for v in items) and plan.status in services.EDITABLE and day >= today
+            plan
+            and any(v.plan_id for v in items)
+            and plan.status in services.EDITABLE
+            and today <= day <= last_day
         ),
-        "carry": list(carry_over_candidates(tenant=request.tenant, rep=rep, day=day)) if editable else [],
+        "carry": carry,
+        # Today's visits still pending are not unfinished before the working day is over: offered
+        # for tomorrow, but not ticked.
+        "carry_ticked": bool(carry) and day_is_over(tenant, carry[0].day),
         "form": form or PlanItemForm(viewer=rep, rep=rep),
     }
-    return render(request, "visits/today.html", context, status=400 if form is not None else 200)
 
 
 @tenant_page(roles=FIELD_ROLES)
@@ -100,18 +109,27 @@ def customer_search_view(request: TenantRequest) -> HttpResponse:
 
 @tenant_page(roles=FIELD_ROLES)
 def item_add_view(request: TenantRequest) -> HttpResponse:
+    """Add a visit to the plan of `day`. With htmx the plan and the form are swapped in place (the
+    page keeps its scroll position: visits.js holds the form where it was); without, the page
+    reloads. A refusal (a submitted plan, a day beyond the horizon) is shown on the form, with
+    what was typed."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     rep, day = request.membership, day_param(request)
     form = PlanItemForm(request.POST, viewer=rep, rep=rep)
-    if not form.is_valid():
-        messages.error(request, _("The visit was not added. Please correct the errors below."))
-        return _render_today(request, day, form)
-    with refusal_shown(request) as outcome:
-        services.visit_plan_item_add(tenant=request.tenant, by=rep, day=day, **form.cleaned_data)
-    if not outcome.refused:
-        messages.success(request, _("Visit added to the plan."))
-    return redirect(_today_url(request, day))
+    if form.is_valid():
+        with refusal_shown(form) as outcome:
+            services.visit_plan_item_add(tenant=request.tenant, by=rep, day=day, **form.cleaned_data)
+        if not outcome.refused:
+            if request.htmx:
+                context = {**_today_context(request, day), "added": True}
+                return render(request, "visits/_today_update.html", context)
+            messages.success(request, _("Visit added to the plan."))
+            return redirect(_today_url(request, day))
+    if request.htmx:  # swapped only on success statuses: the form comes back with its errors
+        return render(request, "visits/_today_update.html", _today_context(request, day, form))
+    messages.error(request, _("The visit was not added. Please correct the errors below."))
+    return render(request, "visits/today.html", _today_context(request, day, form), status=400)
 
 
 @tenant_page(roles=FIELD_ROLES)
@@ -216,6 +234,68 @@ def photo_upload_view(request: TenantRequest, visit_id: int) -> HttpResponse:
         if not outcome.refused:
             messages.success(request, _("Photo added."))
     return redirect(_today_url(request, visit.day))
+
+
+def _sale_card(
+    request: TenantRequest, visit: Visit, form: VisitSaleForm | None, taken: str = ""
+) -> HttpResponse:
+    """The visit's card alone (htmx), re-read with what was taken at it; with the refused form open."""
+    visit = today_visits(tenant=request.tenant, rep=request.membership, day=visit.day).get(pk=visit.pk)
+    visit.sale_form = form or VisitSaleForm(tenant=request.tenant, visit=visit)  # type: ignore[attr-defined]  # display attribute
+    plan = visit.plan
+    today = tenant_today(request.tenant)
+    context = {
+        "v": visit,
+        "is_today": visit.day == today,
+        "editable": visit.day >= today and (plan is None or plan.status in services.EDITABLE),
+        "sale_open": form is not None,
+        "taken": taken,
+    }
+    return render(request, "visits/_visit.html", context)
+
+
+@tenant_page(roles=FIELD_ROLES)
+def sale_view(request: TenantRequest, visit_id: int) -> HttpResponse:
+    """An order and/or a collection taken at the visit, from its card on the Today page: written into
+    the day's report (services.visit_sale_take). With htmx the card is swapped in place; a refusal
+    keeps what was typed, beside the field it concerns."""
+    visit = _visible_visit(request, visit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = VisitSaleForm(request.POST, tenant=request.tenant, visit=visit)
+    if form.is_valid():
+        with refusal_shown(form) as outcome:
+            services.visit_sale_take(
+                visit=visit, by=request.membership, orders=form.orders(), payments=form.payments()
+            )
+        if not outcome.refused:
+            taken = _("Taken at this visit: it is in today's daily report.")
+            if request.htmx:
+                return _sale_card(request, visit, None, taken)
+            messages.success(request, taken)
+            return redirect(_today_url(request, visit.day) + f"#visit-{visit.pk}")
+    if request.htmx:  # swapped only on success statuses: the card comes back with the form's errors
+        return _sale_card(request, visit, form)
+    context = _today_context(request, visit.day)
+    for item in context["items"]:
+        if item.pk == visit.pk:
+            item.sale_form, item.sale_open = form, True
+    messages.error(request, _("Nothing was taken. Please correct the errors below."))
+    return render(request, "visits/today.html", context, status=400)
+
+
+@tenant_page(roles=FIELD_ROLES)
+def sale_line_view(request: TenantRequest, visit_id: int) -> HttpResponse:
+    """htmx: one more blank order line `j` in the visit card's order form."""
+    visit = _visible_visit(request, visit_id)
+    j = parsed(int, request.GET.get("j"), None)
+    if j is None or not 0 <= j < SALE_LINES_MAX:
+        raise Http404
+    form = VisitSaleForm(tenant=request.tenant, visit=visit)
+    line = SaleLineForm(index=j, auto_id=form.auto_id)
+    return render(
+        request, "visits/_sale_line.html", {"v": visit, "line": line, "next_line": j + 1, "oob": True}
+    )
 
 
 @tenant_page
