@@ -401,3 +401,12 @@ def test_the_today_page_reads_the_same_queries_with_more_visits_and_sales(as_mem
         response = client.get(page)
     assert response.text.count("data-taken ") == 7
     assert len(many) == len(few)
+
+
+def test_the_homes_today_card_leads_to_the_visits_order_form(as_member, tenant, rep, visit):
+    home = as_member(rep).get(reverse("dashboard", kwargs={"tenant_slug": tenant.slug}))
+    link = f"{url('today', tenant)}?sale={visit.pk}#visit-{visit.pk}"
+    assert f'href="{link}"' in home.text
+    page = as_member(rep).get(url("today", tenant), {"sale": visit.pk})
+    assert re.search(r'<details class="visit__sale" data-sale open>', page.text)
+    assert not re.search(r"<details[^>]* open>", as_member(rep).get(url("today", tenant)).text)

@@ -60,7 +60,13 @@ def _visible_plan(request: TenantRequest, plan_id: int) -> VisitPlan:
 
 @tenant_page(roles=FIELD_ROLES)
 def today_view(request: TenantRequest) -> HttpResponse:
-    return render(request, "visits/today.html", _today_context(request, day_param(request)))
+    """The rep's plan of a day (today by default); `?sale=<visit id>` opens that visit's order form
+    (the home's Today card links there)."""
+    context = _today_context(request, day_param(request))
+    sale = parsed(int, request.GET.get("sale"), None)
+    for visit in context["items"]:
+        visit.sale_open = visit.pk == sale  # type: ignore[attr-defined]  # display attribute
+    return render(request, "visits/today.html", context)
 
 
 def _today_context(request: TenantRequest, day: dt.date, form: PlanItemForm | None = None) -> dict:
