@@ -75,9 +75,9 @@
       event.preventDefault();
       var down = event.key === "ArrowDown";
       activate(p, items[at === -1 ? (down ? 0 : items.length - 1) : (at + (down ? 1 : items.length - 1)) % items.length]);
-    } else if (event.key === "Enter" && items.length) {
-      event.preventDefault(); // choosing, not submitting the form
-      choose(p, items[at === -1 ? 0 : at]);
+    } else if (event.key === "Enter") {
+      event.preventDefault(); // Enter in the box chooses; it never submits the form half-filled
+      if (items.length) choose(p, items[at === -1 ? 0 : at]);
     } else if (event.key === "Escape" && items.length) {
       event.preventDefault();
       close(p);

@@ -373,10 +373,11 @@ def test_only_the_reps_own_visits_of_today_offer_the_form(as_member, tenant, rep
     assert f'id="visit-{tomorrow.pk}"' in page.text and not re.search(r"data-sale[ >]", page.text)
 
 
-def test_the_sale_pages_are_404_for_a_peer_a_viewer_and_another_tenant(
-    as_member, rep, peer, viewer, rival, visit
+def test_the_sale_pages_are_404_for_a_peer_a_viewer_a_manager_and_another_tenant(
+    as_member, rep, peer, viewer, manager, rival, visit
 ):
-    for member in (peer, viewer, rival):
+    """What is taken at a visit is its rep's: even their manager, who sees the visit, gets a 404."""
+    for member in (peer, viewer, manager, rival):
         client = as_member(member)
         tenant = member.tenant
         assert client.post(url("sale", tenant, visit_id=visit.pk), {"amount": "1"}).status_code == 404

@@ -54,6 +54,14 @@ def _visible_visit(request: TenantRequest, visit_id: int) -> Visit:
     )
 
 
+def _own_visit(request: TenantRequest, visit_id: int) -> Visit:
+    """A visit of the member's own (what is taken at a visit is its rep's): any other is a 404."""
+    visit = _visible_visit(request, visit_id)
+    if visit.rep_id != request.membership.pk:
+        raise Http404
+    return visit
+
+
 def _visible_plan(request: TenantRequest, plan_id: int) -> VisitPlan:
     return get_object_or_404(visit_plan_list(tenant=request.tenant, viewer=request.membership), pk=plan_id)
 
@@ -265,7 +273,7 @@ def sale_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     """An order and/or a collection taken at the visit, from its card on the Today page: written into
     the day's report (services.visit_sale_take). With htmx the card is swapped in place; a refusal
     keeps what was typed, beside the field it concerns."""
-    visit = _visible_visit(request, visit_id)
+    visit = _own_visit(request, visit_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = VisitSaleForm(request.POST, tenant=request.tenant, visit=visit)
@@ -293,7 +301,7 @@ def sale_view(request: TenantRequest, visit_id: int) -> HttpResponse:
 @tenant_page(roles=FIELD_ROLES)
 def sale_line_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     """htmx: one more blank order line `j` in the visit card's order form."""
-    visit = _visible_visit(request, visit_id)
+    visit = _own_visit(request, visit_id)
     j = parsed(int, request.GET.get("j"), None)
     if j is None or not 0 <= j < SALE_LINES_MAX:
         raise Http404
