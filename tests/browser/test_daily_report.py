@@ -14,6 +14,7 @@ from apps.visits.models import DailyReport
 from tests.factories import CategoryFactory, CustomerFactory, ProductFactory
 from tests.visits.factories import VisitFactory, VisitPlanFactory
 
+from .test_field import settled
 from .test_shell import PHONE, no_horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,6 +55,7 @@ def test_a_rep_files_a_report_with_an_order_and_the_manager_signs_it_off(
     visit = page.locator("fieldset.report-visit").first
     expect(visit).to_contain_text("Harbour Store")
     visit.get_by_role("button", name="Add an order line").click()
+    settled(page)
     visit.locator("#id_visits-0-lines-0-product").fill("green")  # the product picker asks as one types
     visit.get_by_role("option", name=re.compile("Green tea")).click()
     expect(visit.locator("input[name='visits-0-lines-0-product']")).to_have_value(str(product.pk))
