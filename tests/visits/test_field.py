@@ -196,6 +196,14 @@ def test_tomorrow_offers_todays_pending_visits_unticked_until_the_working_day_en
     assert page.context["carry_ticked"] is True and f'value="{visit.pk}" checked' in page.text
 
 
+def test_the_day_after_tomorrow_does_not_offer_tomorrows_visits_as_unfinished(as_member, rep, shop):
+    VisitFactory(tenant=rep.tenant, rep=rep, day=TOMORROW, customer=shop)
+    page = as_member(rep).get(
+        url("today", rep.tenant), {"day": (TOMORROW + dt.timedelta(days=1)).isoformat()}
+    )
+    assert page.context["carry"] == [] and 'id="carry-over"' not in page.text
+
+
 def test_tomorrows_empty_page_speaks_of_tomorrow(as_member, rep):
     page = as_member(rep).get(url("today", rep.tenant), {"day": TOMORROW.isoformat()})
     assert "Nothing planned for tomorrow yet" in page.text and "visit tomorrow" in page.text

@@ -1,5 +1,5 @@
-"""Visit pages: the rep's "Today" (plan, carry-over, check-in/out, photos) and the manager's approval
-queue. Reads come from the selectors, writes go through the services; a broken rule comes back as a
+"""Visit pages: the rep's "Today" (plan, carry-over, check-in/out, photos, an order and a collection
+taken at a visit) and the manager's approval queue. Reads come from the selectors, writes go through the services; a broken rule comes back as a
 message on the page, never a 500."""
 
 import datetime as dt
@@ -85,6 +85,8 @@ def _today_context(request: TenantRequest, day: dt.date, form: PlanItemForm | No
     last_day = services.visit_plan_last_day(tenant)
     editable = today <= day <= last_day and (plan is None or plan.status in services.EDITABLE)
     carry = list(carry_over_candidates(tenant=tenant, rep=rep, day=day)) if editable else []
+    if carry and carry[0].day > today:
+        carry = []  # a later day's plan is not "unfinished" before its day has come
     if day == today:
         for visit in items:
             if visit.customer_id and visit.rep_id == rep.pk:
