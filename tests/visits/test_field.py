@@ -419,3 +419,22 @@ def test_the_homes_today_card_leads_to_the_visits_order_form(as_member, tenant, 
     page = as_member(rep).get(url("today", tenant), {"sale": visit.pk})
     assert re.search(r'<details class="visit__sale" data-sale open>', page.text)
     assert not re.search(r"<details[^>]* open>", as_member(rep).get(url("today", tenant)).text)
+
+
+def test_a_chinese_rep_reads_the_new_parts_in_chinese(as_member, tenant, rep, visit, tea):
+    from apps.tenancy.models import UserProfile
+
+    UserProfile.objects.create(user=rep.user, language="zh-hans")
+    with scope(tenant=tenant):
+        services.visit_sale_take(visit=visit, by=rep, **sale(tea))
+    client = as_member(rep)
+    text = client.get(url("today", tenant)).text
+    for label in ("录入订单或回款", "保存录入内容", "订单明细", "回款金额", "本次拜访已录入"):
+        assert label in text, label
+    tomorrow = client.get(url("today", tenant), {"day": TOMORROW.isoformat()}).text
+    for label in ("明日拜访计划", "今天尚未完成的拜访", "今天还没结束"):
+        assert label in tomorrow, label
+    far = client.get(url("today", tenant), {"day": "2099-01-01"}).text
+    assert "拜访计划最晚可制定到 2027-01-17" in far
+    options = client.get(reverse("sales:product-picker", kwargs={"tenant_slug": tenant.slug}))
+    assert "常购产品" in options.text and "近期下单 1 次" in options.text
