@@ -40,6 +40,7 @@ from tests.targets.factories import (
 )
 from tests.visits.factories import DailyReportFactory, MarketReportFactory, VisitFactory, VisitPlanFactory
 
+from .test_field import settled
 from .test_invitations import link_in_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -114,8 +115,7 @@ def test_daily_report_a_new_report_refused_keeps_every_value(page: Page, live_se
     planned.locator("select[name='visits-0-effective']").select_option("true")
     planned.locator("textarea[name='visits-0-result_note']").fill("Ordered for the spring fair")
     planned.get_by_role("button", name="Add an order line").click()
-    # htmx wires the new row a moment after inserting it: wait for that before typing
-    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-added, .htmx-settling')")
+    settled(page)
     planned.locator("#id_visits-0-lines-0-product").fill("green")  # the product picker
     planned.get_by_role("option", name=re.compile("Green tea")).click()
     planned.locator("input[name='visits-0-lines-0-quantity']").fill("-2")
