@@ -204,3 +204,12 @@ def test_only_planned_visits_lie_ahead(seeded):
         {**seeded, "d": seeded["today"]},
     )
     assert (done_after, pending_before) == (0, 0)
+
+
+def test_every_demo_order_number_has_the_apps_one_shape(seeded):
+    """Both demo organisations number orders as the app does (SO + day + place), so a list never
+    mixes two shapes once new orders are taken."""
+    from apps.sales.services import ORDER_NUMBER
+
+    numbers = rows("SELECT number FROM sales_order WHERE tenant_id IN (SELECT id FROM tenancy_tenant)", {})
+    assert numbers and all(ORDER_NUMBER.match(n) for (n,) in numbers), [n for (n,) in numbers[:3]]

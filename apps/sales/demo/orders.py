@@ -10,6 +10,7 @@ from apps.tenancy.demo import DemoContext
 from apps.tenancy.money import money
 
 from ..models import Order, OrderLine, Payment, Product, ProductCategory
+from ..services import ORDER_NUMBER_PREFIX
 from .pools import Pools
 from .season import DAYS, season_factor
 
@@ -96,7 +97,7 @@ def seed_orders_and_payments(ctx: DemoContext, pools: Pools, rng, plans, product
         cost = sum((money(q * pr.unit_cost) for pr, q, _p in lines), Decimal("0"))
         order = Order(
             tenant=tenant,
-            number=f"{pools.order_prefix}{day:%Y%m%d}{per_day_count[i]:03d}",
+            number=f"{ORDER_NUMBER_PREFIX}{day:%Y%m%d}{per_day_count[i]:03d}",
             customer=c,
             rep_id=c.owner_id,
             order_date=day,

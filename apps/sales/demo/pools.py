@@ -32,7 +32,6 @@ class Pools:
     products: tuple[tuple[str, str, str, str, float, float], ...]  # sku, name, cat, unit, price, cost ratio
     subjects: dict[str, tuple[str, ...]]
     notes: tuple[str, ...]
-    order_prefix: str
     code_prefix: str
     mail_domain: str
 
@@ -242,7 +241,6 @@ ZH = Pools(
         "采购流程需总部审批。",
         "",
     ),
-    order_prefix="SO",
     code_prefix="C",
     mail_domain="example.cn",
 )
@@ -363,7 +361,6 @@ EN = Pools(
         "note": ("Competitor offered lower price", "Plans a new office"),
     },
     notes=("Happy with service levels.", "Follow up next week.", "Asked for volume pricing.", ""),
-    order_prefix="RV",
     code_prefix="R-",
     mail_domain="example.sg",
 )
