@@ -174,38 +174,41 @@ class ReadOnlyTenantAdmin(TenantModelAdmin):
         return False
 
 
-class AuditActionFilter(admin.SimpleListFilter):
+class _AuditValueFilter(admin.SimpleListFilter):
+    """A filter on one column of the tenant's audit log: its distinct values, each by its label."""
+
+    column = ""
+
+    def label(self, value: str) -> str:
+        raise NotImplementedError
+
+    def lookups(self, request, model_admin):
+        values = (
+            AuditLog.objects.filter(tenant=request.tenant)
+            .order_by()
+            .values_list(self.column, flat=True)
+            .distinct()
+        )
+        return sorted(((value, self.label(value)) for value in values), key=lambda row: row[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.column: self.value()}) if self.value() else queryset
+
+
+class AuditActionFilter(_AuditValueFilter):
     title = _("action")
-    parameter_name = "action"
+    parameter_name = column = "action"
 
-    def lookups(self, request, model_admin):
-        codes = (
-            AuditLog.objects.filter(tenant=request.tenant)
-            .order_by()
-            .values_list("action", flat=True)
-            .distinct()
-        )
-        return sorted(((code, audit_action_label(code)) for code in codes), key=lambda row: row[1])
-
-    def queryset(self, request, queryset):
-        return queryset.filter(action=self.value()) if self.value() else queryset
+    def label(self, value: str) -> str:
+        return audit_action_label(value)
 
 
-class AuditObjectTypeFilter(admin.SimpleListFilter):
+class AuditObjectTypeFilter(_AuditValueFilter):
     title = _("record type")
-    parameter_name = "object_type"
+    parameter_name = column = "object_type"
 
-    def lookups(self, request, model_admin):
-        types = (
-            AuditLog.objects.filter(tenant=request.tenant)
-            .order_by()
-            .values_list("object_type", flat=True)
-            .distinct()
-        )
-        return sorted(((t, audit_object_type_label(t)) for t in types), key=lambda row: row[1])
-
-    def queryset(self, request, queryset):
-        return queryset.filter(object_type=self.value()) if self.value() else queryset
+    def label(self, value: str) -> str:
+        return audit_object_type_label(value)
 
 
 @admin.register(AuditLog, site=tenant_admin_site)
