@@ -10,14 +10,14 @@ from .models import Region, Team
 from .services import closure_rebuild, refuse_cycle
 
 
-def no_loop_form(model, parent_field: str):
+def no_loop_form(parent_field: str):
     """A ModelForm that refuses to move a node under itself or its descendants (an error on the field)."""
 
     class NoLoopForm(forms.ModelForm):
         def clean(self):
             cleaned = super().clean()
             parent = cleaned.get(parent_field)
-            refuse_cycle(model, self.instance.pk, parent.pk if parent else None, parent_field)
+            refuse_cycle(self.instance, parent.pk if parent else None, parent_field)
             return cleaned
 
     return NoLoopForm
@@ -25,7 +25,7 @@ def no_loop_form(model, parent_field: str):
 
 @admin.register(Team, site=tenant_admin_site)
 class TeamAdmin(TenantModelAdmin):
-    form = no_loop_form(Team, "parent")
+    form = no_loop_form("parent")
     list_display = ("name", "parent", "lead")
     search_fields = ("name",)
     list_select_related = ("parent", "lead__user")
@@ -36,7 +36,7 @@ class TeamAdmin(TenantModelAdmin):
 
 @admin.register(Region, site=tenant_admin_site)
 class RegionAdmin(TenantModelAdmin):
-    form = no_loop_form(Region, "parent")
+    form = no_loop_form("parent")
     list_display = ("code", "name", "parent")
     search_fields = ("code", "name")
     list_select_related = ("parent",)
@@ -49,7 +49,7 @@ class RegionAdmin(TenantModelAdmin):
 class MembershipAdmin(TenantModelAdmin):
     """Roles, teams and reporting lines of the organisation's people."""
 
-    form = no_loop_form(Membership, "reports_to")
+    form = no_loop_form("reports_to")
 
     list_display = ("__str__", "role", "team", "reports_to", "is_active")
     list_filter = ("role", "is_active")

@@ -68,3 +68,25 @@ def test_team_tree_closure_and_loop_guard(tenant, admin):
         assert TeamClosure.objects.filter(ancestor=root, descendant=city, depth=2).exists()
         with pytest.raises(ValidationError):
             team_save(tenant=tenant, by=admin, team=root, parent=city)
+
+
+@pytest.mark.parametrize("save", ["team", "region"])
+def test_a_loop_in_a_deep_tree_is_found_with_one_query(tenant, admin, save, django_assert_num_queries):
+    """The guard asks the closure table once, however deep the tree (it used to walk up a level a query)."""
+    from apps.org.services import refuse_cycle, region_save
+
+    node_save = team_save if save == "team" else region_save
+    extra = {} if save == "team" else {"code": "R0"}
+    with scope(tenant=tenant.pk):
+        root = node_save(tenant=tenant, by=admin, name="Root", **extra)
+        leaf = root
+        for depth in range(1, 8):
+            code = {} if save == "team" else {"code": f"R{depth}"}
+            leaf = node_save(tenant=tenant, by=admin, name=f"Level {depth}", parent=leaf, **code)
+        with django_assert_num_queries(1), pytest.raises(ValidationError) as err:
+            refuse_cycle(root, leaf.pk, "parent")
+        assert "loop" in err.value.message_dict["parent"][0]
+        with django_assert_num_queries(1):
+            refuse_cycle(leaf, root.pk, "parent")  # moving a leaf up is fine
+        with pytest.raises(ValidationError):
+            refuse_cycle(root, root.pk, "parent")  # under itself

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import ApiToken, Membership, Role
 
-from ..models import ReportingClosure, Team
+from ..models import Team
 from ..selectors.people import (
     PeopleRights,
     active_admin_count,
@@ -23,7 +23,7 @@ from ..selectors.people import (
     employee_no_taken,
     people_rights,
 )
-from .trees import closure_rebuild
+from .trees import closure_rebuild, would_loop
 
 MEMBER_FIELDS = ("role", "team", "reports_to", "employee_no")
 
@@ -66,7 +66,13 @@ def check_placement(
             errors["reports_to"] = _("People report to a sales manager or an administrator.")
         elif not rights.may_report_to(reports_to):
             errors["reports_to"] = _("People you manage report to you or someone of your line.")
-        elif member is not None and reports_to is not None and _would_loop(member, reports_to):
+        elif (
+            member is not None
+            and reports_to is not None
+            and would_loop(
+                tree="reporting", tenant_id=tenant_id, node_id=member.pk, new_parent_id=reports_to.pk
+            )
+        ):
             errors["reports_to"] = _(
                 "%(manager)s reports to %(member)s already: this would make a loop in the reporting line."
             ) % {"manager": reports_to.name, "member": member.name}
@@ -76,13 +82,6 @@ def check_placement(
         errors["employee_no"] = _("Another person of this organisation has this employee number.")
     if errors:
         raise ValidationError(errors)
-
-
-def _would_loop(member: Membership, reports_to: Membership) -> bool:
-    """The new manager is the member or below them: the closure table answers in one probe."""
-    return ReportingClosure.objects.filter(
-        tenant_id=member.tenant_id, ancestor_id=member.pk, descendant_id=reports_to.pk
-    ).exists()
 
 
 def _check_role_change(*, member: Membership, by: Membership | None, role: str) -> None:
