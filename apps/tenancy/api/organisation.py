@@ -19,6 +19,7 @@ from apps.tenancy.services import (
     CHECKIN_RADIUS_MIN,
     HOLIDAY_NAME_MAX,
     HOLIDAYS_MAX,
+    SETTINGS_FIELDS,
     tenant_settings_update,
 )
 
@@ -37,24 +38,8 @@ class OrganisationOut(serializers.ModelSerializer):
 
     class Meta:
         model = Tenant
-        fields = [
-            "id",
-            "name",
-            "slug",
-            "logo_url",
-            "timezone",
-            "currency",
-            "country",
-            "default_language",
-            "working_days",
-            "work_start",
-            "work_end",
-            "holidays",
-            "report_deadline",
-            "plan_cutoff",
-            "checkin_radius_m",
-            "managers_manage_people",
-        ]
+        # What the settings page edits (the logo as a link), and the organisation's id and slug.
+        fields = ["id", "slug", "logo_url", *(f for f in SETTINGS_FIELDS if f != "logo")]
         read_only_fields = fields
 
     def get_logo_url(self, tenant: Tenant) -> str | None:
