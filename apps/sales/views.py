@@ -9,7 +9,7 @@ from django.urls import reverse
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
 from apps.tenancy.dates import month_bounds, tenant_today
-from apps.tenancy.home import home_url
+from apps.tenancy.home import card_link, home_url
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import tenant_page
 
@@ -58,12 +58,7 @@ def team_card_view(request: TenantRequest) -> HttpResponse:
     def link(number: int) -> dict[str, str]:
         query = request.GET.copy()
         query["team_page"] = str(number)
-        encoded = query.urlencode()
-        return {
-            "get": f"{card_url}?{encoded}",
-            "push": home_url(tenant_slug=slug, query=encoded),
-            "href": home_url(tenant_slug=slug, anchor=TEAM_CARD, query=encoded),
-        }
+        return card_link(tenant_slug=slug, card_url=card_url, anchor=TEAM_CARD, query=query.urlencode())
 
     context = {
         "rows": rows,

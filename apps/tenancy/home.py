@@ -140,6 +140,17 @@ def home_url(*, tenant_slug: str, anchor: str = "", query: str = "") -> str:
     return url + (f"?{query}" if query else "") + (f"#{anchor}" if anchor else "")
 
 
+def card_link(*, tenant_slug: str, card_url: str, anchor: str, query: str) -> dict[str, str]:
+    """A link inside a card that reloads it with `query` (its page or period): `get` for htmx, `push`
+    for the address bar (the home with that query), `href` for a click without script (the home,
+    scrolled to the card). templates/includes/card_pager.html pages with two of these."""
+    return {
+        "get": f"{card_url}?{query}",
+        "push": home_url(tenant_slug=tenant_slug, query=query),
+        "href": home_url(tenant_slug=tenant_slug, anchor=anchor, query=query),
+    }
+
+
 def home_scripts(cards: Iterable[ShownCard]) -> list[str]:
     """The static files the shown cards need, each once, in the order first asked for."""
     return list(dict.fromkeys(script for shown in cards for script in shown.card.scripts))

@@ -20,7 +20,7 @@ from apps.customers.selectors import member_choices
 from apps.org.selectors import visible_member_ids
 from apps.tenancy.dates import YEARS, period_end, period_floor, tenant_today
 from apps.tenancy.exports import FORMATS, frame_to_response
-from apps.tenancy.home import home_url
+from apps.tenancy.home import card_link, home_url
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.money import CENT
@@ -245,11 +245,7 @@ def team_card(request: TenantRequest) -> HttpResponse:
 
     def link(**changes: str) -> dict[str, str]:
         query = _team_card_query(request, **changes)
-        return {
-            "get": f"{card_url}?{query}",
-            "push": home_url(tenant_slug=tenant.slug, query=query),
-            "href": home_url(tenant_slug=tenant.slug, anchor=TEAM_CARD, query=query),
-        }
+        return card_link(tenant_slug=tenant.slug, card_url=card_url, anchor=TEAM_CARD, query=query)
 
     context = {
         "rep_rows": _rep_rows(rep_targets, rep_progress, tenant.currency),
