@@ -5,13 +5,13 @@ import copy
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.tenancy.form_pages import record_form_page
+from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
@@ -225,14 +225,10 @@ def follow_up_done_view(request: TenantRequest, interaction_id: int) -> HttpResp
     interaction = get_object_or_404(
         interaction_list(tenant=request.tenant, viewer=request.membership), pk=interaction_id
     )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.interaction_follow_up_done(interaction=interaction, by=request.membership)
-    if not outcome.refused:
-        messages.success(
-            request,
-            _("Follow-up done: %(subject)s (%(customer)s).")
-            % {"subject": interaction.subject, "customer": interaction.customer.name},
-        )
-    return redirect(reverse("dashboard", kwargs={"tenant_slug": request.tenant.slug}) + "#card-follow-ups")
+    return button_action(
+        request,
+        act=lambda: services.interaction_follow_up_done(interaction=interaction, by=request.membership),
+        success=_("Follow-up done: %(subject)s (%(customer)s).")
+        % {"subject": interaction.subject, "customer": interaction.customer.name},
+        done=reverse("dashboard", kwargs={"tenant_slug": request.tenant.slug}) + "#card-follow-ups",
+    )

@@ -3,6 +3,8 @@
 - `record_form_page`: a record's create page, or its edit page with a Delete button. A valid post
   calls the service and goes back; an invalid or refused one re-renders the form (400) with every
   value typed and each reason on its field.
+- `button_action`: a button that acts on a record (approve, submit, delete, resend…): POST only,
+  the service's refusal as a message, back to the page it came from.
 - `PostedForm`: a form written out in its template instead of a Django form (rows added with htmx,
   validated by the API's serializer): its typed values and its errors by field name, so that a
   refused post re-renders what was typed with each message beside its field, in the user's language,
@@ -14,7 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -61,6 +63,21 @@ def record_form_page(
         messages.error(request, _("Nothing was saved. Please correct the errors below."))
     extra = context() if callable(context) else context
     return render(request, template, {**extra, "form": form}, status=400 if request.method == "POST" else 200)
+
+
+def button_action(
+    request: TenantRequest, *, act: Callable[[], object], success: str, done: str
+) -> HttpResponse:
+    """A button's POST on a record the view has looked up first (so that an id the member may not
+    see is a 404 whatever the method): runs `act`, says `success` or the service's refusal, and goes
+    to `done`. Any other method is a 405."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    with refusal_shown(request) as outcome:
+        act()
+    if not outcome.refused:
+        messages.success(request, success)
+    return redirect(done)
 
 
 class PostedForm:

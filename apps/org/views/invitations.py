@@ -1,13 +1,14 @@
 """The invitations of the organisation (or of a manager's line): filter by status, resend, revoke."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.tenancy.form_pages import button_action
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import refusal_shown, tenant_page
+from apps.tenancy.views import tenant_page
 
 from .. import selectors, services
 from ..forms import InvitationFilterForm
@@ -36,25 +37,21 @@ def _visible_invitation(request: TenantRequest, invitation_id: int):
 @tenant_page
 def invitation_resend_view(request: TenantRequest, invitation_id: int) -> HttpResponse:
     invitation = _visible_invitation(request, invitation_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.invitation_resend(invitation=invitation, by=request.membership)
-    if not outcome.refused:
-        messages.success(
-            request,
-            _("A new link was sent to %(email)s; the old one no longer works.") % {"email": invitation.email},
-        )
-    return redirect("people:invitations", tenant_slug=request.tenant.slug)
+    return button_action(
+        request,
+        act=lambda: services.invitation_resend(invitation=invitation, by=request.membership),
+        success=_("A new link was sent to %(email)s; the old one no longer works.")
+        % {"email": invitation.email},
+        done=reverse("people:invitations", kwargs={"tenant_slug": request.tenant.slug}),
+    )
 
 
 @tenant_page
 def invitation_revoke_view(request: TenantRequest, invitation_id: int) -> HttpResponse:
     invitation = _visible_invitation(request, invitation_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.invitation_revoke(invitation=invitation, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email})
-    return redirect("people:invitations", tenant_slug=request.tenant.slug)
+    return button_action(
+        request,
+        act=lambda: services.invitation_revoke(invitation=invitation, by=request.membership),
+        success=_("The invitation to %(email)s was revoked.") % {"email": invitation.email},
+        done=reverse("people:invitations", kwargs={"tenant_slug": request.tenant.slug}),
+    )

@@ -4,10 +4,12 @@ allows it; anyone else gets 404, like a page that does not exist."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.tenancy.form_pages import button_action
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
@@ -101,13 +103,12 @@ def person_deactivate_view(request: TenantRequest, member_id: int) -> HttpRespon
 def person_reactivate_view(request: TenantRequest, member_id: int) -> HttpResponse:
     rights = page_rights(request)
     member = managed_person(request, rights, member_id)
-    if request.method != "POST":  # after the lookup: a foreign id is a 404 whatever the method
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.membership_reactivate(member=member, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("%(name)s was reactivated.") % {"name": member.name})
-    return redirect("people:detail", tenant_slug=request.tenant.slug, member_id=member.pk)
+    return button_action(
+        request,
+        act=lambda: services.membership_reactivate(member=member, by=request.membership),
+        success=_("%(name)s was reactivated.") % {"name": member.name},
+        done=reverse("people:detail", kwargs={"tenant_slug": request.tenant.slug, "member_id": member.pk}),
+    )
 
 
 @tenant_page

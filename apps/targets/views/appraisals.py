@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from apps.org.selectors import supervises
 from apps.tenancy.dates import period_end, period_floor, tenant_today
-from apps.tenancy.form_pages import record_form_page
+from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import refusal_shown, refusal_text, tenant_page
@@ -180,13 +180,12 @@ def appraisal_acknowledge_view(request: TenantRequest, appraisal_id: int) -> Htt
 @tenant_page
 def appraisal_close_view(request: TenantRequest, appraisal_id: int) -> HttpResponse:
     appraisal = _visible(request, appraisal_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.appraisal_close(appraisal=appraisal, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("The appraisal was closed."))
-    return redirect(_detail_url(appraisal))
+    return button_action(
+        request,
+        act=lambda: services.appraisal_close(appraisal=appraisal, by=request.membership),
+        success=_("The appraisal was closed."),
+        done=_detail_url(appraisal),
+    )
 
 
 def _line_formset(request: TenantRequest, appraisal: Appraisal, data=None) -> BaseLineFormSet:
@@ -306,13 +305,12 @@ def action_edit_view(request: TenantRequest, action_id: int) -> HttpResponse:
 @tenant_page(roles=LINE_ROLES)
 def action_delete_view(request: TenantRequest, action_id: int) -> HttpResponse:
     action = _visible_action(request, action_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.improvement_action_delete(action=action, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("The improvement action was removed."))
-    return redirect(_detail_url(action.appraisal) + "#actions")
+    return button_action(
+        request,
+        act=lambda: services.improvement_action_delete(action=action, by=request.membership),
+        success=_("The improvement action was removed."),
+        done=_detail_url(action.appraisal) + "#actions",
+    )
 
 
 @tenant_page

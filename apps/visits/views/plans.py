@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.tenancy.dates import tenant_today
+from apps.tenancy.form_pages import button_action
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.models import Role
 from apps.tenancy.views import refusal_shown, tenant_page
@@ -164,25 +165,23 @@ def carry_over_view(request: TenantRequest) -> HttpResponse:
 @tenant_page(roles=FIELD_ROLES)
 def item_delete_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.visit_delete(visit=visit, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("Visit removed."))
-    return redirect(_today_url(request, visit.day))
+    return button_action(
+        request,
+        act=lambda: services.visit_delete(visit=visit, by=request.membership),
+        success=_("Visit removed."),
+        done=_today_url(request, visit.day),
+    )
 
 
 @tenant_page(roles=FIELD_ROLES)
 def plan_submit_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.visit_plan_submit(plan=plan, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("Plan submitted for approval."))
-    return redirect(_today_url(request, plan.day))
+    return button_action(
+        request,
+        act=lambda: services.visit_plan_submit(plan=plan, by=request.membership),
+        success=_("Plan submitted for approval."),
+        done=_today_url(request, plan.day),
+    )
 
 
 def _position(request: TenantRequest) -> dict:
@@ -201,13 +200,12 @@ def _position(request: TenantRequest) -> dict:
 @tenant_page(roles=FIELD_ROLES)
 def check_in_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.visit_check_in(visit=visit, by=request.membership, **_position(request))
-    if not outcome.refused:
-        messages.success(request, _("Checked in."))
-    return redirect(_today_url(request, visit.day))
+    return button_action(
+        request,
+        act=lambda: services.visit_check_in(visit=visit, by=request.membership, **_position(request)),
+        success=_("Checked in."),
+        done=_today_url(request, visit.day),
+    )
 
 
 @tenant_page(roles=FIELD_ROLES)
@@ -227,13 +225,12 @@ def check_out_view(request: TenantRequest, visit_id: int) -> HttpResponse:
 @tenant_page(roles=FIELD_ROLES)
 def locate_customer_view(request: TenantRequest, visit_id: int) -> HttpResponse:
     visit = _visible_visit(request, visit_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.customer_location_from_visit(visit=visit, by=request.membership)
-    if not outcome.refused:
-        messages.success(request, _("The customer's location was set from this check-in."))
-    return redirect(_today_url(request, visit.day))
+    return button_action(
+        request,
+        act=lambda: services.customer_location_from_visit(visit=visit, by=request.membership),
+        success=_("The customer's location was set from this check-in."),
+        done=_today_url(request, visit.day),
+    )
 
 
 @tenant_page(roles=FIELD_ROLES)
@@ -331,15 +328,14 @@ def queue_view(request: TenantRequest) -> HttpResponse:
 @tenant_page(roles=REVIEW_ROLES)
 def plan_approve_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     plan = _visible_plan(request, plan_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    with refusal_shown(request) as outcome:
-        services.visit_plan_approve(
+    return button_action(
+        request,
+        act=lambda: services.visit_plan_approve(
             plan=plan, by=request.membership, comment=request.POST.get("comment", "")[:2000]
-        )
-    if not outcome.refused:
-        messages.success(request, _("Plan of %(name)s approved.") % {"name": plan.rep.name})
-    return redirect("visits:queue", tenant_slug=request.tenant.slug)
+        ),
+        success=_("Plan of %(name)s approved.") % {"name": plan.rep.name},
+        done=reverse("visits:queue", kwargs={"tenant_slug": request.tenant.slug}),
+    )
 
 
 @tenant_page(roles=REVIEW_ROLES)
