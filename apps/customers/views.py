@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
@@ -18,6 +19,7 @@ from apps.tenancy.views import refusal_shown, tenant_page
 from . import services
 from .forms import ContactForm, CustomerFilterForm, CustomerForm, InteractionForm
 from .models import Contact, Customer
+from .panels import customer_panels
 from .selectors import customer_list, interaction_list, visible_contacts
 
 PAGE_SIZE = 25
@@ -73,6 +75,10 @@ def customer_detail_view(request: TenantRequest, customer_id: int) -> HttpRespon
     }
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "customers/_timeline.html", context)
+    today = tenant_today(request.tenant)
+    context["today"] = today
+    # What the apps above this one know about the customer (apps/customers/panels.py).
+    context["panels"] = customer_panels(customer=customer, membership=request.membership, today=today)
     return render(request, "customers/detail.html", context)
 
 
