@@ -7,7 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django_scopes import scopes_disabled
 
-from apps.customers.models import Contact, Customer, Interaction
+from apps.customers.models import Contact, Customer, Interaction, Task
 from apps.org.models import Region, Team
 from apps.org.services import closure_rebuild_all
 from apps.sales.models import Order, OrderLine, Payment, Product, ProductCategory
@@ -179,3 +179,14 @@ class TombstoneFactory(UnscopedFactory):
     tenant = factory.SubFactory(TenantFactory)
     model = "customers.customer"
     object_id = factory.Sequence(lambda n: n + 1)
+
+
+class TaskFactory(UnscopedFactory):
+    class Meta:
+        model = Task
+
+    tenant = factory.SubFactory(TenantFactory)
+    owner = factory.SubFactory(MembershipFactory, tenant=factory.SelfAttribute("..tenant"))
+    created_by = factory.SelfAttribute("owner")
+    title = factory.Sequence(lambda n: f"Task {n}")
+    due_on = dt.date(2026, 11, 5)

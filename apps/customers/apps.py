@@ -12,7 +12,22 @@ class CustomersConfig(AppConfig):
 
         # What the audit codes this app writes read as (apps/tenancy/audit.py); customers, contacts and
         # interactions read as "<model> created/changed/deleted" without a label of their own.
-        register_audit_actions({"customers.interaction.follow_up_done": _("Follow-up done")})
+        register_audit_actions(
+            {
+                "customers.interaction.follow_up_done": _("Follow-up done"),
+                "customers.task.completed": _("Task done"),
+                "customers.task.reopened": _("Task reopened"),
+                "customers.task.cancelled": _("Task cancelled"),
+            }
+        )
+
+        from .task_sources import FOLLOW_UP, MANUAL, register_task_source
+
+        # Who makes tasks (apps/customers/task_sources.py); higher apps register theirs in their ready().
+        register_task_source(MANUAL, label=_("Added by hand"))
+        register_task_source(
+            FOLLOW_UP, label=_("Follow-up"), links="apps.customers.selectors.follow_up_task_links"
+        )
 
         from apps.tenancy.navigation import register_nav_entry
 

@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.org.models import Region
 from apps.tenancy.models import Membership, SyncModel
@@ -169,3 +170,102 @@ class Interaction(SyncModel):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class Task(SyncModel):
+    """The one to-do of the product (任务): a follow-up, a key-account plan's task, an opportunity's next
+    step… Any app may create one through `services.task_create`; higher apps link their objects to
+    tasks from their own side and tell the task lists what a task belongs to through
+    `apps.customers.task_sources` (the `source` code)."""
+
+    class Priority(models.TextChoices):
+        LOW = "low", pgettext_lazy("task priority", "Low")
+        NORMAL = "normal", pgettext_lazy("task priority", "Normal")
+        HIGH = "high", pgettext_lazy("task priority", "High")
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("task status", "Open")
+        DONE = "done", pgettext_lazy("task status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("task status", "Cancelled")
+
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
+    notes = models.TextField(_("notes"), blank=True)
+    owner = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("owner"),
+        db_constraint=False,
+    )
+    due_on = models.DateField(pgettext_lazy("task", "due on"), null=True, blank=True)
+    priority = models.CharField(
+        pgettext_lazy("task", "priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("customer"),
+        db_constraint=False,
+    )
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("interaction"),
+        db_constraint=False,
+    )
+    # Who made it, as a code registered in apps.customers.task_sources ("manual", "keyaccounts.plan"…).
+    source = models.CharField(pgettext_lazy("task", "source"), max_length=40, default="manual")
+    created_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+        db_constraint=False,
+    )
+    done_at = models.DateTimeField(pgettext_lazy("task", "done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+        db_constraint=False,
+    )
+    done_note = models.TextField(_("note on completion"), blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "id"]
+        indexes = [
+            # a member's open tasks by due day (my tasks, the home cards, the nav badge, the reminder)
+            models.Index(
+                fields=["tenant", "owner", "due_on"],
+                name="task_open_by_owner_due",
+                condition=models.Q(status="open"),
+            ),
+            models.Index(fields=["tenant", "customer", "status"], name="task_by_customer"),
+            models.Index(fields=["tenant", "interaction"], name="task_by_interaction"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="task_tenant_id_key"),
+            # an interaction's follow-up is one task, created, moved and reopened with it
+            models.UniqueConstraint(
+                fields=["tenant", "interaction"],
+                name="task_one_follow_up_per_interaction",
+                condition=models.Q(source="customers.follow_up"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

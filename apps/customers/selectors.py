@@ -4,14 +4,16 @@ import calendar
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 
 from apps.org.handover import PREVIEW_ROWS, HandoverItems
 from apps.org.selectors import restrict_to_viewer, visible_member_ids
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.home import LISTED
 from apps.tenancy.models import Membership, Tenant
 
-from .filters import ContactFilter, CustomerFilter, InteractionFilter
-from .models import Contact, Customer, Interaction
+from .filters import ContactFilter, CustomerFilter, InteractionFilter, TaskFilter
+from .models import Contact, Customer, Interaction, Task
 
 
 def apply_filters(filterset_class, qs: QuerySet, filters: dict | None) -> QuerySet:
@@ -61,6 +63,34 @@ def interaction_list(
 ) -> QuerySet[Interaction]:
     qs = Interaction.objects.filter(tenant=tenant).select_related("customer", "rep__user", "contact")
     return apply_filters(InteractionFilter, restrict_to_viewer(qs, viewer, "customer__owner"), filters)
+
+
+def task_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[Task]:
+    """Tasks whose owner the viewer may see (a rep their own, a manager their line's, admin and viewer
+    all). Filters: status, owner, customer, source, due_after, due_before, overdue (open and due
+    before the tenant's today); a bad filter value is ignored here (the API answers 400)."""
+    qs = restrict_to_viewer(
+        Task.objects.filter(tenant=tenant).select_related("owner__user", "customer"), viewer, "owner"
+    )
+    if not filters:
+        return qs
+    fs = TaskFilter(filters, queryset=qs)
+    fs.today = tenant_today(tenant)
+    return fs.qs if fs.is_valid() else qs
+
+
+def follow_up_task_links(tenant: Tenant, task_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What a follow-up task belongs to: its interaction (subject, on the customer's page). One query."""
+    rows = Task.objects.filter(tenant=tenant, pk__in=task_ids, interaction__isnull=False).values_list(
+        "pk", "customer_id", "interaction__subject"
+    )
+    return {
+        pk: (
+            subject,
+            reverse("customers:detail", kwargs={"tenant_slug": tenant.slug, "customer_id": customer_id}),
+        )
+        for pk, customer_id, subject in rows
+    }
 
 
 # ---- hand-over (客户交接): registered with apps.org.handover in CustomersConfig.ready() ----------

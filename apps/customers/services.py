@@ -1,5 +1,6 @@
 """Writes to customers, contacts and interactions: ownership rules, audit, one transaction each."""
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,9 @@ from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import Membership, Tenant
 from apps.tenancy.phones import phone_fields_check
 
-from .models import Contact, Customer, Interaction
+from . import task_sources
+from .models import Contact, Customer, Interaction, Task
+from .task_sources import task_source
 
 
 def ensure_can_write(by: Membership) -> None:
@@ -245,3 +248,179 @@ def customer_handover_transfer(
     ids = list(Customer.objects.filter(tenant=tenant, owner=source).values_list("pk", flat=True))
     Customer.objects.filter(tenant=tenant, pk__in=ids).update(owner=target, updated_at=timezone.now())
     return ids
+
+
+# ---- tasks (任务): the one to-do every app creates through these ------------------------------
+
+TASK_FIELDS = ("title", "notes", "owner", "due_on", "priority", "customer")  # what task_update changes
+
+
+def _ensure_task_writable(*, by: Membership, task: Task) -> None:
+    """The owner, anyone whose reporting line holds the owner, and admins; viewers never."""
+    ensure_can_write(by)
+    if task.tenant_id != by.tenant_id or not can_see_member(by, task.owner_id):
+        raise PermissionDenied(_("You may not change this task."))
+
+
+def _check_task_fields(task: Task) -> None:
+    errors = {}
+    task.title = (task.title or "").strip()
+    if not task.title:
+        errors["title"] = _("A task needs a title.")
+    if task.priority not in Task.Priority.values:
+        errors["priority"] = _("Unknown priority.")
+    if task_source(task.source) is None:
+        errors["source"] = _("Unknown task source.")
+    if task.interaction is not None and task.customer_id != task.interaction.customer_id:
+        errors["interaction"] = _("This interaction belongs to another customer.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def task_create(
+    *,
+    tenant: Tenant,
+    by: Membership,
+    title: str,
+    owner: Membership | None = None,
+    due_on: dt.date | None = None,
+    customer: Customer | None = None,
+    interaction: Interaction | None = None,
+    notes: str = "",
+    priority: str = Task.Priority.NORMAL,
+    source: str = task_sources.MANUAL,
+) -> Task:
+    """A new open task, owned by the caller unless a manager or admin names someone in their line.
+    A task at a customer needs the right to change that customer's records; an interaction's task
+    is at the interaction's customer."""
+    ensure_can_write(by)
+    owner = owner or by
+    ensure_assignable(by=by, member=owner, field="owner")
+    ensure_same_tenant(tenant, customer=customer, interaction=interaction)
+    if interaction is not None and customer is None:
+        customer = interaction.customer
+    if customer is not None:
+        ensure_customer_writable(by=by, customer=customer)
+    task = Task(
+        tenant=tenant,
+        title=title,
+        notes=notes or "",
+        owner=owner,
+        due_on=due_on,
+        priority=priority,
+        customer=customer,
+        interaction=interaction,
+        source=source,
+        created_by=by,
+    )
+    _check_task_fields(task)
+    task.save()
+    audit_log(task, "customers.task.created", actor=by)
+    return task
+
+
+@transaction.atomic
+def task_update(*, task: Task, by: Membership, **data: Any) -> Task:
+    """Change an open task's title, notes, owner, due day, priority or customer."""
+    unknown = sorted(set(data) - set(TASK_FIELDS))
+    if unknown:
+        raise ValidationError({field: _("This field cannot be changed here.") for field in unknown})
+    _ensure_task_writable(by=by, task=task)
+    task = _locked_task(task)
+    if task.status != Task.Status.OPEN:
+        raise ValidationError(_("Only an open task can be changed: reopen it first."))
+    if "owner" in data and data["owner"].pk != task.owner_id:
+        ensure_assignable(by=by, member=data["owner"], field="owner")
+    if "customer" in data and data["customer"] is not None and data["customer"].pk != task.customer_id:
+        ensure_same_tenant(task.tenant, customer=data["customer"])
+        ensure_customer_writable(by=by, customer=data["customer"])
+    if task.interaction_id is not None and "customer" in data and data["customer"] != task.customer:
+        raise ValidationError({"customer": _("A follow-up stays at the customer of its interaction.")})
+    changes = diff(task, data)
+    for field, value in data.items():
+        setattr(task, field, value)
+    _check_task_fields(task)
+    fields = [f for f in data if f in changes]
+    task.save(update_fields=[*fields, "updated_at"])
+    audit_log(task, "customers.task.updated", actor=by, changes=changes)
+    return task
+
+
+def _locked_task(task: Task) -> Task:
+    """The task re-read under a row lock, so two clicks cannot both complete (or reopen) it."""
+    return (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("tenant")
+        .get(tenant_id=task.tenant_id, pk=task.pk)
+    )
+
+
+def _follow_up_mark(task: Task, done_at: dt.datetime | None) -> None:
+    """An interaction's follow-up is done (or open again) with its task."""
+    if task.source == task_sources.FOLLOW_UP and task.interaction_id is not None:
+        Interaction.objects.filter(tenant_id=task.tenant_id, pk=task.interaction_id).update(
+            follow_up_done_at=done_at, updated_at=timezone.now()
+        )
+
+
+def _task_transition(*, task: Task, by: Membership, to: str, note: str = "") -> Task:
+    _ensure_task_writable(by=by, task=task)
+    task = _locked_task(task)
+    old = task.status
+    if to == Task.Status.OPEN and old == Task.Status.OPEN:
+        raise ValidationError(_("This task is open already."))
+    if to != Task.Status.OPEN and old != Task.Status.OPEN:
+        raise ValidationError(
+            _("This task is %(status)s already: reopen it first.") % {"status": task.get_status_display()}
+        )
+    now = timezone.now()
+    task.status = to
+    if to == Task.Status.OPEN:
+        task.done_at, task.done_by, task.done_note = None, None, ""
+    else:
+        task.done_at, task.done_by, task.done_note = now, by, (note or "").strip()
+    task.save(update_fields=["status", "done_at", "done_by", "done_note", "updated_at"])
+    _follow_up_mark(task, None if to == Task.Status.OPEN else now)
+    changes: dict[str, Any] = {"status": [old, to]}
+    if task.done_note:
+        changes["done_note"] = ["", task.done_note]
+    audit_log(task, f"customers.task.{_TRANSITION_ACTION[to]}", actor=by, changes=changes)
+    return task
+
+
+_TRANSITION_ACTION: dict[str, str] = {
+    Task.Status.DONE: "completed",
+    Task.Status.OPEN: "reopened",
+    Task.Status.CANCELLED: "cancelled",
+}
+
+
+@transaction.atomic
+def task_complete(*, task: Task, by: Membership, note: str = "") -> Task:
+    """Done, with an optional note; a follow-up's interaction is marked done with it."""
+    return _task_transition(task=task, by=by, to=Task.Status.DONE, note=note)
+
+
+@transaction.atomic
+def task_reopen(*, task: Task, by: Membership) -> Task:
+    """A done or cancelled task is open again (and so is its interaction's follow-up)."""
+    return _task_transition(task=task, by=by, to=Task.Status.OPEN)
+
+
+@transaction.atomic
+def task_cancel(*, task: Task, by: Membership, note: str = "") -> Task:
+    """Not to be done after all (the note says why); it leaves the open lists."""
+    return _task_transition(task=task, by=by, to=Task.Status.CANCELLED, note=note)
+
+
+@transaction.atomic
+def task_delete(*, task: Task, by: Membership) -> None:
+    """Gone for good. A follow-up goes with its interaction's follow-up day, not on its own."""
+    _ensure_task_writable(by=by, task=task)
+    if task.source == task_sources.FOLLOW_UP:
+        raise ValidationError(
+            _("A follow-up cannot be deleted: cancel it, or clear the follow-up day of its interaction.")
+        )
+    audit_log(task, "customers.task.deleted", actor=by)
+    task.delete()
