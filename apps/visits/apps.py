@@ -32,12 +32,16 @@ class VisitsConfig(AppConfig):
                 "visits.market_report.created": _("Market situation report raised"),
                 "visits.market_report.acknowledged": _("Market situation report acknowledged"),
                 "visits.market_report.closed": _("Market situation report closed"),
+                "visits.suggestion.accepted": _("Suggested visit accepted"),
+                "visits.suggestion.dropped": _("Suggested visit dropped"),
             }
         )
 
         from .metrics import register_visit_metrics  # visit KPIs join the targets engine's registry
 
         register_visit_metrics()
+
+        from datetime import time
 
         from apps.tenancy.models import Tenant
         from apps.tenancy.scheduling import daily, register_tenant_job
@@ -57,12 +61,24 @@ class VisitsConfig(AppConfig):
             daily(at=lambda tenant: tenant.report_deadline, on=Tenant.works_on),
             label=_("Reminders of missing daily reports"),
         )
+        # Tomorrow's plan, suggested: every working evening, for the next working day, all reps in
+        # one pass (services/suggestions.py); a rep opening that plan before it ran gets theirs at once.
+        register_tenant_job(
+            "visits_plan_suggestions",
+            "apps.visits.tasks.suggest_tomorrows_plans",
+            daily(at=time(19, 0), on=Tenant.works_on),
+            label=_("Suggestions for tomorrow's visit plans"),
+        )
 
         from apps.tenancy.demo import register_demo_seeder
 
         # Demo data (apps/visits/demo/): six weeks of plans, visits and reports on the foundation's customers.
         register_demo_seeder(
             "visits.field_work", "apps.visits.demo.seed_field_work", after=["sales.foundation"]
+        )
+        # Suggestions for the next working day's plans, so a demo rep's tomorrow shows them.
+        register_demo_seeder(
+            "visits.suggestions", "apps.visits.demo.seed_suggestions", after=["visits.field_work"]
         )
 
         from apps.tenancy.starter import register_starter_data

@@ -5,7 +5,7 @@ plain ids."""
 from django_filters import rest_framework as filters
 from django_scopes import scopes_disabled
 
-from .models import DailyReport, MarketReport, Visit, VisitPlan
+from .models import DailyReport, MarketReport, PlanSuggestion, Visit, VisitPlan
 
 with scopes_disabled():
 
@@ -50,3 +50,15 @@ with scopes_disabled():
         class Meta:
             model = MarketReport
             fields = ["rep", "status", "category", "urgency", "customer", "region"]
+
+    class PlanSuggestionFilter(filters.FilterSet):
+        rep = filters.NumberFilter(field_name="rep_id")
+        customer = filters.NumberFilter(field_name="customer_id")
+        status = filters.ChoiceFilter(choices=PlanSuggestion.Status.choices)
+        day = filters.DateFilter(field_name="day")
+        day_from = filters.DateFilter(field_name="day", lookup_expr="gte")
+        day_to = filters.DateFilter(field_name="day", lookup_expr="lte")
+
+        class Meta:
+            model = PlanSuggestion
+            fields = ["rep", "customer", "status", "day", "day_from", "day_to"]

@@ -23,6 +23,13 @@ Definitions (a visit is placed in a period by its `day`, a report by its `day`, 
   order (`first_order_date`, as for new_customers) falls in the period and at least one of their
   orders of that first day was taken on a visit. Credited to the customer's owner, like
   new_customers, so the two compare directly.
+- suggestions_offered: visits suggested for a rep's plan (tomorrow's plan, suggested), placed by the
+  day they were suggested for, whatever the rep did with them (pending, accepted or dropped; a
+  pending one the pass later replaced is gone and not counted). suggestions_accepted: those the rep
+  accepted into the plan. suggestion_accept_rate = suggestions_accepted / suggestions_offered.
+- suggested_visits_done: accepted suggestions whose plan item (the visit they added) is done.
+  suggested_visit_done_rate = suggested_visits_done / suggestions_accepted (an accepted visit later
+  removed from the plan counts as accepted, not done).
 
 Ratios are divided after aggregation, by the engine, from their numerator's and denominator's sums.
 """
@@ -47,6 +54,10 @@ FIRST_ORDER_ON_VISIT = (
     " JOIN visits_reportorder ro ON ro.tenant_id = o.tenant_id AND ro.order_id = o.id"
     " WHERE o.tenant_id = %(tenant)s AND o.status <> 'cancelled' AND ro.visit_id IS NOT NULL)"
 )
+ACCEPTED = "f.status = 'accepted'"
+SUGGESTED_VISIT_DONE = (
+    "f.visit_id IN (SELECT v.id FROM visits_visit v WHERE v.tenant_id = %(tenant)s AND v.outcome = 'done')"
+)
 
 PURPOSES = (
     ("new_customer", _("Visits: new customer development")),
@@ -64,6 +75,15 @@ def register_visit_metrics() -> None:
         FactSource(
             code="visits",
             table="visits_visit",
+            date_column="day",
+            rep_column="rep_id",
+            customer_column="customer_id",
+        )
+    )
+    registry.register_source(
+        FactSource(
+            code="plan_suggestions",
+            table="visits_plansuggestion",
             date_column="day",
             rep_column="rep_id",
             customer_column="customer_id",
@@ -130,6 +150,26 @@ def register_visit_metrics() -> None:
             agg="count",
             where=f"{SUBMITTED} AND f.on_time",
         ),
+        Metric(
+            code="suggestions_offered",
+            name=_("Visits suggested"),
+            source="plan_suggestions",
+            agg="count",
+        ),
+        Metric(
+            code="suggestions_accepted",
+            name=_("Suggested visits accepted"),
+            source="plan_suggestions",
+            agg="count",
+            where=ACCEPTED,
+        ),
+        Metric(
+            code="suggested_visits_done",
+            name=_("Suggested visits made"),
+            source="plan_suggestions",
+            agg="count",
+            where=f"{ACCEPTED} AND {SUGGESTED_VISIT_DONE}",
+        ),
     ]
     for metric in aggregates:
         registry.register(metric)
@@ -139,6 +179,20 @@ def register_visit_metrics() -> None:
         ("report_punctuality", _("Report punctuality"), "reports_on_time", "reports_submitted", "ratio"),
         ("cost_per_visit", _("Cost per visit"), "visit_cost", "visits_done", "money"),
         ("cost_per_order", _("Visit cost per order"), "visit_cost", "visit_orders", "money"),
+        (
+            "suggestion_accept_rate",
+            _("Share of suggested visits accepted"),
+            "suggestions_accepted",
+            "suggestions_offered",
+            "ratio",
+        ),
+        (
+            "suggested_visit_done_rate",
+            _("Share of accepted suggestions made"),
+            "suggested_visits_done",
+            "suggestions_accepted",
+            "ratio",
+        ),
     ):
         registry.register(
             RatioMetric(code=code, name=name, numerator=numerator, denominator=denominator, unit=unit)

@@ -442,3 +442,79 @@ class MarketReport(SyncModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanSuggestion(TenantModel):
+    """A visit suggested for a rep's plan of a day (tomorrow's plan, suggested), with the reasons it
+    was suggested for (apps/visits/suggestions.py). Written by the suggestions pass for all reps at
+    once; the rep accepts it (a plan item is added, and the suggestion remembers it in `visit`),
+    drops it with an optional reason, or reorders the pending ones."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("suggestion status", "Suggested")
+        ACCEPTED = "accepted", pgettext_lazy("suggestion status", "Accepted")
+        DROPPED = "dropped", pgettext_lazy("suggestion status", "Dropped")
+
+    rep = models.ForeignKey(
+        Membership,
+        on_delete=models.CASCADE,
+        related_name="plan_suggestions",
+        verbose_name=_("account manager"),
+        db_constraint=False,
+    )
+    day = models.DateField(_("day"))
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="plan_suggestions",
+        verbose_name=_("customer"),
+        db_constraint=False,
+    )
+    # The customer's region when suggested: pending suggestions are grouped by it, for the route.
+    area = models.CharField(_("area"), max_length=120, blank=True)
+    score = models.PositiveIntegerField(_("score"), default=0)
+    # [{"code": "key_account", "score": 62, "detail": {...}}, …], strongest first
+    reasons = models.JSONField(_("reasons"), default=list)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    drop_reason = models.CharField(_("reason for dropping"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        Membership,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+        db_constraint=False,
+    )
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestions",
+        verbose_name=_("visit"),
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("suggested visit")
+        verbose_name_plural = _("suggested visits")
+        ordering = ["day", "rep_id", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="plansuggestion_tenant_id_key"),
+            models.UniqueConstraint(
+                fields=["tenant", "rep", "day", "customer"], name="plansuggestion_unique_rep_day_customer"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "day", "rep"]),
+            models.Index(fields=["tenant", "visit"]),
+        ]
+
+    def __str__(self) -> str:
+        return _("Suggested visit to %(who)s on %(day)s") % {
+            "who": self.customer.name,
+            "day": self.day.isoformat(),
+        }

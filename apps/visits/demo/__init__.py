@@ -9,8 +9,11 @@ Deterministic for a given `ctx.today`, and set-based: a few reads, then one bulk
 
 What a login finds on the demo's today: plans of today in the manager's approval queue (demo-rep's
 among them), yesterday's reports waiting for the 批示, open market reports with unread notifications.
+
+Then `seed_suggestions` (suggestions.py): the next working day's suggested visits of every rep.
 """
 
 from .field_work import seed_field_work
+from .suggestions import seed_suggestions
 
-__all__ = ["seed_field_work"]
+__all__ = ["seed_field_work", "seed_suggestions"]

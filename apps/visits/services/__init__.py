@@ -5,7 +5,8 @@
   order and a collection taken there (through the day's report);
 - reports: daily sales reports, filed, submitted and signed off;
 - market: market situation reports, escalated, acknowledged and closed;
-- reminders: the per-tenant reminders of a missing plan or report.
+- reminders: the per-tenant reminders of a missing plan or report;
+- suggestions: tomorrow's plan, suggested (the pass over all reps) and the rep's decisions on it.
 
 Callers outside the package import from here (`from apps.visits import services`), which re-exports
 what they use; the sub-modules import each other directly, never through this file.
@@ -49,6 +50,13 @@ from .reports import (
     daily_report_update,
     report_deadline,
 )
+from .suggestions import (
+    plan_suggestion_accept,
+    plan_suggestion_drop,
+    plan_suggestion_move,
+    plan_suggestion_reorder,
+    plan_suggestions_compute,
+)
 
 __all__ = [
     # plans
@@ -87,4 +95,10 @@ __all__ = [
     # reminders
     "remind_missing_plans",
     "remind_missing_reports",
+    # suggestions
+    "plan_suggestion_accept",
+    "plan_suggestion_drop",
+    "plan_suggestion_move",
+    "plan_suggestion_reorder",
+    "plan_suggestions_compute",
 ]
