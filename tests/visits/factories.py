@@ -8,6 +8,7 @@ import factory
 from apps.visits.models import (
     DailyReport,
     MarketReport,
+    PlanSuggestion,
     ReportOrder,
     ReportPayment,
     Visit,
@@ -116,3 +117,27 @@ class MarketReportFactory(UnscopedFactory):
     raised_at = factory.LazyFunction(lambda: dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC))
     title = factory.Sequence(lambda n: f"Competitor price cut {n}")
     body = "A rival cut its list price by 10% in the east district."
+
+
+class PlanSuggestionFactory(UnscopedFactory):
+    """A pending suggestion of one of the rep's customers for the rep's plan of DAY."""
+
+    class Meta:
+        model = PlanSuggestion
+
+    tenant = factory.SubFactory(TenantFactory)
+    rep = factory.SubFactory(MembershipFactory, tenant=factory.SelfAttribute("..tenant"))
+    day = DAY
+    customer = factory.SubFactory(
+        CustomerFactory, tenant=factory.SelfAttribute("..tenant"), owner=factory.SelfAttribute("..rep")
+    )
+    score = 60
+    reasons = factory.LazyFunction(
+        lambda: [
+            {
+                "code": "follow_up",
+                "score": 60,
+                "detail": {"due": DAY.isoformat(), "count": 1, "subject": "Call back"},
+            }
+        ]
+    )

@@ -8,8 +8,9 @@ from apps.customers.api.serializers import CustomerField, MemberField
 from apps.customers.selectors import assignable_members
 from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
-from apps.visits.models import Visit, VisitPhoto, VisitPlan
+from apps.visits.models import PlanSuggestion, Visit, VisitPhoto, VisitPlan
 from apps.visits.selectors import visit_plan_list
+from apps.visits.suggestions import reason_text
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -232,3 +233,58 @@ class CheckInIn(PositionIn):
 
 class PhotoIn(serializers.Serializer):
     image = serializers.FileField(help_text="JPEG, PNG, WebP or GIF, at most 5 MB.")
+
+
+class SuggestionReasonOut(serializers.Serializer):
+    code = serializers.CharField(help_text="The source: key_account, follow_up, …")
+    score = serializers.IntegerField()
+    detail = serializers.JSONField(help_text="What the reason text is made of (dates, intervals, counts).")
+    text = serializers.CharField(help_text="The reason as the rep reads it, in the caller's language.")
+
+
+class PlanSuggestionOut(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    rep_name = serializers.CharField(source="rep.name", read_only=True)
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PlanSuggestion
+        fields = [
+            "id",
+            "rep",
+            "rep_name",
+            "day",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "area",
+            "score",
+            "reasons",
+            "position",
+            "status",
+            "drop_reason",
+            "visit",
+            "decided_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SuggestionReasonOut(many=True))
+    def get_reasons(self, suggestion) -> list[dict]:
+        return [{**r, "text": reason_text(r)} for r in suggestion.reasons]
+
+
+class SuggestionDropIn(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Why not this time (optional)."
+    )
+
+
+class SuggestionReorderIn(serializers.Serializer):
+    day = serializers.DateField()
+    rep = MemberIdField(required=False, help_text="Defaults to the caller.")
+    order = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=False,
+        help_text="The ids of all the pending suggestions of that rep and day, in the new order.",
+    )

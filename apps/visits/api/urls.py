@@ -1,4 +1,5 @@
 from .reports import DailyReportViewSet, MarketReportViewSet
+from .suggestions import PlanSuggestionViewSet
 from .views import VisitPhotoViewSet, VisitPlanViewSet, VisitViewSet
 
 
@@ -9,3 +10,4 @@ def register(router) -> None:
     router.register("visit-photos", VisitPhotoViewSet, basename="visit-photo")
     router.register("daily-reports", DailyReportViewSet, basename="dailyreport")
     router.register("market-reports", MarketReportViewSet, basename="marketreport")
+    router.register("plan-suggestions", PlanSuggestionViewSet, basename="plan-suggestion")

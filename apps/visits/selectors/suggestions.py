@@ -10,6 +10,7 @@ from apps.tenancy.models import Membership, Tenant
 
 from ..filters import PlanSuggestionFilter
 from ..models import PlanSuggestion
+from ..suggestions import reason_text
 
 # A long holiday (Spring Festival) is at most a couple of weeks: beyond that, the next calendar day.
 WORKING_DAY_LOOKAHEAD = 21
@@ -36,12 +37,16 @@ def plan_suggestion_list(
 
 
 def plan_suggestions_for(*, tenant: Tenant, rep: Membership, day: dt.date) -> list[PlanSuggestion]:
-    """The rep's pending suggestions of `day`, in order (the Today page of that day). One query."""
-    return list(
+    """The rep's pending suggestions of `day`, in order (the Today page of that day), each with its
+    reasons as the rep reads them (`reason_texts`). One query."""
+    rows = list(
         PlanSuggestion.objects.filter(tenant=tenant, rep=rep, day=day, status=PlanSuggestion.Status.PENDING)
         .select_related("customer")
         .order_by("position", "-score", "id")
     )
+    for row in rows:
+        row.reason_texts = [reason_text(r) for r in row.reasons]  # type: ignore[attr-defined]  # display attribute
+    return rows
 
 
 def plan_suggestions_exist(*, tenant: Tenant, rep: Membership, day: dt.date) -> bool:

@@ -21,10 +21,14 @@ from apps.tenancy.views import refusal_shown, tenant_page
 from .. import services
 from ..downloads import photo_response
 from ..forms import SALE_LINES_MAX, PlanItemForm, ReturnForm, SaleLineForm, VisitSaleForm
-from ..models import Visit, VisitPlan
+from ..models import PlanSuggestion, Visit, VisitPlan
 from ..selectors import (
     carry_over_candidates,
     customer_search,
+    next_working_day,
+    plan_suggestion_list,
+    plan_suggestions_exist,
+    plan_suggestions_for,
     visit_list,
     visit_photo_list,
     visit_plan_for,
@@ -88,6 +92,7 @@ def _today_context(request: TenantRequest, day: dt.date, form: PlanItemForm | No
     carry = list(carry_over_candidates(tenant=tenant, rep=rep, day=day)) if editable else []
     if carry and carry[0].day > today:
         carry = []  # a later day's plan is not "unfinished" before its day has come
+    suggestions = _suggestions(request, day) if editable and day > today else []
     if day == today:
         for visit in items:
             if visit.customer_id and visit.rep_id == rep.pk:
@@ -109,11 +114,70 @@ def _today_context(request: TenantRequest, day: dt.date, form: PlanItemForm | No
             and today <= day <= last_day
         ),
         "carry": carry,
+        "suggestions": suggestions,
         # Today's visits still pending are not unfinished before the working day is over: offered
         # for tomorrow, but not ticked.
         "carry_ticked": bool(carry) and day_is_over(tenant, carry[0].day),
         "form": form or PlanItemForm(viewer=rep, rep=rep),
     }
+
+
+def _suggestions(request: TenantRequest, day: dt.date) -> list[PlanSuggestion]:
+    """The rep's pending suggestions of `day`; for the next working day, computed for this rep now
+    when the evening pass has not run yet (a new rep, a plan opened before the evening)."""
+    tenant, rep = request.tenant, request.membership
+    suggestions = plan_suggestions_for(tenant=tenant, rep=rep, day=day)
+    if suggestions or day != next_working_day(tenant, tenant_today(tenant)):
+        return suggestions
+    if plan_suggestions_exist(tenant=tenant, rep=rep, day=day):
+        return suggestions  # all decided on already
+    services.plan_suggestions_compute(tenant=tenant, day=day, reps=[rep])
+    return plan_suggestions_for(tenant=tenant, rep=rep, day=day)
+
+
+def _visible_suggestion(request: TenantRequest, suggestion_id: int) -> PlanSuggestion:
+    return get_object_or_404(
+        plan_suggestion_list(tenant=request.tenant, viewer=request.membership), pk=suggestion_id
+    )
+
+
+@tenant_page(roles=FIELD_ROLES)
+def suggestion_accept_view(request: TenantRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = _visible_suggestion(request, suggestion_id)
+    return button_action(
+        request,
+        act=lambda: services.plan_suggestion_accept(suggestion=suggestion, by=request.membership),
+        success=_("%(name)s added to the plan.") % {"name": suggestion.customer.name},
+        done=_today_url(request, suggestion.day),
+    )
+
+
+@tenant_page(roles=FIELD_ROLES)
+def suggestion_drop_view(request: TenantRequest, suggestion_id: int) -> HttpResponse:
+    suggestion = _visible_suggestion(request, suggestion_id)
+    return button_action(
+        request,
+        act=lambda: services.plan_suggestion_drop(
+            suggestion=suggestion, by=request.membership, reason=request.POST.get("reason", "")
+        ),
+        success=_("Suggestion dropped."),
+        done=_today_url(request, suggestion.day),
+    )
+
+
+@tenant_page(roles=FIELD_ROLES)
+def suggestion_move_view(request: TenantRequest, suggestion_id: int) -> HttpResponse:
+    """The arrows of a suggestion: one place up or down (a form per arrow, so it works without script)."""
+    suggestion = _visible_suggestion(request, suggestion_id)
+    offset = -1 if request.POST.get("direction") == "up" else 1
+    return button_action(
+        request,
+        act=lambda: services.plan_suggestion_move(
+            suggestion=suggestion, by=request.membership, offset=offset
+        ),
+        success=_("Suggestions reordered."),
+        done=_today_url(request, suggestion.day) + "#suggestions",
+    )
 
 
 @tenant_page(roles=FIELD_ROLES)
