@@ -20,9 +20,13 @@ Sources and their scores:
   MIN_GAPS gaps; otherwise DEFAULT_INTERVAL_DAYS. It never goes below MIN_INTERVAL_DAYS. A key
   account with no done visit in that window is due too. Score: 50 × days since the last visit ÷ the
   usual interval (just over the interval ≈ 50; twice the interval or more, or never visited, 100).
-- follow_up: the customer has an open follow-up (an interaction's follow_up_on, not done) due on
-  the day planned for or earlier. Score: 60, plus 5 per day overdue, at most 100. One row per
-  customer, with the earliest due date, the number of follow-ups and the subject of the earliest.
+- task: an open task (customers.Task, 任务) at the customer, owned by the customer's account manager,
+  due on the day planned for or earlier. Score: 60, plus 5 per day overdue, plus 10 when one of them
+  is of high priority, at most 100. One row per customer, with the earliest due date, the number of
+  tasks and the title of the earliest.
+- follow_up: an open follow-up of an interaction (follow_up_on, not done) due by the day planned
+  for that has no task of its own (an interaction's follow-up task is counted as a task, not twice).
+  Score and detail as for tasks, with the interaction's subject.
 """
 
 from __future__ import annotations
@@ -98,7 +102,26 @@ def follow_ups_sql(reps: list[int] | None) -> str:
     JOIN customers_customer c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
     WHERE i.tenant_id = %(tenant)s AND i.follow_up_on IS NOT NULL AND i.follow_up_done_at IS NULL
       AND i.follow_up_on <= %(day)s::date AND c.status <> 'lost'{only}
+      AND NOT EXISTS (SELECT 1 FROM customers_task t
+                      WHERE t.tenant_id = i.tenant_id AND t.interaction_id = i.id)
     GROUP BY c.owner_id, c.id
+    """
+
+
+def tasks_sql(reps: list[int] | None) -> str:
+    # Open tasks by owner and due day come from a partial index (task_open_by_owner_due).
+    only = reps_filter("t.owner_id", reps)
+    return f"""
+    SELECT t.owner_id AS rep_id, t.customer_id, 'task' AS reason,
+           LEAST(100, 60 + 5 * (%(day)s::date - min(t.due_on))
+                      + CASE WHEN bool_or(t.priority = 'high') THEN 10 ELSE 0 END)::int AS score,
+           jsonb_build_object('due', min(t.due_on), 'count', count(*),
+                              'subject', (array_agg(t.title ORDER BY t.due_on, t.id))[1]) AS detail
+    FROM customers_task t
+    JOIN customers_customer c ON c.tenant_id = t.tenant_id AND c.id = t.customer_id
+    WHERE t.tenant_id = %(tenant)s AND t.status = 'open' AND t.due_on <= %(day)s::date
+      AND c.owner_id = t.owner_id AND c.status <> 'lost'{only}
+    GROUP BY t.owner_id, t.customer_id
     """
 
 
@@ -127,6 +150,17 @@ def follow_up_text(detail: dict) -> str:
     return text
 
 
+def task_text(detail: dict) -> str:
+    count = int(detail.get("count") or 1)
+    text = _("Task due %(due)s: %(title)s") % {
+        "due": _date(detail.get("due")),
+        "title": detail.get("subject") or "",
+    }
+    if count > 1:
+        text += " " + _("(%(n)d open tasks)") % {"n": count}
+    return text
+
+
 @dataclass(frozen=True)
 class SuggestionSource:
     code: str
@@ -142,6 +176,13 @@ SOURCES: list[SuggestionSource] = [
         label=gettext_lazy("Key account due for a visit"),
         sql=key_accounts_sql,
         describe=key_account_text,
+        purpose=Visit.Purpose.SERVICE,
+    ),
+    SuggestionSource(
+        code="task",
+        label=gettext_lazy("Task due at the customer"),
+        sql=tasks_sql,
+        describe=task_text,
         purpose=Visit.Purpose.SERVICE,
     ),
     SuggestionSource(

@@ -22,7 +22,13 @@ from apps.visits import services
 from apps.visits.models import PlanSuggestion, Visit, VisitPlan
 from apps.visits.selectors import next_working_day
 from apps.visits.tasks import suggest_tomorrows_plans
-from tests.factories import CustomerFactory, InteractionFactory, MembershipFactory, RegionFactory
+from tests.factories import (
+    CustomerFactory,
+    InteractionFactory,
+    MembershipFactory,
+    RegionFactory,
+    TaskFactory,
+)
 
 from .factories import PlanSuggestionFactory, VisitFactory, VisitPlanFactory
 
@@ -118,6 +124,41 @@ def test_open_follow_ups_due_by_the_day_are_suggested_once_per_customer(tenant, 
             "detail": {"due": "2026-11-16", "count": 2, "subject": "Send samples"},
         }
     ]
+
+
+def test_open_tasks_due_at_the_reps_customer_are_suggested_and_a_follow_up_task_counts_once(
+    tenant, rep, peer
+):
+    shop = CustomerFactory(tenant=tenant, owner=rep, name="Task shop")
+    TaskFactory(
+        tenant=tenant, owner=rep, customer=shop, title="Bring the contract", due_on=dt.date(2026, 11, 17)
+    )
+    TaskFactory(tenant=tenant, owner=rep, customer=shop, due_on=NEXT, priority="high")
+    TaskFactory(tenant=tenant, owner=rep, customer=shop, due_on=dt.date(2026, 11, 10), status="done")
+    TaskFactory(tenant=tenant, owner=rep, customer=shop, due_on=dt.date(2026, 11, 20))  # later
+    TaskFactory(tenant=tenant, owner=rep, due_on=NEXT)  # no customer: nothing to visit
+    TaskFactory(tenant=tenant, owner=peer, customer=shop, due_on=NEXT)  # not the customer's rep
+    called = CustomerFactory(tenant=tenant, owner=rep, name="Called")
+    call = InteractionFactory(customer=called, follow_up_on=NEXT, subject="Call back")
+    TaskFactory(
+        tenant=tenant,
+        owner=rep,
+        customer=called,
+        interaction=call,
+        source="customers.follow_up",
+        title="Call back",
+        due_on=NEXT,
+    )
+    run(tenant)
+    got = {s.customer.name: s.reasons for s in rows(tenant)}
+    assert got["Task shop"] == [
+        {
+            "code": "task",
+            "score": 80,  # 60 + 5 × 2 days overdue + 10 for a high priority
+            "detail": {"due": "2026-11-17", "count": 2, "subject": "Bring the contract"},
+        }
+    ]
+    assert [r["code"] for r in got["Called"]] == ["task"]  # the interaction's follow-up is that task
 
 
 def test_a_customer_suggested_for_two_reasons_shows_both_and_adds_the_scores(tenant, rep):
