@@ -472,7 +472,7 @@ class PlanSuggestion(TenantModel):
     )
     # The customer's region when suggested: pending suggestions are grouped by it, for the route.
     area = models.CharField(_("area"), max_length=120, blank=True)
-    score = models.PositiveIntegerField(_("score"), default=0)
+    score = models.PositiveIntegerField(pgettext_lazy("suggestion", "score"), default=0)
     # [{"code": "key_account", "score": 62, "detail": {...}}, …], strongest first
     reasons = models.JSONField(_("reasons"), default=list)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
