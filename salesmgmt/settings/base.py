@@ -307,3 +307,4 @@ BULK_MAX_ROWS = 1000
 DAILY_REPORT_MAX_DAYS_LATE = env.int("DAILY_REPORT_MAX_DAYS_LATE", default=31)
 # A visit plan is for the days ahead a rep can foresee, not for 2099.
 VISIT_PLAN_MAX_DAYS_AHEAD = env.int("VISIT_PLAN_MAX_DAYS_AHEAD", default=60)
+VISIT_SUGGESTIONS_PER_REP = env.int("VISIT_SUGGESTIONS_PER_REP", default=8)

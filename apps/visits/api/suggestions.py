@@ -24,7 +24,7 @@ class PlanSuggestionViewSet(TenantReadOnlyViewSet):
     filterset_class = PlanSuggestionFilter
 
     def get_queryset(self):
-        return plan_suggestion_list(tenant=self.request.tenant, viewer=self.membership)
+        return plan_suggestion_list(tenant=self.membership.tenant, viewer=self.membership)
 
     def _answer(self, suggestion):
         row = self.get_queryset().get(pk=suggestion.pk)

@@ -10,6 +10,7 @@ strongest suggestion first, then by score inside it) so the route is sensible, t
 CTEs. Running it twice leaves the same rows: decided suggestions are never touched."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -109,7 +110,7 @@ def plan_suggestions_compute(
     """Suggest the visits of `day` for every rep of the tenant (or only `reps`) in one statement;
     returns how many suggestions were written and how many stale pending ones were removed."""
     rep_ids = None if reps is None else [m.pk for m in reps]
-    params = {
+    params: dict[str, Any] = {
         "tenant": tenant.pk,
         "day": day,
         "reps": rep_ids,
