@@ -166,6 +166,8 @@ class Payment(SyncModel):
     amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
     method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.TRANSFER)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
+    # What the allocations to invoices leave of the amount, kept by the services.
+    unallocated = models.DecimalField(_("unallocated"), default=Decimal("0"), editable=False, **MONEY)
 
     class Meta:
         verbose_name = _("payment")
@@ -232,3 +234,174 @@ class OrderLineMonth(TenantModel):
                 name="orderlinemonth_tenant_month",
             )
         ]
+
+
+# ---- receivables (应收账款) -------------------------------------------------------------------
+# An invoice per confirmed order (or posted by a REST client as an opening balance), due on the day
+# its payment term gives; payments are allocated to invoices. The services keep `open_amount` of an
+# invoice and `unallocated` of a payment equal to what the allocations leave, so the ageing reads one
+# table (apps/sales/receivables.py has the rules, docs/receivables.md the definitions).
+
+TERM_DAYS_MAX = 3650
+
+
+class PaymentTerm(SyncModel):
+    """A tenant's payment term: `days` counted from the invoice date, or from the end of the
+    invoice's month ("month end + 60"). One of them may be the tenant's default."""
+
+    class Basis(models.TextChoices):
+        INVOICE_DATE = "invoice_date", _("From the invoice date")
+        MONTH_END = "month_end", _("From the end of the invoice's month")
+
+    name = models.CharField(_("name"), max_length=80)
+    days = models.IntegerField(_("days"), default=30)
+    basis = models.CharField(_("counted"), max_length=20, choices=Basis.choices, default=Basis.INVOICE_DATE)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("payment term")
+        verbose_name_plural = _("payment terms")
+        ordering = ["days", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="paymentterm_unique_name"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="paymentterm_tenant_id_key"),
+            models.UniqueConstraint(
+                fields=["tenant"], condition=models.Q(is_default=True), name="paymentterm_one_default"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(days__gte=0, days__lte=TERM_DAYS_MAX), name="paymentterm_days_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerCredit(SyncModel):
+    """The sales side of a customer: its payment term (None: the tenant's default) and credit limit
+    (None: no limit). One row per customer, kept here because customers may not import sales."""
+
+    # Unique per tenant (customercredit_unique_customer), not a OneToOneField's global unique index.
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("customer"),
+        db_constraint=False,
+    )
+    payment_term = models.ForeignKey(
+        PaymentTerm,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("payment term"),
+        db_constraint=False,
+    )
+    credit_limit = models.DecimalField(
+        _("credit limit"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+    )
+
+    class Meta:
+        verbose_name = _("customer credit")
+        verbose_name_plural = _("customer credit")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "customer"], name="customercredit_unique_customer"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="customercredit_tenant_id_key"),
+        ]
+
+
+class Invoice(SyncModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        PAID = "paid", _("Paid")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("invoice number"), max_length=40)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="+", verbose_name=_("customer"), db_constraint=False
+    )
+    rep = models.ForeignKey(
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("account manager"),
+        db_constraint=False,
+    )
+    # One invoice per order, unique per tenant (invoice_unique_order).
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("order"),
+        db_constraint=False,
+    )
+    issued_on = models.DateField(_("issued on"))
+    due_on = models.DateField(_("due on"))
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **MONEY)
+    # amount minus the allocations, kept by the services (0 once paid or cancelled)
+    open_amount = models.DecimalField(_("open amount"), default=Decimal("0"), editable=False, **MONEY)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="invoice_unique_number"),
+            models.UniqueConstraint(fields=["tenant", "order"], name="invoice_unique_order"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="invoice_tenant_id_key"),
+            models.CheckConstraint(
+                condition=models.Q(open_amount__gte=0, open_amount__lte=models.F("amount")),
+                name="invoice_open_within_amount",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "customer", "due_on"]),
+            models.Index(fields=["tenant", "rep", "due_on"]),
+            # The ageing reads open invoices only: a small partial index with what it sums.
+            models.Index(
+                fields=["tenant", "due_on"],
+                include=["customer", "rep", "issued_on", "open_amount"],
+                condition=models.Q(status="open"),
+                name="invoice_open_ageing",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Allocation(TenantModel):
+    """Part of a payment applied to an invoice. Carries the payment's day, the invoice's dates, rep and
+    customer, so the receivables metrics read one fact table."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="allocations", db_constraint=False
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="allocations", db_constraint=False
+    )
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
+    paid_on = models.DateField()
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    rep = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="allocation_tenant_id_key"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_amount_positive"),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "invoice"]),
+            models.Index(fields=["tenant", "payment"]),
+            models.Index(fields=["tenant", "paid_on", "rep"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount}"

@@ -27,8 +27,18 @@ from apps.tenancy.audit import audit_log
 from apps.tenancy.models import AuditLog, Membership, Role, Tenant
 from apps.tenancy.money import money
 
-from .models import Order, OrderLine, Payment, Product, ProductCategory
-from .selectors import visible_orders
+from ..models import Order, OrderLine, Payment, Product, ProductCategory
+from ..selectors.orders import visible_orders
+from .receivables import (
+    allocate_open,
+    invoices_for_orders,
+    order_receivable_check,
+    order_receivable_sync,
+    payment_allocate,
+    payment_allocate_default,
+    payment_receivable_release,
+    payment_receivable_sync,
+)
 
 
 class BulkValidationError(Exception):
@@ -328,6 +338,8 @@ def order_create(
         line.order = order
     OrderLine.objects.bulk_create(line_objs)
     customer_order_dates_refresh(tenant_id=tenant.pk, customer_ids=[customer.pk])
+    if invoices_for_orders(tenant_id=tenant.pk, order_ids=[order.pk]):
+        allocate_open(tenant_id=tenant.pk, customer_ids=[customer.pk])
     audit_log(order, "sales.order.created", actor=by, changes={"amount": [None, str(order.amount)]})
     return order
 
@@ -362,6 +374,7 @@ def order_update(*, order: Order, by: Membership, **data: Any) -> Order:
             order_date=order.order_date, rep_id=order.rep_id, customer_id=order.customer_id
         )
     customer_order_dates_refresh(tenant_id=order.tenant_id, customer_ids=[old_customer_id, order.customer_id])
+    order_receivable_sync(order=order)
     audit_log(order, "sales.order.updated", actor=by, changes=changes)
     return order
 
@@ -372,8 +385,10 @@ def order_cancel(*, order: Order, by: Membership) -> Order:
     ensure_order_writable(by=by, order=order)
     if order.status == Order.Status.CANCELLED:
         raise ValidationError({"status": _("This order is already cancelled.")})
+    order_receivable_check(order=order)
     order.status = Order.Status.CANCELLED
     order.save(update_fields=["status", "updated_at"])
+    order_receivable_sync(order=order)
     customer_order_dates_refresh(tenant_id=order.tenant_id, customer_ids=[order.customer_id])
     audit_log(order, "sales.order.cancelled", actor=by, changes={"status": ["confirmed", "cancelled"]})
     return order
@@ -382,6 +397,7 @@ def order_cancel(*, order: Order, by: Membership) -> Order:
 @transaction.atomic
 def order_delete(*, order: Order, by: Membership) -> None:
     ensure_order_writable(by=by, order=order)
+    order_receivable_check(order=order, field="order")
     customer_id = order.customer_id
     audit_log(order, "sales.order.deleted", actor=by)
     order.delete()
@@ -416,9 +432,12 @@ def payment_create(
     amount: Decimal,
     rep: Membership | None = None,
     order: Order | None = None,
+    allocations: list[dict] | None = None,
     **fields: Any,
 ) -> Payment:
-    """A collection from a customer, optionally against one of that customer's orders."""
+    """A collection from a customer, optionally against one of that customer's orders. Without
+    `allocations` ([{"invoice", "amount"}]) it pays the order's invoice first, then the customer's
+    open invoices oldest first; with them, exactly those (the rest stays unallocated)."""
     ensure_can_write(by)
     ensure_customer_writable(by=by, customer=customer)
     rep = rep or by
@@ -432,9 +451,14 @@ def payment_create(
         order=order,
         received_on=received_on,
         amount=amount,
+        unallocated=amount,
         **fields,
     )
     audit_log(payment, "sales.payment.created", actor=by, changes={"amount": [None, str(amount)]})
+    if allocations is None:
+        payment_allocate_default(payment=payment)
+    elif allocations:
+        payment_allocate(payment=payment, by=by, allocations=allocations)
     return payment
 
 
@@ -448,7 +472,9 @@ def payment_update(*, payment: Payment, by: Membership, **data: Any) -> Payment:
     customer = data.get("customer", payment.customer)
     order = data["order"] if "order" in data else payment.order  # noqa: SIM401 (lazy)
     _ensure_order_of(customer.pk, order)
+    old_customer_id, old_amount = payment.customer_id, payment.amount
     changes = apply_changes(payment, data)
+    payment_receivable_sync(payment=payment, old_customer_id=old_customer_id, old_amount=old_amount)
     audit_log(payment, "sales.payment.updated", actor=by, changes=changes)
     return payment
 
@@ -457,7 +483,9 @@ def payment_update(*, payment: Payment, by: Membership, **data: Any) -> Payment:
 def payment_delete(*, payment: Payment, by: Membership) -> None:
     ensure_payment_writable(by=by, payment=payment)
     audit_log(payment, "sales.payment.deleted", actor=by)
+    payment_receivable_release(payment=payment)
     payment.delete()
+    allocate_open(tenant_id=payment.tenant_id, customer_ids=[payment.customer_id])
 
 
 # ---- bulk ingest ----------------------------------------------------------------------------
@@ -501,6 +529,7 @@ _PAYMENT_COLUMNS = {
     "amount": "numeric",
     "method": "text",
     "reference": "text",
+    "unallocated": "numeric",
 }
 
 
@@ -656,6 +685,8 @@ def order_bulk_create(
     created = [Created(ids[number], number) for number in order_cols["number"]]
     _audit_bulk(Order, "number", [c.id for c in created], "sales.order.created", by, now)
     customer_order_dates_refresh(tenant_id=tenant.pk, customer_ids=customers)
+    invoiced = invoices_for_orders(tenant_id=tenant.pk, order_ids=[c.id for c in created])
+    allocate_open(tenant_id=tenant.pk, customer_ids=invoiced)
     return created
 
 
@@ -704,6 +735,7 @@ def payment_bulk_create(
             ("amount", str(row["amount"])),
             ("method", row.get("method") or Payment.Method.TRANSFER),
             ("reference", row.get("reference", "")),
+            ("unallocated", str(row["amount"])),
         ):
             cols[key].append(value)
     base = {"tenant_id": tenant.pk, "created_at": now, "updated_at": now, "sync_xid": 0}
@@ -712,6 +744,7 @@ def payment_bulk_create(
     created = [Created(pk, None) for pk in ids]
     repr_sql = "customer_id || ' ' || amount || ' ' || received_on"
     _audit_bulk(Payment, repr_sql, ids, "sales.payment.created", by, now)
+    allocate_open(tenant_id=tenant.pk, customer_ids=customers)
     return created
 
 

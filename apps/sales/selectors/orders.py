@@ -11,8 +11,8 @@ from apps.org.selectors import restrict_to_viewer
 from apps.tenancy.dates import month_bounds, tenant_today
 from apps.tenancy.models import Membership, Tenant
 
-from .filters import OrderFilter, PaymentFilter, ProductCategoryFilter, ProductFilter
-from .models import Order, OrderLine, Payment, Product, ProductCategory
+from ..filters import OrderFilter, PaymentFilter, ProductCategoryFilter, ProductFilter
+from ..models import Order, OrderLine, Payment, Product, ProductCategory
 
 
 def category_list(
