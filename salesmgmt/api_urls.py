@@ -7,6 +7,7 @@ from apps.customers.api.urls import register as register_customers
 from apps.org.api.urls import register as register_org
 from apps.reporting.api.urls import register as register_reporting
 from apps.sales.api.urls import register as register_sales
+from apps.sales.api.urls import urlpatterns as sales_api_patterns
 from apps.targets.api.urls import register as register_targets
 from apps.tenancy.api.auth import ObtainTokenView
 from apps.tenancy.api.notifications import NotificationViewSet
@@ -27,5 +28,6 @@ register_reporting(router)
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),
     path("organisation/", OrganisationView.as_view(), name="organisation"),
+    *sales_api_patterns,
     path("", include(router.urls)),
 ]

@@ -4,8 +4,21 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from apps.customers.api.serializers import CustomerField, CustomerRepLabelOut, MemberField
-from apps.sales.models import MONEY, Order, OrderLine, Payment, Product, ProductCategory
+from apps.customers.api.serializers import CustomerField, CustomerLabelOut, CustomerRepLabelOut, MemberField
+from apps.org.selectors import restrict_to_viewer
+from apps.sales.models import (
+    MONEY,
+    TERM_DAYS_MAX,
+    Allocation,
+    CustomerCredit,
+    Invoice,
+    Order,
+    OrderLine,
+    Payment,
+    PaymentTerm,
+    Product,
+    ProductCategory,
+)
 from apps.sales.selectors import visible_orders
 from apps.tenancy.api.fields import TenantRelatedField
 
@@ -193,20 +206,32 @@ class PaymentOut(CustomerRepLabelOut):
             "amount",
             "method",
             "reference",
+            "unallocated",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
 
+class PaymentAllocationIn(serializers.Serializer):
+    invoice = TenantRelatedField(model=Invoice, restrict=lambda qs, m: restrict_to_viewer(qs, m, "rep"))
+    amount = serializers.DecimalField(**MONEY)
+
+
 class PaymentIn(serializers.ModelSerializer):
     customer = CustomerField()
     rep = MemberField(required=False, help_text="Defaults to the caller.")
     order = TenantRelatedField(model=Order, restrict=visible_orders, required=False, allow_null=True)
+    allocations = PaymentAllocationIn(
+        many=True,
+        required=False,
+        help_text="On create: the invoices this payment pays. Left out: the order's invoice first, "
+        "then the customer's open invoices oldest first.",
+    )
 
     class Meta:
         model = Payment
-        fields = ["customer", "rep", "order", "received_on", "amount", "method", "reference"]
+        fields = ["customer", "rep", "order", "received_on", "amount", "method", "reference", "allocations"]
         # "The order must be the customer's" is the services' rule (payment_create / _update).
 
 
@@ -222,3 +247,142 @@ class PaymentBulkRow(serializers.Serializer):
 
 class PaymentBulkIn(serializers.Serializer):
     rows = PaymentBulkRow(many=True)
+
+
+# ---- receivables ----------------------------------------------------------------------------
+
+
+class PaymentTermOut(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentTerm
+        fields = ["id", "name", "days", "basis", "is_default", "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+class PaymentTermIn(serializers.ModelSerializer):
+    # The service checks the same (pages, starter data); name uniqueness is only the service's.
+    days = serializers.IntegerField(min_value=0, max_value=TERM_DAYS_MAX, help_text="Counted by `basis`.")
+
+    class Meta:
+        model = PaymentTerm
+        fields = ["name", "days", "basis", "is_default"]
+        validators: list = []
+
+
+class CustomerCreditOut(CustomerLabelOut):
+    payment_term_name = serializers.CharField(
+        source="payment_term.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = CustomerCredit
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "payment_term",
+            "payment_term_name",
+            "credit_limit",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CustomerCreditIn(serializers.Serializer):
+    customer = CustomerField()
+    payment_term = TenantRelatedField(model=PaymentTerm, required=False, allow_null=True)
+    credit_limit = serializers.DecimalField(
+        **MONEY, required=False, allow_null=True, help_text="Empty: no limit."
+    )
+
+
+class InvoiceOut(CustomerRepLabelOut):
+    order_number = serializers.CharField(source="order.number", read_only=True, default=None, allow_null=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "number",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "rep",
+            "rep_name",
+            "order",
+            "order_number",
+            "issued_on",
+            "due_on",
+            "amount",
+            "open_amount",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class InvoiceIn(serializers.Serializer):
+    """An invoice without an order: an opening balance brought from an ERP."""
+
+    number = serializers.CharField(max_length=40)
+    customer = CustomerField()
+    rep = MemberField(required=False, help_text="Defaults to the customer's account manager.")
+    issued_on = serializers.DateField()
+    due_on = serializers.DateField(required=False, help_text="Defaults to the customer's payment term.")
+    amount = serializers.DecimalField(**MONEY)
+
+
+class AllocationOut(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "payment",
+            "invoice",
+            "invoice_number",
+            "customer",
+            "rep",
+            "amount",
+            "paid_on",
+            "issued_on",
+            "due_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AllocationIn(serializers.Serializer):
+    payment = TenantRelatedField(model=Payment, restrict=lambda qs, m: restrict_to_viewer(qs, m, "rep"))
+    invoice = TenantRelatedField(model=Invoice, restrict=lambda qs, m: restrict_to_viewer(qs, m, "rep"))
+    amount = serializers.DecimalField(**MONEY)
+
+
+class AgeingRowOut(serializers.Serializer):
+    key = serializers.IntegerField(allow_null=True)
+    label = serializers.CharField()
+    not_due = serializers.DecimalField(**MONEY)
+    d1_30 = serializers.DecimalField(**MONEY)
+    d31_60 = serializers.DecimalField(**MONEY)
+    d61_90 = serializers.DecimalField(**MONEY)
+    over_90 = serializers.DecimalField(**MONEY)
+    total = serializers.DecimalField(**MONEY)
+    overdue = serializers.DecimalField(**MONEY)
+
+
+class AgeingOut(serializers.Serializer):
+    as_of = serializers.DateField()
+    level = serializers.CharField()
+    results = AgeingRowOut(many=True)
+
+
+class AgeingQuery(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+    level = serializers.ChoiceField(choices=["company", "team", "rep", "customer"], default="company")
+    team = serializers.IntegerField(min_value=1, required=False)
+    rep = serializers.IntegerField(min_value=1, required=False)
+    customer = serializers.IntegerField(min_value=1, required=False)

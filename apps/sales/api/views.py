@@ -7,15 +7,45 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.sales import services
 from apps.sales.filters import OrderFilter, PaymentFilter, ProductCategoryFilter, ProductFilter
-from apps.sales.models import Order, Payment, Product, ProductCategory
-from apps.sales.selectors import category_list, order_list, payment_list, product_list
-from apps.tenancy.api.views import IDEMPOTENCY_HEADER, ServiceViewSet, service_schema
+from apps.sales.models import Allocation, CustomerCredit, Invoice, Order, Payment, PaymentTerm, Product, ProductCategory
+from apps.sales.selectors import (
+    ageing,
+    allocation_list,
+    category_list,
+    credit_warning,
+    customer_credit_list,
+    invoice_list,
+    order_list,
+    payment_list,
+    payment_term_list,
+    product_list,
+)
+from apps.tenancy.api.views import (
+    IDEMPOTENCY_HEADER,
+    ServiceViewSet,
+    ServiceWriteMixin,
+    TenantAPIMixin,
+    TenantModelViewSet,
+    service_schema,
+)
+from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Role
 
 from .serializers import (
+    AgeingOut,
+    AgeingQuery,
+    AllocationIn,
+    AllocationOut,
+    CustomerCreditIn,
+    CustomerCreditOut,
+    InvoiceIn,
+    InvoiceOut,
+    PaymentTermIn,
+    PaymentTermOut,
     BulkOut,
     OrderBulkIn,
     OrderBulkRow,
@@ -150,7 +180,29 @@ class OrderViewSet(BulkCreateMixin, ServiceViewSet):
         return order_list(tenant=self.request.tenant, viewer=self.membership)
 
     def create_object(self, data):
-        return services.order_create(tenant=self.request.tenant, by=self.membership, **data)
+        order = services.order_create(tenant=self.request.tenant, by=self.membership, **data)
+        if order.status == Order.Status.CONFIRMED:
+            self.credit_warning = credit_warning(customer=order.customer, amount=order.amount, exclude_order=order.pk)
+        return order
+
+    def answer(self, obj, status_code=status.HTTP_200_OK):
+        """A new order that takes its customer over the credit limit is created, and the answer says
+        so in `warnings` (docs/receivables.md: a warning, not a refusal)."""
+        response = super().answer(obj, status_code)
+        warning = getattr(self, "credit_warning", None)
+        if warning:
+            response.data = {
+                **response.data,
+                "warnings": [
+                    {
+                        "code": "credit_limit",
+                        "detail": _("This order takes the customer's open balance to %(after)s, over its credit limit of %(limit)s.")
+                        % warning,
+                        **{k: str(v) for k, v in warning.items()},
+                    }
+                ],
+            }
+        return response
 
     def update_object(self, instance, data):
         return services.order_update(order=instance, by=self.membership, **data)
@@ -188,6 +240,7 @@ class PaymentViewSet(BulkCreateMixin, ServiceViewSet):
         return services.payment_create(tenant=self.request.tenant, by=self.membership, **data)
 
     def update_object(self, instance, data):
+        data.pop("allocations", None)  # allocations of a recorded payment: /allocations/
         return services.payment_update(payment=instance, by=self.membership, **data)
 
     def delete_object(self, instance):
@@ -198,3 +251,145 @@ class PaymentViewSet(BulkCreateMixin, ServiceViewSet):
     def bulk(self, request):
         """Create up to BULK_MAX_ROWS payments at once; one bad row fails the call and is named."""
         return super().bulk(request)
+
+
+# ---- receivables ----------------------------------------------------------------------------
+
+
+@service_schema(PaymentTermOut, PaymentTermIn)
+class PaymentTermViewSet(ServiceViewSet):
+    """Payment terms: every member reads them; administrators change them. Days outside 0–3650 or an
+    unknown basis are a 400 naming the field; a term customers use cannot be deleted."""
+
+    queryset = PaymentTerm.objects.none()
+    serializer_class = PaymentTermOut
+    input_serializer_class = PaymentTermIn
+    write_roles = (Role.ADMIN,)
+
+    def get_queryset(self):
+        return payment_term_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return services.payment_term_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.payment_term_update(term=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.payment_term_delete(term=instance, by=self.membership)
+
+
+@service_schema(CustomerCreditOut, CustomerCreditIn)
+class CustomerCreditViewSet(ServiceViewSet):
+    """A customer's payment term and credit limit: POST sets them (creating the row or replacing its
+    values); administrators and sales managers write, everyone reads the customers they see."""
+
+    queryset = CustomerCredit.objects.none()
+    serializer_class = CustomerCreditOut
+    input_serializer_class = CustomerCreditIn
+    write_roles = (Role.ADMIN, Role.MANAGER)
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return customer_credit_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        return services.customer_credit_save(
+            customer=data["customer"],
+            by=self.membership,
+            payment_term=data.get("payment_term"),
+            credit_limit=data.get("credit_limit"),
+        )
+
+    def update_object(self, instance, data):
+        return services.customer_credit_save(
+            customer=data.get("customer", instance.customer),
+            by=self.membership,
+            payment_term=data.get("payment_term", instance.payment_term),
+            credit_limit=data.get("credit_limit", instance.credit_limit),
+        )
+
+
+class InvoiceViewSet(ServiceWriteMixin, TenantModelViewSet):
+    """Invoices: a rep their own, a manager their line's, an admin all. An order's invoice is written
+    with the order; POST creates one without an order (an opening balance from an ERP), DELETE
+    removes such an invoice while nothing is allocated to it. `?customer=`, `?status=`,
+    `?overdue_on=YYYY-MM-DD` (open and due before that day) filter the list."""
+
+    queryset = Invoice.objects.none()
+    serializer_class = InvoiceOut
+    input_serializer_class = InvoiceIn
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    @extend_schema(request=InvoiceIn, responses={201: InvoiceOut}, parameters=[IDEMPOTENCY_HEADER])
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = FilterQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return invoice_list(
+            tenant=self.request.tenant, viewer=self.membership, filters=query.validated_data
+        ).order_by("due_on", "id")
+
+    def create_object(self, data):
+        return services.invoice_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.invoice_delete(invoice=instance, by=self.membership)
+
+
+class FilterQuery(serializers.Serializer):
+    customer = serializers.IntegerField(min_value=1, required=False)
+    status = serializers.ChoiceField(choices=Invoice.Status.choices, required=False)
+    overdue_on = serializers.DateField(required=False)
+    payment = serializers.IntegerField(min_value=1, required=False)
+    invoice = serializers.IntegerField(min_value=1, required=False)
+
+
+class AllocationViewSet(ServiceWriteMixin, TenantModelViewSet):
+    """Allocations of payments to invoices. POST allocates part of a payment to an invoice of the same
+    customer (above the invoice's open amount or what is left of the payment: 400 on `amount`);
+    DELETE undoes one. `?payment=`, `?invoice=`, `?customer=` filter the list."""
+
+    queryset = Allocation.objects.none()
+    serializer_class = AllocationOut
+    input_serializer_class = AllocationIn
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    @extend_schema(request=AllocationIn, responses={201: AllocationOut}, parameters=[IDEMPOTENCY_HEADER])
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def get_queryset(self):
+        query = FilterQuery(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return allocation_list(
+            tenant=self.request.tenant, viewer=self.membership, filters=query.validated_data
+        ).order_by("id")
+
+    def create_object(self, data):
+        made = services.payment_allocate(
+            payment=data["payment"],
+            by=self.membership,
+            allocations=[{"invoice": data["invoice"], "amount": data["amount"]}],
+        )
+        return made[0]
+
+    def delete_object(self, instance):
+        services.allocation_delete(allocation=instance, by=self.membership)
+
+
+class AgeingView(TenantAPIMixin, APIView):
+    """GET /api/v1/receivables/ageing/: open receivables by age on `as_of` (default today), for the
+    company or per team, rep or customer (`level`), narrowed by `team`, `rep`, `customer`; restricted
+    to what the caller sees. Buckets: not due, 1–30, 31–60, 61–90, over 90 days past the due day."""
+
+    @extend_schema(parameters=[AgeingQuery], responses=AgeingOut)
+    def get(self, request):
+        query = AgeingQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = dict(query.validated_data)
+        as_of = params.pop("as_of", None) or tenant_today(request.tenant)
+        rows = ageing(tenant=request.tenant, viewer=self.membership, as_of=as_of, **params)
+        return Response(AgeingOut({"as_of": as_of, "level": params["level"], "results": rows}).data)

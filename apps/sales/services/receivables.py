@@ -216,8 +216,8 @@ def customer_due_date(*, customer: Customer, issued_on: date) -> date:
     with connection.cursor() as cur:
         cur.execute(
             f"""
-            SELECT {_DUE_SQL.format(d="%s::date")}
-              FROM (SELECT %s::bigint AS tenant_id, %s::bigint AS customer_id) x
+            SELECT {_DUE_SQL.format(d="x.issued_on")}
+              FROM (SELECT %s::date AS issued_on, %s::bigint AS tenant_id, %s::bigint AS customer_id) x
               {_TERM_JOIN.format(alias="x")}
             """,
             [issued_on, customer.tenant_id, customer.pk],
