@@ -18,6 +18,12 @@ class SalesConfig(AppConfig):
                 "sales.category.updated": _("Product category changed"),
                 "sales.category.deleted": _("Product category deleted"),
                 "sales.order.cancelled": _("Order cancelled"),
+                "sales.term.created": _("Payment term created"),
+                "sales.term.updated": _("Payment term changed"),
+                "sales.term.deleted": _("Payment term deleted"),
+                "sales.credit.updated": _("Credit terms changed"),
+                "sales.payment.allocated": _("Payment allocated to invoices"),
+                "sales.allocation.deleted": _("Allocation removed"),
             }
         )
 
@@ -26,6 +32,26 @@ class SalesConfig(AppConfig):
         # Demo data (apps/sales/demo/): people, customers, products, a year of orders and payments.
         # Every other app's seeders run after this one.
         register_demo_seeder("sales.foundation", "apps.sales.demo.seed_foundation")
+        # Payment terms by segment and the receivables of the foundation's orders and payments.
+        register_demo_seeder(
+            "sales.receivables", "apps.sales.demo.seed_receivables", after=["sales.foundation"]
+        )
+
+        from apps.tenancy.starter import register_starter_data
+
+        register_starter_data(
+            "sales.payment_terms", "apps.sales.starter.load_payment_terms", label=_("Payment terms")
+        )
+
+        from apps.customers.panels import register_customer_panel
+
+        register_customer_panel(
+            "sales.receivables",
+            order=20,
+            template="sales/panels/receivables.html",
+            context="apps.sales.selectors.receivables_panel",
+            column="side",
+        )
 
         from apps.tenancy.navigation import register_nav_entry
 
@@ -40,6 +66,14 @@ class SalesConfig(AppConfig):
         )
         register_nav_entry(
             "sales.payments", group="sales", label=_("Collections"), url_name="sales:payments", order=20
+        )
+        register_nav_entry(
+            "sales.receivables",
+            group="sales",
+            label=_("Receivables"),
+            url_name="sales:ageing",
+            order=25,
+            current=["sales:ageing", "sales:customer-credit"],
         )
         # No entry for the team page: it is the "Team" card of the manager's and admin's home, and
         # its old address (url name "team") leads there.
@@ -61,4 +95,12 @@ class SalesConfig(AppConfig):
             order=90,
             template="sales/cards/team.html",
             context="apps.sales.selectors.team_card",
+        )
+        # Overdue money to collect: a rep's customers, a manager's line, everyone for an admin.
+        register_home_card(
+            "sales.overdue",
+            roles=("rep", "manager", "admin"),
+            order=35,
+            template="sales/cards/overdue.html",
+            context="apps.sales.selectors.overdue_card",
         )

@@ -10,7 +10,7 @@ from apps.customers.forms import MemberChoiceField
 from apps.customers.selectors import member_choices
 from apps.tenancy.models import Membership
 
-from .models import Order, Payment
+from .models import Order, Payment, PaymentTerm
 
 # Field declarations build empty querysets at import time, outside any tenant; __init__ sets the real,
 # tenant- and viewer-scoped ones.
@@ -73,3 +73,45 @@ with scopes_disabled():
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.fields["method"].choices = [("", _("All")), *Payment.Method.choices]
+
+
+with scopes_disabled():
+
+    class CustomerCreditForm(forms.Form):
+        """A customer's payment term and credit limit (apps.sales.services.customer_credit_save)."""
+
+        payment_term = forms.ModelChoiceField(
+            label=_("Payment term"), queryset=PaymentTerm.objects.none(), required=False
+        )
+        credit_limit = forms.DecimalField(
+            label=_("Credit limit"),
+            required=False,
+            max_digits=14,
+            decimal_places=2,
+            help_text=_("Leave empty for no limit."),
+        )
+
+        def __init__(self, *args, tenant, **kwargs):
+            super().__init__(*args, **kwargs)
+            field = self.fields["payment_term"]
+            field.queryset = PaymentTerm.objects.filter(tenant=tenant).order_by("days", "name")  # type: ignore[attr-defined]
+            field.empty_label = _("The organisation's default")  # type: ignore[attr-defined]
+
+
+class AgeingForm(forms.Form):
+    """The ageing page's day and level; ids of the team, rep or customer drilled into."""
+
+    as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    level = forms.ChoiceField(
+        label=_("By"),
+        required=False,
+        choices=[
+            ("company", _("Company")),
+            ("team", _("Team")),
+            ("rep", _("Account manager")),
+            ("customer", _("Customer")),
+        ],
+    )
+    team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

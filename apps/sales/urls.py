@@ -9,4 +9,7 @@ urlpatterns = [
     path("payments/", views.payment_list_view, name="payments"),
     path("products/pick/", views.product_picker_view, name="product-picker"),
     path("team/", views.team_card_view, name="team-card"),
+    path("receivables/", views.ageing_view, name="ageing"),
+    path("receivables/ageing.xlsx", views.ageing_xlsx, name="ageing-xlsx"),
+    path("receivables/customers/<int:customer_id>/", views.customer_credit_view, name="customer-credit"),
 ]

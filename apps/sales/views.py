@@ -1,20 +1,35 @@
 """Sales pages: orders and collections, and the team card of the home. Reads go through the
 selectors (tenant + viewer restricted) and aggregate in the database: no query per row."""
 
+from urllib.parse import urlencode
+
+import pandas as pd
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
 from apps.tenancy.dates import month_bounds, tenant_today
 from apps.tenancy.home import card_link, home_url
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.views import tenant_page
+from apps.tenancy.exports import Sheet, Table, sheets_to_response
+from apps.tenancy.views import refusal_shown, tenant_page
 
-from .forms import OrderFilterForm, PaymentFilterForm
-from .selectors import order_list, payment_list, product_pick, team_figures, team_members
+from . import services
+from .forms import AgeingForm, CustomerCreditForm, OrderFilterForm, PaymentFilterForm
+from .selectors import (
+    ageing,
+    customer_credit_list,
+    order_list,
+    payment_list,
+    product_pick,
+    team_figures,
+    team_members,
+)
 
 PAGE_SIZE = 25
 PICKER_OPTIONS = 20
@@ -121,3 +136,88 @@ def product_picker_view(request: TenantRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100].strip()
     products = product_pick(tenant=request.tenant, rep=request.membership, q=q, limit=PICKER_OPTIONS)
     return render(request, "sales/_product_options.html", {"products": products, "q": q})
+
+
+# ---- receivables ----------------------------------------------------------------------------
+
+NEXT_LEVEL = {"company": "team", "team": "rep", "rep": "customer", "customer": None}
+
+
+def _ageing_params(request: TenantRequest) -> tuple[AgeingForm, dict]:
+    form = AgeingForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    params = {
+        "as_of": data.get("as_of") or tenant_today(request.tenant),
+        "level": data.get("level") or "company",
+        "team": data.get("team"),
+        "rep": data.get("rep"),
+        "customer": data.get("customer"),
+    }
+    return form, params
+
+
+@tenant_page
+def ageing_view(request: TenantRequest) -> HttpResponse:
+    """The ageing (账龄) of what the viewer sees: the company, then drilled to teams, reps and customers
+    (each row links one level down, narrowed to it). Two queries after the member's own."""
+    form, params = _ageing_params(request)
+    rows = ageing(tenant=request.tenant, viewer=request.membership, **params)
+    down = NEXT_LEVEL[params["level"]]
+    for row in rows:
+        if down:
+            query = {k: v for k, v in params.items() if v and k not in ("as_of", "level")}
+            if params["level"] != "company":
+                query[params["level"]] = row["key"]
+            query.update({"as_of": params["as_of"].isoformat(), "level": down})
+            row["drill"] = "?" + urlencode(query)
+    context = {
+        "form": form,
+        "rows": rows,
+        "params": params,
+        "buckets": BUCKET_LABELS,
+        "xlsx_query": request.GET.urlencode(),
+    }
+    return render(request, "sales/ageing.html", context)
+
+
+BUCKET_LABELS = [
+    ("not_due", _("Not due")),
+    ("d1_30", _("1–30 days")),
+    ("d31_60", _("31–60 days")),
+    ("d61_90", _("61–90 days")),
+    ("over_90", _("Over 90 days")),
+]
+
+
+@tenant_page
+def ageing_xlsx(request: TenantRequest) -> HttpResponse:
+    """The same ageing as the page, as an XLSX sheet (apps.tenancy.exports)."""
+    _form, params = _ageing_params(request)
+    rows = ageing(tenant=request.tenant, viewer=request.membership, **params)
+    columns = [("label", str(_("Name")))] + [(k, str(v)) for k, v in BUCKET_LABELS] + [
+        ("overdue", str(_("Overdue"))),
+        ("total", str(_("Open balance"))),
+    ]
+    frame = pd.DataFrame(
+        [{title: (row[key] if key == "label" else float(row[key])) for key, title in columns} for row in rows],
+        columns=[title for _k, title in columns],
+    )
+    heading = [str(_("Receivables ageing")), f"{request.tenant.name} · {params['as_of']:%Y-%m-%d}"]
+    sheet = Sheet(title=str(_("Ageing")), tables=[Table(frame=frame)], heading=heading)
+    return sheets_to_response([sheet], filename=f"ageing-{params['as_of']:%Y%m%d}.xlsx")
+
+
+@tenant_page(roles=("manager", "admin"))
+def customer_credit_view(request: TenantRequest, customer_id: int) -> HttpResponse:
+    """A customer's payment term and credit limit (linked from the receivables panel)."""
+    customer = get_object_or_404(customer_list(tenant=request.tenant, viewer=request.membership), pk=customer_id)
+    credit = customer_credit_list(tenant=request.tenant, viewer=request.membership).filter(customer=customer).first()
+    initial = {"payment_term": credit.payment_term_id, "credit_limit": credit.credit_limit} if credit else {}
+    form = CustomerCreditForm(request.POST or None, tenant=request.tenant, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with refusal_shown(form) as outcome:
+            services.customer_credit_save(customer=customer, by=request.membership, **form.cleaned_data)
+        if not outcome.refused:
+            messages.success(request, _("The credit terms of %(name)s were saved.") % {"name": customer.name})
+            return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
+    return render(request, "sales/customer_credit.html", {"form": form, "customer": customer})

@@ -11,6 +11,7 @@ orders) falls in the period, credited to the customer's owner.
 from django.utils.translation import gettext_lazy as _
 
 from .metrics import FactSource, Metric, RatioMetric, RepeatMetric, registry
+from .receivables import register_receivables_metrics
 
 
 def register_builtins() -> None:
@@ -123,3 +124,4 @@ def register_builtins() -> None:
             denominator="prior_customers",
         )
     )
+    register_receivables_metrics()  # overdue, collection rate of what fell due, DSO

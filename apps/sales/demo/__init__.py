@@ -17,6 +17,9 @@ from .customers import seed_contacts, seed_customers, seed_interactions
 from .orders import seed_orders_and_payments, seed_products
 from .people import seed_people, seed_regions
 from .pools import EN, ZH
+from .receivables import seed_receivables
+
+__all__ = ["seed_foundation", "seed_receivables"]
 
 
 def seed_foundation(ctx: DemoContext) -> None:

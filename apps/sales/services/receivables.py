@@ -53,8 +53,9 @@ def due_date(*, issued_on: date, days: int, basis: str) -> date:
     return start + timedelta(days=days)
 
 
-def ensure_settings_writer(by: Membership) -> None:
-    if by.role != Role.ADMIN:
+def ensure_settings_writer(by: Membership | None) -> None:
+    """Administrators change payment terms; None is the system (starter data of a new organisation)."""
+    if by is not None and by.role != Role.ADMIN:
         raise PermissionDenied(_("Only administrators may change payment terms."))
 
 
@@ -88,7 +89,7 @@ def _one_default(term: PaymentTerm) -> None:
 
 @transaction.atomic
 def payment_term_create(
-    *, tenant: Tenant, by: Membership, name: str, days: int, basis: str = "invoice_date", is_default: bool = False
+    *, tenant: Tenant, by: Membership | None, name: str, days: int, basis: str = "invoice_date", is_default: bool = False
 ) -> PaymentTerm:
     """A payment term; made the default, it replaces the tenant's previous default."""
     ensure_settings_writer(by)
