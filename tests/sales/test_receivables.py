@@ -376,3 +376,52 @@ def test_deleting_a_term_in_use_is_refused(tenant, admin, own_customer):
     with scope(tenant=tenant.pk), pytest.raises(ValidationError) as refused:
         services.payment_term_delete(term=term, by=admin)
     assert "payment_term" in refused.value.message_dict
+
+
+def test_receivables_metrics_match_hand_computations(tenant, admin, rep, own_customer):
+    from apps.targets.engine import compute
+
+    # Two invoices fell due in January 2025 (long past on any day this runs): 100 and 200.
+    a = InvoiceFactory(customer=own_customer, issued_on=dt.date(2024, 12, 1), due_on=dt.date(2025, 1, 10),
+                       amount=D("100.00"))
+    b = InvoiceFactory(customer=own_customer, issued_on=dt.date(2024, 12, 20), due_on=dt.date(2025, 1, 20),
+                       amount=D("200.00"))
+    payment = PaymentFactory(customer=own_customer, received_on=dt.date(2025, 1, 9), amount=D("150.00"))
+    with scope(tenant=tenant.pk):
+        pay = _with_unallocated(payment)
+        services.payment_allocate(
+            payment=pay, by=admin, allocations=[{"invoice": a, "amount": D("100.00")}, {"invoice": b, "amount": D("50.00")}]
+        )
+        frame = compute(
+            tenant=tenant,
+            metrics=["receivables_due", "overdue_receivables", "collection_rate_due", "dso"],
+            grain="month",
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 1, 31),
+            by="rep",
+        )
+    row = frame.loc[(rep.pk, dt.date(2025, 1, 1))]
+    assert row["receivables_due"] == pytest.approx(300.0)
+    assert row["overdue_receivables"] == pytest.approx(150.0)  # b's 150 still open, past due
+    assert row["collection_rate_due"] == pytest.approx(150 / 300)
+    # DSO: 100 paid 39 days after issue (Dec 1 → Jan 9), 50 paid 20 days after (Dec 20 → Jan 9)
+    assert row["dso"] == pytest.approx((100 * 39 + 50 * 20) / 150)
+
+
+def test_pages_show_ageing_panel_and_credit_form(client, tenant, admin, manager, rep, peer, django_assert_max_num_queries):
+    mine, _theirs = _ageing_fixture(tenant, rep, peer)
+    client.force_login(admin.user)
+    base = f"/t/{tenant.slug}/sales/receivables/"
+    page = client.get(base, {"as_of": "2026-06-30", "level": "team"})
+    assert page.status_code == 200 and "200.00" in page.content.decode()
+    xlsx = client.get(base + "ageing.xlsx", {"as_of": "2026-06-30", "level": "customer"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    detail = client.get(f"/t/{tenant.slug}/customers/{mine.pk}/")
+    assert detail.status_code == 200 and 'id="receivables"' in detail.content.decode()
+    form = base + f"customers/{mine.pk}/"
+    bad = client.post(form, {"credit_limit": "-1"})
+    assert bad.status_code == 200 and "credit_limit" in bad.content.decode()
+    assert client.post(form, {"credit_limit": "900"}).status_code == 302
+    client.force_login(rep.user)
+    assert client.get(form).status_code in (403, 404)
+    assert client.get(base, {"level": "customer"}).status_code == 200
