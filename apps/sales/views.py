@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
 from apps.tenancy.dates import month_bounds, tenant_today
+from apps.tenancy.exports import Sheet, Table, sheets_to_response
 from apps.tenancy.home import card_link, home_url
 from apps.tenancy.http import TenantRequest
-from apps.tenancy.exports import Sheet, Table, sheets_to_response
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import services
@@ -194,12 +194,19 @@ def ageing_xlsx(request: TenantRequest) -> HttpResponse:
     """The same ageing as the page, as an XLSX sheet (apps.tenancy.exports)."""
     _form, params = _ageing_params(request)
     rows = ageing(tenant=request.tenant, viewer=request.membership, **params)
-    columns = [("label", str(_("Name")))] + [(k, str(v)) for k, v in BUCKET_LABELS] + [
-        ("overdue", str(_("Overdue"))),
-        ("total", str(_("Open balance"))),
-    ]
+    columns = (
+        [("label", str(_("Name")))]
+        + [(k, str(v)) for k, v in BUCKET_LABELS]
+        + [
+            ("overdue", str(_("Overdue"))),
+            ("total", str(_("Open balance"))),
+        ]
+    )
     frame = pd.DataFrame(
-        [{title: (row[key] if key == "label" else float(row[key])) for key, title in columns} for row in rows],
+        [
+            {title: (row[key] if key == "label" else float(row[key])) for key, title in columns}
+            for row in rows
+        ],
         columns=[title for _k, title in columns],
     )
     heading = [str(_("Receivables ageing")), f"{request.tenant.name} · {params['as_of']:%Y-%m-%d}"]
@@ -210,8 +217,14 @@ def ageing_xlsx(request: TenantRequest) -> HttpResponse:
 @tenant_page(roles=("manager", "admin"))
 def customer_credit_view(request: TenantRequest, customer_id: int) -> HttpResponse:
     """A customer's payment term and credit limit (linked from the receivables panel)."""
-    customer = get_object_or_404(customer_list(tenant=request.tenant, viewer=request.membership), pk=customer_id)
-    credit = customer_credit_list(tenant=request.tenant, viewer=request.membership).filter(customer=customer).first()
+    customer = get_object_or_404(
+        customer_list(tenant=request.tenant, viewer=request.membership), pk=customer_id
+    )
+    credit = (
+        customer_credit_list(tenant=request.tenant, viewer=request.membership)
+        .filter(customer=customer)
+        .first()
+    )
     initial = {"payment_term": credit.payment_term_id, "credit_limit": credit.credit_limit} if credit else {}
     form = CustomerCreditForm(request.POST or None, tenant=request.tenant, initial=initial)
     if request.method == "POST" and form.is_valid():

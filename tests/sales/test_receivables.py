@@ -28,8 +28,12 @@ AGEING = reverse("api:receivables-ageing")
 
 
 def test_due_dates_from_the_invoice_date_or_the_month_end():
-    assert services.due_date(issued_on=dt.date(2026, 1, 15), days=30, basis="invoice_date") == dt.date(2026, 2, 14)
-    assert services.due_date(issued_on=dt.date(2026, 1, 15), days=60, basis="month_end") == dt.date(2026, 4, 1)
+    assert services.due_date(issued_on=dt.date(2026, 1, 15), days=30, basis="invoice_date") == dt.date(
+        2026, 2, 14
+    )
+    assert services.due_date(issued_on=dt.date(2026, 1, 15), days=60, basis="month_end") == dt.date(
+        2026, 4, 1
+    )
     assert services.due_date(issued_on=dt.date(2026, 2, 3), days=0, basis="month_end") == dt.date(2026, 2, 28)
 
 
@@ -54,7 +58,9 @@ def _order(api, customer, product, qty="10", day="2026-03-02", **extra):
     return response
 
 
-def test_a_confirmed_order_gets_its_invoice_due_by_the_customers_term(api_as, tenant, rep, own_customer, product):
+def test_a_confirmed_order_gets_its_invoice_due_by_the_customers_term(
+    api_as, tenant, rep, own_customer, product
+):
     PaymentTermFactory(tenant=tenant, name="Net 30", days=30, is_default=True)
     month_end = PaymentTermFactory(tenant=tenant, name="EOM 60", days=60, basis="month_end")
     response = _order(api_as(rep), own_customer, product)
@@ -143,7 +149,9 @@ def test_explicit_allocations_above_the_open_amount_or_the_payment_name_the_fiel
         ALLOCATIONS, {"payment": partial.data["id"], "invoice": invoice.pk, "amount": "10.01"}, format="json"
     )
     assert over_payment.status_code == 400 and "amount" in over_payment.data
-    ok = api.post(ALLOCATIONS, {"payment": partial.data["id"], "invoice": invoice.pk, "amount": "10.00"}, format="json")
+    ok = api.post(
+        ALLOCATIONS, {"payment": partial.data["id"], "invoice": invoice.pk, "amount": "10.00"}, format="json"
+    )
     assert ok.status_code == 201, ok.data
     with scope(tenant=tenant.pk):
         assert Invoice.objects.get(pk=invoice.pk).open_amount == D("70.00")
@@ -154,10 +162,14 @@ def test_explicit_allocations_above_the_open_amount_or_the_payment_name_the_fiel
         assert Payment.objects.get(pk=partial.data["id"]).unallocated == D("10.00")
 
 
-def test_cancelling_an_order_with_allocations_is_refused_with_the_reason(api_as, tenant, rep, own_customer, product):
+def test_cancelling_an_order_with_allocations_is_refused_with_the_reason(
+    api_as, tenant, rep, own_customer, product
+):
     api = api_as(rep)
     order = _order(api, own_customer, product).data
-    api.post(PAYMENTS, {"customer": own_customer.pk, "received_on": "2026-03-10", "amount": "5.00"}, format="json")
+    api.post(
+        PAYMENTS, {"customer": own_customer.pk, "received_on": "2026-03-10", "amount": "5.00"}, format="json"
+    )
     refused = api.post(reverse("api:order-cancel", args=[order["id"]]))
     assert refused.status_code == 400 and "allocations" in str(refused.data["status"])
     free = _order(api, own_customer, product, day="2026-03-20").data
@@ -169,7 +181,9 @@ def test_cancelling_an_order_with_allocations_is_refused_with_the_reason(api_as,
 def test_an_order_cannot_shrink_below_what_was_collected(api_as, tenant, rep, own_customer, product):
     api = api_as(rep)
     order = _order(api, own_customer, product, qty="10").data
-    api.post(PAYMENTS, {"customer": own_customer.pk, "received_on": "2026-03-10", "amount": "60.00"}, format="json")
+    api.post(
+        PAYMENTS, {"customer": own_customer.pk, "received_on": "2026-03-10", "amount": "60.00"}, format="json"
+    )
     url = reverse("api:order-detail", args=[order["id"]])
     shrunk = api.patch(url, {"lines": [{"product": product.pk, "quantity": "5"}]}, format="json")
     assert shrunk.status_code == 400 and "lines" in shrunk.data
@@ -186,7 +200,11 @@ def test_bulk_orders_and_payments_get_invoices_and_allocations_in_constant_queri
 
     def rows(n, day):
         return [
-            {"customer": own_customer.pk, "order_date": day, "lines": [{"product": product.pk, "quantity": "1"}]}
+            {
+                "customer": own_customer.pk,
+                "order_date": day,
+                "lines": [{"product": product.pk, "quantity": "1"}],
+            }
             for _ in range(n)
         ]
 
@@ -209,7 +227,9 @@ def test_existing_orders_and_payments_are_brought_in_by_the_rebuild(tenant, rep,
     with scopes_disabled():
         old = OrderFactory(customer=own_customer, order_date=dt.date(2026, 1, 1), amount=D("80.00"))
         new = OrderFactory(customer=own_customer, order_date=dt.date(2026, 2, 1), amount=D("50.00"))
-        OrderFactory(customer=own_customer, order_date=dt.date(2026, 2, 1), amount=D("9.00"), status="cancelled")
+        OrderFactory(
+            customer=own_customer, order_date=dt.date(2026, 2, 1), amount=D("9.00"), status="cancelled"
+        )
         PaymentFactory(customer=own_customer, amount=D("100.00"), unallocated=D("0"))
     with scope(tenant=tenant.pk):
         result = services.receivables_rebuild(tenant_id=tenant.pk)
@@ -282,7 +302,9 @@ def _with_unallocated(payment):
     return Payment.objects.get(pk=payment.pk)
 
 
-def test_ageing_reads_the_same_queries_whatever_the_rows(tenant, admin, rep, peer, django_assert_max_num_queries):
+def test_ageing_reads_the_same_queries_whatever_the_rows(
+    tenant, admin, rep, peer, django_assert_max_num_queries
+):
     _ageing_fixture(tenant, rep, peer)
     for _ in range(20):
         InvoiceFactory(
@@ -317,7 +339,10 @@ def test_a_new_order_over_the_credit_limit_is_warned(api_as, tenant, rep, own_cu
 
 def test_credit_limits_are_written_by_managers_with_field_errors(api_as, tenant, rep, manager, own_customer):
     url = reverse("api:customer-credit-list")
-    assert api_as(rep).post(url, {"customer": own_customer.pk, "credit_limit": "5"}, format="json").status_code == 403
+    assert (
+        api_as(rep).post(url, {"customer": own_customer.pk, "credit_limit": "5"}, format="json").status_code
+        == 403
+    )
     bad = api_as(manager).post(url, {"customer": own_customer.pk, "credit_limit": "-5"}, format="json")
     assert bad.status_code == 400 and "credit_limit" in bad.data
     ok = api_as(manager).post(url, {"customer": own_customer.pk, "credit_limit": "500.00"}, format="json")
@@ -382,15 +407,22 @@ def test_receivables_metrics_match_hand_computations(tenant, admin, rep, own_cus
     from apps.targets.engine import compute
 
     # Two invoices fell due in January 2025 (long past on any day this runs): 100 and 200.
-    a = InvoiceFactory(customer=own_customer, issued_on=dt.date(2024, 12, 1), due_on=dt.date(2025, 1, 10),
-                       amount=D("100.00"))
-    b = InvoiceFactory(customer=own_customer, issued_on=dt.date(2024, 12, 20), due_on=dt.date(2025, 1, 20),
-                       amount=D("200.00"))
+    a = InvoiceFactory(
+        customer=own_customer, issued_on=dt.date(2024, 12, 1), due_on=dt.date(2025, 1, 10), amount=D("100.00")
+    )
+    b = InvoiceFactory(
+        customer=own_customer,
+        issued_on=dt.date(2024, 12, 20),
+        due_on=dt.date(2025, 1, 20),
+        amount=D("200.00"),
+    )
     payment = PaymentFactory(customer=own_customer, received_on=dt.date(2025, 1, 9), amount=D("150.00"))
     with scope(tenant=tenant.pk):
         pay = _with_unallocated(payment)
         services.payment_allocate(
-            payment=pay, by=admin, allocations=[{"invoice": a, "amount": D("100.00")}, {"invoice": b, "amount": D("50.00")}]
+            payment=pay,
+            by=admin,
+            allocations=[{"invoice": a, "amount": D("100.00")}, {"invoice": b, "amount": D("50.00")}],
         )
         frame = compute(
             tenant=tenant,
@@ -408,7 +440,9 @@ def test_receivables_metrics_match_hand_computations(tenant, admin, rep, own_cus
     assert row["dso"] == pytest.approx((100 * 39 + 50 * 20) / 150)
 
 
-def test_pages_show_ageing_panel_and_credit_form(client, tenant, admin, manager, rep, peer, django_assert_max_num_queries):
+def test_pages_show_ageing_panel_and_credit_form(
+    client, tenant, admin, manager, rep, peer, django_assert_max_num_queries
+):
     mine, _theirs = _ageing_fixture(tenant, rep, peer)
     client.force_login(admin.user)
     base = f"/t/{tenant.slug}/sales/receivables/"

@@ -43,7 +43,9 @@ def counts(tenant) -> dict[str, int]:
 
 def test_the_apps_register_their_sets():
     names = [s.name for s in starter_sets()]
-    assert names[:3] == ["targets.seasonal_profiles", "targets.custom_metrics", "targets.appraisal_cycles"]
+    targets = [n for n in names if n.startswith("targets.")]
+    assert targets == ["targets.seasonal_profiles", "targets.custom_metrics", "targets.appraisal_cycles"]
+    assert "sales.payment_terms" in names
     assert "visits.custom_metrics" in names
 
 
@@ -83,6 +85,7 @@ def test_an_organisation_gets_the_starter_data_in_its_language(language, profile
     tenant = TenantFactory(default_language=language)
     loaded = starter_data_load(tenant=tenant)
     assert loaded == {
+        "sales.payment_terms": 5,
         "targets.seasonal_profiles": 3,
         "targets.custom_metrics": 5,
         "targets.appraisal_cycles": 1,

@@ -364,7 +364,7 @@ class AllocationIn(serializers.Serializer):
 
 class AgeingRowOut(serializers.Serializer):
     key = serializers.IntegerField(allow_null=True)
-    label = serializers.CharField()
+    name = serializers.CharField(source="label")
     not_due = serializers.DecimalField(**MONEY)
     d1_30 = serializers.DecimalField(**MONEY)
     d31_60 = serializers.DecimalField(**MONEY)

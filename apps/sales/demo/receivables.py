@@ -39,7 +39,9 @@ def seed_receivables(ctx: DemoContext) -> None:
         .values_list("customer_id", "s")
     )
     credits = []
-    for pk, segment, key in Customer.objects.filter(tenant=tenant).values_list("pk", "segment", "is_key_account"):
+    for pk, segment, key in Customer.objects.filter(tenant=tenant).values_list(
+        "pk", "segment", "is_key_account"
+    ):
         limit = None
         if key and monthly.get(pk):
             limit = max((monthly[pk] / 6 / 1000).quantize(Decimal("1")) * 1000, Decimal("1000"))

@@ -2,40 +2,38 @@
 receivables (receivables.py). Callers outside the app import from here."""
 
 from .orders import (
-    category_list,
-    product_list,
     PICK_USUAL_DAYS,
     PICK_USUAL_MAX,
     PICK_WORDS_MAX,
-    product_pick,
-    product_labels,
-    visible_orders,
+    category_list,
+    dashboard_figures,
+    month_card,
     order_list,
     payment_list,
-    dashboard_figures,
-    team_members,
-    team_figures,
-    month_card,
+    product_labels,
+    product_list,
+    product_pick,
     team_card,
+    team_figures,
+    team_members,
+    visible_orders,
 )
-
 from .receivables import (
     BUCKETS,
     LEVELS,
-    payment_term_list,
+    PANEL_INVOICES,
+    ageing,
+    allocation_list,
+    credit_warning,
+    customer_balance,
     customer_credit_list,
     invoice_list,
-    allocation_list,
     open_invoices,
-    ageing,
-    customer_balance,
-    credit_warning,
-    PANEL_INVOICES,
-    receivables_panel,
-    overdue_customers,
     overdue_card,
+    overdue_customers,
+    payment_term_list,
+    receivables_panel,
 )
-
 
 __all__ = [
     "category_list",

@@ -16,10 +16,10 @@ from typing import Any
 from django.db.models import (
     DecimalField,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Min,
     Subquery,
     Sum,
     Value,
@@ -71,7 +71,9 @@ def invoice_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = N
     return qs
 
 
-def allocation_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[Allocation]:
+def allocation_list(
+    *, tenant: Tenant, viewer: Membership, filters: dict | None = None
+) -> QuerySet[Allocation]:
     qs = Allocation.objects.filter(tenant=tenant).select_related("invoice", "payment")
     qs = restrict_to_viewer(qs, viewer, "rep")
     filters = filters or {}
@@ -136,10 +138,7 @@ def ageing(
     if key is None:
         rows = [{"key": None, **qs.aggregate(**sums)}]
     else:
-        rows = [
-            {"key": row.pop(key), **row}
-            for row in qs.values(key).annotate(**sums).order_by()
-        ]
+        rows = [{"key": row.pop(key), **row} for row in qs.values(key).annotate(**sums).order_by()]
     zero = Decimal("0")
     for row in rows:
         for name in (*BUCKETS, "total"):
@@ -156,11 +155,15 @@ def _name_rows(tenant: Tenant, level: str, rows: list[dict[str, Any]]) -> None:
     if level == "team" and ids:
         names = dict(Team.objects.filter(tenant=tenant, pk__in=ids).values_list("pk", "name"))
     elif level == "rep" and ids:
-        names = {m.pk: str(m) for m in Membership.objects.filter(tenant=tenant, pk__in=ids).select_related("user")}
+        names = {
+            m.pk: str(m) for m in Membership.objects.filter(tenant=tenant, pk__in=ids).select_related("user")
+        }
     elif level == "customer" and ids:
         names = {
             pk: f"{code} {name}"
-            for pk, code, name in Customer.objects.filter(tenant=tenant, pk__in=ids).values_list("pk", "code", "name")
+            for pk, code, name in Customer.objects.filter(tenant=tenant, pk__in=ids).values_list(
+                "pk", "code", "name"
+            )
         }
     for row in rows:
         row["label"] = names.get(row["key"], "") if row["key"] is not None else ""
@@ -243,12 +246,9 @@ def overdue_card(membership: Membership, today: date) -> dict[str, Any]:
     """The home's "overdue to collect": how many customers, how much, and the first few. Three queries."""
     qs = overdue_customers(tenant=membership.tenant, viewer=membership, today=today)
     count, items = first_items(qs)
-    total = (
-        restrict_to_viewer(
-            Invoice.objects.filter(tenant=membership.tenant, status=Invoice.Status.OPEN, due_on__lt=today),
-            membership,
-            "rep",
-        ).aggregate(s=Sum("open_amount"))["s"]
-        or Decimal("0")
-    )
+    total = restrict_to_viewer(
+        Invoice.objects.filter(tenant=membership.tenant, status=Invoice.Status.OPEN, due_on__lt=today),
+        membership,
+        "rep",
+    ).aggregate(s=Sum("open_amount"))["s"] or Decimal("0")
     return {"count": count, "items": items, "total": total}

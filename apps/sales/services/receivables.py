@@ -34,7 +34,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.customers.models import Customer
-from apps.customers.services import apply_changes, ensure_assignable, ensure_can_write, ensure_customer_writable
+from apps.customers.services import (
+    apply_changes,
+    ensure_assignable,
+    ensure_can_write,
+    ensure_customer_writable,
+)
 from apps.org.selectors import can_see_member
 from apps.tenancy.audit import audit_log
 from apps.tenancy.models import Membership, Role, Tenant
@@ -89,7 +94,13 @@ def _one_default(term: PaymentTerm) -> None:
 
 @transaction.atomic
 def payment_term_create(
-    *, tenant: Tenant, by: Membership | None, name: str, days: int, basis: str = "invoice_date", is_default: bool = False
+    *,
+    tenant: Tenant,
+    by: Membership | None,
+    name: str,
+    days: int,
+    basis: str = "invoice_date",
+    is_default: bool = False,
 ) -> PaymentTerm:
     """A payment term; made the default, it replaces the tenant's previous default."""
     ensure_settings_writer(by)
@@ -342,7 +353,11 @@ def _invoice_of(order: Order) -> Invoice | None:
 def order_receivable_check(*, order: Order, field: str = "status") -> None:
     """Refuse to cancel or delete an order whose invoice has collections allocated, with the reason."""
     invoice = _invoice_of(order)
-    if invoice is not None and invoice.status != Invoice.Status.CANCELLED and invoice.open_amount < invoice.amount:
+    if (
+        invoice is not None
+        and invoice.status != Invoice.Status.CANCELLED
+        and invoice.open_amount < invoice.amount
+    ):
         raise ValidationError(
             {
                 field: _(
@@ -371,18 +386,19 @@ def order_receivable_sync(*, order: Order) -> None:
         if invoices_for_orders(tenant_id=order.tenant_id, order_ids=[order.pk]):
             allocate_open(tenant_id=order.tenant_id, customer_ids=[order.customer_id])
         return
-    allocated = (
-        Allocation.objects.filter(tenant_id=order.tenant_id, invoice=invoice).aggregate(s=Sum("amount"))["s"]
-        or Decimal("0")
-    )
+    allocated = Allocation.objects.filter(tenant_id=order.tenant_id, invoice=invoice).aggregate(
+        s=Sum("amount")
+    )["s"] or Decimal("0")
     if allocated and invoice.customer_id != order.customer_id:
         raise ValidationError(
             {"customer": _("Collections are allocated to this order's invoice: it stays with its customer.")}
         )
     if order.amount < allocated:
         raise ValidationError(
-            {"lines": _("The order's amount cannot fall below the %(amount)s already collected on it.")
-             % {"amount": allocated}}
+            {
+                "lines": _("The order's amount cannot fall below the %(amount)s already collected on it.")
+                % {"amount": allocated}
+            }
         )
     customer = Customer.objects.get(tenant_id=order.tenant_id, pk=order.customer_id)
     invoice.customer_id, invoice.rep_id = order.customer_id, order.rep_id
@@ -479,14 +495,18 @@ def payment_allocate(
         raise PermissionDenied(_("You may not change this payment."))
     payment = Payment.objects.select_for_update().get(tenant_id=payment.tenant_id, pk=payment.pk)
     invoice_ids = [row["invoice"].pk for row in allocations]
-    invoices = Invoice.objects.select_for_update().filter(tenant_id=payment.tenant_id, pk__in=invoice_ids).in_bulk()
+    invoices = (
+        Invoice.objects.select_for_update().filter(tenant_id=payment.tenant_id, pk__in=invoice_ids).in_bulk()
+    )
     wanted: dict[int, Decimal] = {}
     for row in allocations:
         invoice = invoices.get(row["invoice"].pk)
         if invoice is None or invoice.customer_id != payment.customer_id:
             raise ValidationError({"invoice": _("This invoice belongs to another customer.")})
         if invoice.status != Invoice.Status.OPEN:
-            raise ValidationError({"invoice": _("Invoice %(number)s is not open.") % {"number": invoice.number}})
+            raise ValidationError(
+                {"invoice": _("Invoice %(number)s is not open.") % {"number": invoice.number}}
+            )
         amount = row["amount"]
         if amount is None or amount <= 0:
             raise ValidationError({"amount": _("An allocation must be above zero.")})
@@ -536,9 +556,11 @@ def payment_allocate(
 def payment_allocate_default(*, payment: Payment) -> None:
     """A newly recorded payment's default allocation: its order's invoice first, then oldest first."""
     if payment.order_id:
-        invoice = Invoice.objects.select_for_update().filter(
-            tenant_id=payment.tenant_id, order_id=payment.order_id, status=Invoice.Status.OPEN
-        ).first()
+        invoice = (
+            Invoice.objects.select_for_update()
+            .filter(tenant_id=payment.tenant_id, order_id=payment.order_id, status=Invoice.Status.OPEN)
+            .first()
+        )
         if invoice is not None and invoice.customer_id == payment.customer_id:
             amount = min(invoice.open_amount, payment.unallocated)
             if amount > 0:
@@ -600,12 +622,18 @@ def payment_receivable_sync(*, payment: Payment, old_customer_id: int, old_amoun
     )["s"] or Decimal("0")
     if allocated and payment.customer_id != old_customer_id:
         raise ValidationError(
-            {"customer": _("This payment is allocated to invoices of its customer: remove those allocations first.")}
+            {
+                "customer": _(
+                    "This payment is allocated to invoices of its customer: remove those allocations first."
+                )
+            }
         )
     if payment.amount < allocated:
         raise ValidationError(
-            {"amount": _("%(amount)s of this payment is allocated to invoices: it cannot be less.")
-             % {"amount": allocated}}
+            {
+                "amount": _("%(amount)s of this payment is allocated to invoices: it cannot be less.")
+                % {"amount": allocated}
+            }
         )
     Payment.objects.filter(tenant_id=payment.tenant_id, pk=payment.pk).update(
         unallocated=payment.amount - allocated
