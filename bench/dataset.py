@@ -333,8 +333,9 @@ def _build(tenant: Tenant, size: BenchSize, today: dt.date, log) -> None:
         cur.execute(
             """
             INSERT INTO sales_payment (tenant_id, customer_id, rep_id, order_id, received_on, amount, method,
-                                       reference, created_at, updated_at, sync_xid)
-            SELECT %(t)s, o.customer_id, o.rep_id, o.id, p.received_on, p.amount, 'transfer', '', now(), now(), 0
+                                       reference, created_at, updated_at, sync_xid, unallocated)
+            SELECT %(t)s, o.customer_id, o.rep_id, o.id, p.received_on, p.amount, 'transfer', '', now(), now(), 0,
+                   p.amount
             FROM sales_order o
             CROSS JOIN LATERAL (
                 SELECT o.order_date + 10 + (o.id %% 60)::int AS received_on,

@@ -24,6 +24,7 @@ from apps.tenancy.owner import run_as_owner
 
 from .common import Row, summarize_ms, time_calls
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .receivables import receivables_remove
 
 CASE = "foundation"
 INGEST_GOAL = 2000  # orders per second
@@ -179,6 +180,12 @@ def _remove_ingested(tenant_id: int, prefix: str) -> int:
             "CREATE TEMP TABLE bench_gone ON COMMIT DROP AS SELECT id, customer_id FROM sales_order "
             "WHERE tenant_id = %s AND number LIKE %s",
             [tenant_id, prefix + "%"],
+        )
+        receivables_remove(
+            cur,
+            tenant_id=tenant_id,
+            orders="SELECT id FROM bench_gone",
+            payments="SELECT id FROM sales_payment WHERE tenant_id = %(t)s AND order_id IN (SELECT id FROM bench_gone)",
         )
         cur.execute(
             "DELETE FROM sales_orderline WHERE tenant_id = %s AND order_id IN (SELECT id FROM bench_gone)",

@@ -53,6 +53,7 @@ from apps.tenancy.owner import run_as_owner
 
 from .common import ROOT, Row, collectstatic_unless_current, percentile
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .receivables import receivables_remove
 
 CASE = "load"
 SLUG = "bench-load"
@@ -271,6 +272,9 @@ def load_writes_remove(tenant_id: int) -> dict[str, int]:
             "CREATE TEMP TABLE bench_pay ON COMMIT DROP AS SELECT payment_id AS id FROM visits_reportpayment "
             "WHERE tenant_id = %(t)s AND report_id IN (SELECT id FROM bench_rep)",
             p,
+        )
+        receivables_remove(
+            cur, tenant_id=tenant_id, orders="SELECT id FROM bench_ord", payments="SELECT id FROM bench_pay"
         )
         steps = [
             ("report_orders", "DELETE FROM visits_reportorder WHERE tenant_id = %(t)s AND report_id IN (SELECT id FROM bench_rep)"),
