@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from apps.tenancy.dates import period_floor, period_shift
+from apps.tenancy.dates import period_floor, period_shift, tenant_today
 from apps.tenancy.models import Tenant
 
 from .fact_filters import COMPUTE_ONLY_KEYS, FILTER_KEYS, filters_validate, source_has
@@ -367,6 +367,10 @@ def _read_source(request: _Request, source_code: str, leaves: list[_Leaf]) -> pd
     )
     if statement.source.date_is_timestamp:
         statement.params["tz"] = request.tenant.timezone
+    if "%(today)s" in sql:
+        # A metric measured against today (overdue receivables) means the tenant's local day, not
+        # the database server's CURRENT_DATE.
+        statement.params["today"] = tenant_today(request.tenant)
     return _fetch(sql, statement.params, [leaf.column for leaf in leaves])
 
 

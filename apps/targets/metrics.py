@@ -75,7 +75,7 @@ class Metric:
     source: str
     agg: Literal["sum", "count", "count_distinct"]
     expr: str = "*"  # SQL over alias f (and c = customer, p = product when `needs` names them)
-    where: str = ""  # predicate on the facts counted by this metric only
+    where: str = ""  # predicate on the facts counted by this metric only (%(today)s: the tenant's today)
     needs: tuple[str, ...] = ()  # joins the expression or predicate reads: "customer", "product"
     unit: str = ""
 

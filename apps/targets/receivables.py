@@ -8,8 +8,8 @@ Two fact sources:
 
 Definitions:
 - **Fell due** (`receivables_due`): Σ amount of the invoices whose due day is in the period.
-- **Overdue receivables** (`overdue_receivables`): Σ open amount, today, of the invoices that fell due
-  in the period and are still unpaid — what of the period's due money is overdue now (over all past
+- **Overdue receivables** (`overdue_receivables`): Σ open amount, today (the tenant's local day, which
+  the engine binds as `%(today)s`), of the invoices that fell due in the period and are still unpaid — what of the period's due money is overdue now (over all past
   periods, the overdue balance).
 - **Collection rate of what fell due** (`collection_rate_due`): of the amount that fell due in the
   period, the share paid so far: Σ (amount − open amount) ÷ Σ amount, over the same invoices.
@@ -59,7 +59,7 @@ def register_receivables_metrics() -> None:
             source="invoices_due",
             agg="sum",
             expr="f.open_amount",
-            where="f.status = 'open' AND f.due_on < CURRENT_DATE",
+            where="f.status = 'open' AND f.due_on < %(today)s",  # the tenant's today, bound by the engine
             unit="money",
         ),
         Metric(

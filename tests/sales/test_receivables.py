@@ -459,3 +459,31 @@ def test_pages_show_ageing_panel_and_credit_form(
     client.force_login(rep.user)
     assert client.get(form).status_code in (403, 404)
     assert client.get(base, {"level": "customer"}).status_code == 200
+
+
+def test_overdue_receivables_metric_counts_overdue_by_the_tenants_local_day(
+    tenant, admin, rep, own_customer, monkeypatch
+):
+    from django.utils import timezone
+
+    from apps.targets.engine import compute
+
+    # 17:00 UTC on 20 January is already 21 January in Shanghai: an invoice due on the 20th is
+    # overdue there, one due on the 21st is not (the database's CURRENT_DATE knows neither).
+    tenant.timezone = "Asia/Shanghai"
+    tenant.save(update_fields=["timezone"])
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2025, 1, 20, 17, 0, tzinfo=dt.UTC))
+    for due, amount in ((dt.date(2025, 1, 20), "70.00"), (dt.date(2025, 1, 21), "30.00")):
+        InvoiceFactory(customer=own_customer, issued_on=dt.date(2024, 12, 20), due_on=due, amount=D(amount))
+    with scope(tenant=tenant.pk):
+        frame = compute(
+            tenant=tenant,
+            metrics=["overdue_receivables", "receivables_due"],
+            grain="month",
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 1, 31),
+            by="rep",
+        )
+    row = frame.loc[(rep.pk, dt.date(2025, 1, 1))]
+    assert row["receivables_due"] == pytest.approx(100.0)
+    assert row["overdue_receivables"] == pytest.approx(70.0)
