@@ -10,8 +10,7 @@ suggested for several reasons, and keeps all the reasons.
 Parameters bound in every source: %(tenant)s, %(day)s (the day planned for), and `{reps}`, a
 predicate on a rep column that is empty for the whole tenant and narrows the pass to some reps
 (`reps_filter`). To add a source: write its SQL function and describe function here, and add an
-entry to SOURCES. The overdue balances to collect (receivables) and the opportunities whose next
-step is due (pipeline) join the same way once those models exist; care reminders later.
+entry to SOURCES. Care reminders join the same way once they exist.
 
 Sources and their scores:
 - key_account: an active key account (Customer.is_key_account) not visited for longer than its
@@ -24,6 +23,10 @@ Sources and their scores:
   due on the day planned for or earlier. Score: 60, plus 5 per day overdue, plus 10 when one of them
   is of high priority, at most 100. One row per customer, with the earliest due date, the number of
   tasks and the title of the earliest.
+- overdue: a balance to collect (应收账款): the customer's open invoices (sales.Invoice) due before the
+  day planned for, suggested to the customer's account manager. Score: 50, plus 1 per 2 days the
+  oldest has been overdue, at most 100. Detail: the overdue amount, the oldest due day, the number of
+  invoices. The plan item's purpose is a collection visit.
 - follow_up: an open follow-up of an interaction (follow_up_on, not done) due by the day planned
   for that has no task of its own (an interaction's follow-up task is counted as a task, not twice).
   Score and detail as for tasks, with the interaction's subject.
@@ -125,6 +128,22 @@ def tasks_sql(reps: list[int] | None) -> str:
     """
 
 
+def overdue_sql(reps: list[int] | None) -> str:
+    # Open invoices by customer and due day: the partial index of open invoices.
+    only = reps_filter("c.owner_id", reps)
+    return f"""
+    SELECT c.owner_id AS rep_id, c.id AS customer_id, 'overdue' AS reason,
+           LEAST(100, 50 + (%(day)s::date - min(i.due_on)) / 2)::int AS score,
+           jsonb_build_object('amount', sum(i.open_amount)::text, 'oldest', min(i.due_on),
+                              'count', count(*)) AS detail
+    FROM sales_invoice i
+    JOIN customers_customer c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+    WHERE i.tenant_id = %(tenant)s AND i.status = 'open' AND i.open_amount > 0
+      AND i.due_on < %(day)s::date AND c.status <> 'lost'{only}
+    GROUP BY c.owner_id, c.id
+    """
+
+
 def _date(value: str | None) -> str:
     return dt.date.fromisoformat(value).isoformat() if value else ""
 
@@ -147,6 +166,17 @@ def follow_up_text(detail: dict) -> str:
     }
     if count > 1:
         text += " " + _("(%(n)d open follow-ups)") % {"n": count}
+    return text
+
+
+def overdue_text(detail: dict) -> str:
+    count = int(detail.get("count") or 1)
+    text = _("Overdue balance to collect: %(amount)s, due since %(oldest)s") % {
+        "amount": detail.get("amount") or "0",
+        "oldest": _date(detail.get("oldest")),
+    }
+    if count > 1:
+        text += " " + _("(%(n)d overdue invoices)") % {"n": count}
     return text
 
 
@@ -177,6 +207,13 @@ SOURCES: list[SuggestionSource] = [
         sql=key_accounts_sql,
         describe=key_account_text,
         purpose=Visit.Purpose.SERVICE,
+    ),
+    SuggestionSource(
+        code="overdue",
+        label=gettext_lazy("Overdue balance to collect"),
+        sql=overdue_sql,
+        describe=overdue_text,
+        purpose=Visit.Purpose.COLLECTION,
     ),
     SuggestionSource(
         code="task",

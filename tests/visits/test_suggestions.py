@@ -6,6 +6,7 @@ The clock is pinned to Wednesday 18 November 2026, 10:00 in the tenant's time zo
 the next working day is Thursday 19 November."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -29,6 +30,7 @@ from tests.factories import (
     RegionFactory,
     TaskFactory,
 )
+from tests.sales.factories import InvoiceFactory
 
 from .factories import PlanSuggestionFactory, VisitFactory, VisitPlanFactory
 
@@ -159,6 +161,31 @@ def test_open_tasks_due_at_the_reps_customer_are_suggested_and_a_follow_up_task_
         }
     ]
     assert [r["code"] for r in got["Called"]] == ["task"]  # the interaction's follow-up is that task
+
+
+def test_overdue_balances_are_suggested_to_the_customers_rep_as_a_collection_visit(tenant, rep):
+    late = CustomerFactory(tenant=tenant, owner=rep, name="Late payer")
+    InvoiceFactory(customer=late, due_on=dt.date(2026, 11, 9), amount=Decimal("300.00"))  # 10 days before
+    InvoiceFactory(
+        customer=late, due_on=dt.date(2026, 11, 1), amount=Decimal("500.00"), open_amount=Decimal("120.50")
+    )
+    InvoiceFactory(customer=late, due_on=NEXT)  # due that day: not overdue yet
+    InvoiceFactory(customer=late, due_on=dt.date(2026, 10, 1), open_amount=Decimal("0"), status="paid")
+    on_time = CustomerFactory(tenant=tenant, owner=rep, name="On time")
+    InvoiceFactory(customer=on_time, due_on=dt.date(2026, 12, 1))
+    run(tenant)
+    [s] = rows(tenant)
+    assert s.customer.name == "Late payer"
+    assert s.reasons == [
+        {
+            "code": "overdue",
+            "score": 59,  # 50 + 18 days overdue ÷ 2
+            "detail": {"amount": "420.50", "oldest": "2026-11-01", "count": 2},
+        }
+    ]
+    with scope(tenant=tenant):
+        services.plan_suggestion_accept(suggestion=s, by=rep)
+        assert Visit.objects.get(tenant=tenant, customer=late, day=NEXT).purpose == Visit.Purpose.COLLECTION
 
 
 def test_a_customer_suggested_for_two_reasons_shows_both_and_adds_the_scores(tenant, rep):
