@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from apps.customers.api.urls import register as register_customers
 from apps.org.api.urls import register as register_org
+from apps.pipeline.api.urls import register as register_pipeline
 from apps.reporting.api.urls import register as register_reporting
 from apps.sales.api.urls import register as register_sales
 from apps.sales.api.urls import urlpatterns as sales_api_patterns
@@ -22,6 +23,7 @@ router.register("notifications", NotificationViewSet, basename="notification")
 register_customers(router)
 register_sales(router)
 register_targets(router)
+register_pipeline(router)
 register_visits(router)
 register_reporting(router)
 

@@ -20,6 +20,7 @@ tenant_patterns = [
     path("customers/", include("apps.customers.urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),
+    path("pipeline/", include("apps.pipeline.urls")),
     path("appraisals/", include("apps.targets.appraisal_urls")),
     path("reporting/", include("apps.reporting.urls")),
     path("reports/", include("apps.visits.report_urls")),

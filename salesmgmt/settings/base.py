@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "apps.customers",
     "apps.sales",
     "apps.targets",
+    "apps.pipeline",
     "apps.visits",
     "apps.reporting",
 ]
