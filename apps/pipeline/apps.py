@@ -44,7 +44,7 @@ class PipelineConfig(AppConfig):
             label=_("Opportunities"),
             role_labels={"rep": _("My opportunities")},
             url_name="pipeline:board",
-            order=5,
+            order=30,
             current=["pipeline:*"],
             count="apps.pipeline.selectors.opportunity_next_steps_due_count",
         )

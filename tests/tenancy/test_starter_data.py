@@ -89,6 +89,7 @@ def test_an_organisation_gets_the_starter_data_in_its_language(language, profile
         "targets.seasonal_profiles": 3,
         "targets.custom_metrics": 5,
         "targets.appraisal_cycles": 1,
+        "pipeline.stages": 7,
         "visits.custom_metrics": 3,
     }
     with tenant_context(tenant):
