@@ -129,11 +129,15 @@ def opportunity_board(
     for row in (
         base.order_by()
         .values("stage_id")
-        .annotate(n=Count("id"), amount=Sum("amount"), weighted=Sum(WEIGHTED))
+        .annotate(n=Count("id"), sum_amount=Sum("amount"), sum_weighted=Sum(WEIGHTED))
     ):
         column = columns.get(row["stage_id"])
         if column is not None:
-            column.count, column.amount, column.weighted = row["n"], row["amount"], money(row["weighted"])
+            column.count, column.amount, column.weighted = (
+                row["n"],
+                row["sum_amount"],
+                money(row["sum_weighted"]),
+            )
     wanted = [pk for pk, column in columns.items() if column.count]
     if wanted:
         card = base.select_related("customer", "owner__user").only(
@@ -197,13 +201,15 @@ def pipeline_forecast(
     )
     pipeline: dict[dt.date, dict[str, Decimal]] = {}
     for row in (
-        base.order_by().values("expected_close").annotate(amount=Sum("amount"), weighted=Sum(WEIGHTED))
+        base.order_by()
+        .values("expected_close")
+        .annotate(sum_amount=Sum("amount"), sum_weighted=Sum(WEIGHTED))
     ):
         close = row["expected_close"]
         month = max(close.replace(day=1), first) if close else first
         acc = pipeline.setdefault(month, {"amount": Decimal("0"), "weighted": Decimal("0")})
-        acc["amount"] += row["amount"] or 0
-        acc["weighted"] += row["weighted"] or 0
+        acc["amount"] += row["sum_amount"] or 0
+        acc["weighted"] += row["sum_weighted"] or 0
     targets = _revenue_targets(tenant=tenant, viewer=viewer, months=starts)
     target_by_month: dict[dt.date, dict[str, float]] = {}
     if targets:
