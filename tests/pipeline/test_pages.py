@@ -53,7 +53,7 @@ def test_the_rep_sees_their_own_board_by_stage(client_as, tenant, rep, peer, sta
     OpportunityFactory(tenant=tenant, owner=peer, stage=stages["approach"], name="Peer's")
     OpportunityFactory(tenant=tenant, owner=rep, stage=stages["won"], status="won", name="Closed")
     page = client_as(rep).get(url(tenant, "board")).content.decode()
-    assert 'id="opp-%d"' % mine.pk in page
+    assert f'id="opp-{mine.pk}"' in page
     assert "Peer&#x27;s" not in page and "Closed" not in page
     assert page.count('class="board__column"') == 3  # the open stages only
 
