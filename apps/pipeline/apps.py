@@ -49,6 +49,15 @@ class PipelineConfig(AppConfig):
             count="apps.pipeline.selectors.opportunity_next_steps_due_count",
         )
 
+        from apps.customers.task_sources import register_task_source
+
+        # Tasks done for an opportunity (the shared Task; the link is OpportunityTask).
+        register_task_source(
+            "pipeline.opportunity",
+            label=_("Opportunity"),
+            links="apps.pipeline.selectors.opportunity_task_links",
+        )
+
         from apps.customers.panels import register_customer_panel
 
         # The customer page: the customer's opportunities, open ones first.

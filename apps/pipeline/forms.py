@@ -258,3 +258,10 @@ with scopes_disabled():
             self.fields["owner"].empty_label = _("Everyone I see")
             self.fields["team"].queryset = Team.objects.filter(tenant=tenant).order_by("name")
             self.fields["team"].empty_label = _("All teams")
+
+    class OpportunityTaskForm(forms.Form):
+        """A task for the opportunity: what, by when (its owner is the opportunity's)."""
+
+        title = forms.CharField(label=_("Task"), max_length=200)
+        due_on = forms.DateField(label=_("Due on"), required=False, widget=DATE)
+        notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

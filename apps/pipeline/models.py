@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.customers.models import Customer
+from apps.customers.models import Customer, Task
 from apps.sales.models import Order, Product, ProductCategory
 from apps.tenancy.models import Membership, TenantModel
 
@@ -249,3 +249,31 @@ class StageChange(TenantModel):
             models.Index(fields=["tenant", "opportunity", "at"]),
             models.Index(fields=["tenant", "at"]),
         ]
+
+
+class OpportunityTask(TenantModel):
+    """A task (apps.customers.Task, source "pipeline.opportunity") done for an opportunity."""
+
+    opportunity = models.ForeignKey(
+        Opportunity,
+        on_delete=models.CASCADE,
+        related_name="task_links",
+        verbose_name=_("opportunity"),
+        db_constraint=False,
+    )
+    task = models.OneToOneField(
+        Task,
+        on_delete=models.CASCADE,
+        related_name="opportunity_link",
+        verbose_name=_("task"),
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("opportunity task")
+        verbose_name_plural = _("opportunity tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "task"], name="pipeline_task_unique_task"),
+            models.UniqueConstraint(fields=["tenant", "id"], name="pipeline_task_tenant_id_key"),
+        ]
+        indexes = [models.Index(fields=["tenant", "opportunity"])]

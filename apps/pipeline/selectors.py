@@ -21,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.urls import reverse
 
 from apps.customers.selectors import apply_filters
 from apps.org.models import TeamClosure
@@ -34,7 +35,7 @@ from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.money import money
 
 from .filters import OpportunityFilter
-from .models import Opportunity, Stage, StageChange
+from .models import Opportunity, OpportunityTask, Stage, StageChange
 
 BOARD_CARDS = 30  # cards shown per column; its header counts and sums all of them
 STALLED_DAYS = 30  # an open opportunity this long in one stage is stalled
@@ -294,6 +295,32 @@ def stage_conversion(*, tenant: Tenant, viewer: Membership, start: dt.date, end:
             }
         )
     return out
+
+
+# ---- tasks ----------------------------------------------------------------------------------
+
+
+def opportunity_tasks(*, opportunity: Opportunity) -> QuerySet[OpportunityTask]:
+    """The opportunity's tasks, open first, by due day (one query)."""
+    return (
+        OpportunityTask.objects.filter(tenant_id=opportunity.tenant_id, opportunity=opportunity)
+        .select_related("task__owner__user")
+        .order_by("task__status", F("task__due_on").asc(nulls_last=True), "task_id")
+    )
+
+
+def opportunity_task_links(tenant: Tenant, task_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """For the task lists (apps.customers.task_sources): each task's opportunity and its page, one query."""
+    rows = OpportunityTask.objects.filter(tenant_id=tenant.pk, task_id__in=task_ids).values_list(
+        "task_id", "opportunity_id", "opportunity__name"
+    )
+    return {
+        task_id: (
+            name,
+            reverse("pipeline:detail", kwargs={"tenant_slug": tenant.slug, "opportunity_id": opportunity_id}),
+        )
+        for task_id, opportunity_id, name in rows
+    }
 
 
 # ---- homes, the customer page, the nav ------------------------------------------------------

@@ -31,7 +31,9 @@ from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership, Role, Tenant
 from apps.tenancy.money import money
 
-from .models import Opportunity, OpportunityLine, Stage, StageChange
+from .models import Opportunity, OpportunityLine, OpportunityTask, Stage, StageChange
+
+TASK_SOURCE = "pipeline.opportunity"  # registered in PipelineConfig.ready()
 
 # ---- stages ---------------------------------------------------------------------------------
 
@@ -462,3 +464,30 @@ def opportunity_delete(*, opportunity: Opportunity, by: Membership) -> None:
         raise ValidationError(_("A won opportunity with an order cannot be deleted."))
     audit_log(opportunity, "pipeline.opportunity.deleted", actor=by)
     opportunity.delete()
+
+
+@transaction.atomic
+def opportunity_task_create(
+    *,
+    opportunity: Opportunity,
+    by: Membership,
+    title: str,
+    due_on: dt.date | None = None,
+    owner: Membership | None = None,
+    notes: str = "",
+) -> OpportunityTask:
+    """A task for the opportunity (the shared Task, at its customer if it has one), owned by the
+    opportunity's owner unless someone else is named."""
+    ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _ensure_open(opportunity)
+    task = customer_services.task_create(
+        tenant=opportunity.tenant,
+        by=by,
+        title=title,
+        owner=owner or opportunity.owner,
+        due_on=due_on,
+        customer=opportunity.customer,
+        notes=notes,
+        source=TASK_SOURCE,
+    )
+    return OpportunityTask.objects.create(tenant_id=opportunity.tenant_id, opportunity=opportunity, task=task)

@@ -25,6 +25,7 @@ from .forms import (
     MoveForm,
     OpportunityFilterForm,
     OpportunityForm,
+    OpportunityTaskForm,
     StageForm,
     WonForm,
 )
@@ -145,6 +146,7 @@ def detail_view(request: TenantRequest, opportunity_id: int) -> HttpResponse:
         "opportunity": opportunity,
         "lines": opportunity.lines.select_related("product", "category"),
         "history": selectors.opportunity_history(opportunity=opportunity),
+        "tasks": selectors.opportunity_tasks(opportunity=opportunity),
         "can_edit": request.membership.can_write and opportunity.status == Opportunity.Status.OPEN,
         "move_form": MoveForm(initial={"stage": opportunity.stage_id}, tenant=request.tenant),
         "today": tenant_today(request.tenant),
@@ -229,6 +231,22 @@ def lost_view(request: TenantRequest, opportunity_id: int) -> HttpResponse:
         done=_detail_url(request, opportunity),
         template=FORM_TEMPLATE,
         context={"title": _("Lost: %(name)s") % {"name": opportunity.name}, "opportunity": opportunity},
+    )
+
+
+@tenant_page
+def task_create_view(request: TenantRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = _writable(request, opportunity_id)
+    return record_form_page(
+        request,
+        OpportunityTaskForm(request.POST or None),
+        save=lambda data: services.opportunity_task_create(
+            opportunity=opportunity, by=request.membership, **data
+        ),
+        saved=_("The task was added."),
+        done=_detail_url(request, opportunity) + "#tasks",
+        template=FORM_TEMPLATE,
+        context={"title": _("New task"), "opportunity": opportunity},
     )
 
 

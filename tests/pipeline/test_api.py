@@ -15,7 +15,7 @@ from .factories import OpportunityFactory, OpportunityLineFactory, StageChangeFa
 pytestmark = pytest.mark.django_db
 
 LIST = "/api/v1/opportunities/"
-MAX_LIST_QUERIES = 9  # token, membership, the page, its lines and its history (prefetched), and the shell
+MAX_LIST_QUERIES = 10  # token, membership, the page, its lines, history and tasks (prefetched), the shell
 
 
 def _detail(opp, action=""):
@@ -174,3 +174,13 @@ def test_history_comes_in_order_with_who_moved(api_as, rep, shop, stages):
     with scopes_disabled():
         assert StageChange.objects.filter(opportunity=opp).count() == 1
         assert Opportunity.objects.get(pk=opp.pk).next_step == "Call the buyer"
+
+
+def test_a_task_is_added_through_the_api(api_as, rep, shop, stages, next_week):
+    opp = OpportunityFactory(tenant=rep.tenant, owner=rep, customer=shop, stage=stages["plan"])
+    response = api_as(rep).post(
+        _detail(opp, "tasks"), {"title": "Call back", "due_on": next_week.isoformat()}, format="json"
+    )
+    assert response.status_code == 200
+    assert [(t["title"], t["owner"]) for t in response.json()["tasks"]] == [("Call back", rep.pk)]
+    assert api_as(rep).post(_detail(opp, "tasks"), {}, format="json").json().keys() == {"title"}

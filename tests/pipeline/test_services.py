@@ -7,7 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope
 
-from apps.customers.models import Contact, Customer
+from apps.customers.models import Contact, Customer, Task
+from apps.customers.task_sources import task_links
 from apps.pipeline import services
 from apps.pipeline.models import Opportunity, Stage, StageChange
 from apps.sales.models import Order
@@ -219,3 +220,22 @@ def test_a_stage_in_use_cannot_be_deleted_but_an_unused_one_can(tenant, admin, r
             services.stage_delete(stage=stages["plan"], by=admin)
         services.stage_delete(stage=stages["approach"], by=admin)
         assert not Stage.objects.filter(pk=stages["approach"].pk).exists()
+
+
+def test_a_task_for_an_opportunity_is_a_shared_task_at_its_customer(
+    tenant, rep, manager, shop, stages, next_week
+):
+    opp = _create(tenant, rep, stages["plan"], customer=shop)
+    with scope(tenant=tenant):
+        link = services.opportunity_task_create(
+            opportunity=opp, by=manager, title="Send samples", due_on=next_week
+        )
+        task = Task.objects.get(pk=link.task_id)
+        assert (task.owner, task.customer, task.source, task.due_on) == (
+            rep,
+            shop,
+            "pipeline.opportunity",
+            next_week,
+        )
+        [(text, page)] = task_links(tenant, [task]).values()
+    assert text == "New line" and page.endswith(f"/pipeline/{opp.pk}/")

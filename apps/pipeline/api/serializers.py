@@ -87,6 +87,14 @@ class StageChangeOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OpportunityTaskOut(serializers.Serializer):
+    id = serializers.IntegerField(source="task.id", read_only=True)
+    title = serializers.CharField(source="task.title", read_only=True)
+    owner = serializers.IntegerField(source="task.owner_id", read_only=True)
+    due_on = serializers.DateField(source="task.due_on", read_only=True, allow_null=True)
+    status = serializers.CharField(source="task.status", read_only=True)
+
+
 class OpportunityOut(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     customer_name = serializers.CharField(
@@ -96,6 +104,9 @@ class OpportunityOut(serializers.ModelSerializer):
     weighted_amount = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
     lines = LineOut(many=True, read_only=True)
     stage_history = StageChangeOut(source="history", many=True, read_only=True)
+    tasks = OpportunityTaskOut(
+        source="task_links", many=True, read_only=True, help_text="Its tasks (the shared Task)."
+    )
 
     class Meta:
         model = Opportunity
@@ -128,6 +139,7 @@ class OpportunityOut(serializers.ModelSerializer):
             "lost_note",
             "lines",
             "stage_history",
+            "tasks",
             "created_at",
             "updated_at",
         ]
@@ -192,3 +204,10 @@ class WonIn(serializers.Serializer):
 class LostIn(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Opportunity.LostReason.choices)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+
+class OpportunityTaskIn(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    owner = MemberField(required=False, help_text="Defaults to the opportunity's owner.")
+    notes = serializers.CharField(required=False, allow_blank=True)

@@ -6,7 +6,16 @@ from apps.pipeline.filters import OpportunityFilter
 from apps.pipeline.models import Opportunity, Stage
 from apps.tenancy.api.views import ServiceViewSet, service_schema
 
-from .serializers import LostIn, MoveIn, OpportunityIn, OpportunityOut, StageIn, StageOut, WonIn
+from .serializers import (
+    LostIn,
+    MoveIn,
+    OpportunityIn,
+    OpportunityOut,
+    OpportunityTaskIn,
+    StageIn,
+    StageOut,
+    WonIn,
+)
 
 
 @service_schema(StageOut, StageIn)
@@ -44,7 +53,9 @@ class OpportunityViewSet(ServiceViewSet):
     def get_queryset(self):
         return selectors.opportunity_list(
             tenant=self.request.tenant, viewer=self.membership
-        ).prefetch_related("lines__product", "lines__category", selectors.history_prefetch())
+        ).prefetch_related(
+            "lines__product", "lines__category", selectors.history_prefetch(), "task_links__task"
+        )
 
     def create_object(self, data):
         return services.opportunity_create(tenant=self.request.tenant, by=self.membership, **data)
@@ -86,3 +97,13 @@ class OpportunityViewSet(ServiceViewSet):
                 opportunity=self.get_object(), by=self.membership, **self._input(LostIn)
             )
         )
+
+    @extend_schema(request=OpportunityTaskIn, responses=OpportunityOut)
+    @action(detail=True, methods=["post"])
+    def tasks(self, request, pk=None):
+        """Add a task for the opportunity (a Task of source "pipeline.opportunity", at its customer)."""
+        opportunity = self.get_object()
+        services.opportunity_task_create(
+            opportunity=opportunity, by=self.membership, **self._input(OpportunityTaskIn)
+        )
+        return self.answer(opportunity)
