@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.customers.models import Customer
 from apps.org.models import Region
+from apps.pipeline.models import StageChange
 from apps.sales.models import Order, Payment
 from apps.tenancy.models import Membership, SyncModel, TenantModel
 
@@ -518,3 +519,31 @@ class PlanSuggestion(TenantModel):
             "who": self.customer.name,
             "day": self.day.isoformat(),
         }
+
+
+class VisitOpportunityMove(TenantModel):
+    """A visit that advanced an opportunity: the stage change (or next step) it recorded
+    (apps.visits.services.opportunities.visit_opportunity_advance)."""
+
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.CASCADE,
+        related_name="opportunity_moves",
+        verbose_name=_("visit"),
+        db_constraint=False,
+    )
+    stage_change = models.ForeignKey(
+        StageChange,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("stage change"),
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("opportunity moved on a visit")
+        verbose_name_plural = _("opportunities moved on visits")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="visitopportunitymove_tenant_id_key")
+        ]
+        indexes = [models.Index(fields=["tenant", "visit"])]

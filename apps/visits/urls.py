@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import plans
+from .views import opportunities, plans
 
 app_name = "visits"
 urlpatterns = [
@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:visit_id>/sale/", plans.sale_view, name="sale"),
     path("<int:visit_id>/sale/line/", plans.sale_line_view, name="sale-line"),
     path("photos/<int:photo_id>/", plans.photo_view, name="photo"),
+    path("<int:visit_id>/opportunity/", opportunities.visit_opportunity_view, name="opportunity"),
 ]

@@ -6,7 +6,8 @@
 - reports: daily sales reports, filed, submitted and signed off;
 - market: market situation reports, escalated, acknowledged and closed;
 - reminders: the per-tenant reminders of a missing plan or report;
-- suggestions: tomorrow's plan, suggested (the pass over all reps) and the rep's decisions on it.
+- suggestions: tomorrow's plan, suggested (the pass over all reps) and the rep's decisions on it;
+- opportunities: a visit advances an opportunity of the visited customer (the pipeline's move).
 
 Callers outside the package import from here (`from apps.visits import services`), which re-exports
 what they use; the sub-modules import each other directly, never through this file.
@@ -26,6 +27,7 @@ from .market import (
     market_report_close,
     market_report_create,
 )
+from .opportunities import visit_opportunity_advance
 from .plans import (
     EDITABLE,
     visit_create,
@@ -59,6 +61,8 @@ from .suggestions import (
 )
 
 __all__ = [
+    # opportunities
+    "visit_opportunity_advance",
     # plans
     "EDITABLE",
     "visit_create",
