@@ -14,7 +14,7 @@ import time
 
 from bench.common import print_table, setup_django, write_csv
 
-CASES = ["foundation", "targets", "reporting", "homes", "load", "suggestions", "receivables"]
+CASES = ["foundation", "targets", "reporting", "homes", "pipeline", "load", "suggestions", "receivables"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -154,6 +154,12 @@ class Opportunity(TenantModel):
             models.Index(fields=["tenant", "customer"]),
             # the board's columns: the first cards of each stage, by next step
             models.Index(fields=["tenant", "stage", "next_step_on", "id"], name="pipeline_opp_board"),
+            # the board's column sums: an index-only scan of the open ones, whoever's line
+            models.Index(
+                fields=["tenant", "status", "stage", "owner"],
+                include=["amount", "probability"],
+                name="pipeline_opp_column_sums",
+            ),
             models.Index(fields=["tenant", "status", "expected_close"]),
             models.Index(fields=["tenant", "status", "closed_on"]),
         ]

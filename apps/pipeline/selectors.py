@@ -24,7 +24,7 @@ from django.db.models import (
 from django.urls import reverse
 
 from apps.customers.selectors import apply_filters
-from apps.org.models import TeamClosure
+from apps.org.models import Team, TeamClosure
 from apps.org.selectors import restrict_to_viewer, visible_member_ids
 from apps.targets.engine import compute
 from apps.targets.models import Target
@@ -37,7 +37,7 @@ from apps.tenancy.money import money
 from .filters import OpportunityFilter
 from .models import Opportunity, OpportunityTask, Stage, StageChange
 
-BOARD_CARDS = 30  # cards shown per column; its header counts and sums all of them
+BOARD_CARDS = 20  # cards shown per column (next step due first); its header counts and sums all of them
 STALLED_DAYS = 30  # an open opportunity this long in one stage is stalled
 NEXT_STEPS_AHEAD = 7  # the rep's card lists next steps due within a week
 FORECAST_MONTHS = 6
@@ -91,6 +91,7 @@ class Column:
     amount: Decimal = Decimal("0")
     weighted: Decimal = Decimal("0")
     cards: list[Opportunity] = field(default_factory=list)
+    options: str = ""  # the page's stage picker for the cards of this column
 
 
 def board_scope(*, viewer: Membership, owner: int | None = None, team: int | None = None) -> dict[str, Any]:
@@ -103,6 +104,17 @@ def board_scope(*, viewer: Membership, owner: int | None = None, team: int | Non
     if viewer.role == Role.REP:
         return {"owner": viewer.pk}
     return {}
+
+
+def board_scope_choices(*, viewer: Membership) -> dict[str, list[tuple[int, str]]]:
+    """The board filter's choices as (id, label) pairs: the members the viewer sees and the teams, in
+    two plain queries (the page writes the options itself: an organisation has hundreds of members)."""
+    members = restrict_to_viewer(
+        Membership.objects.filter(tenant_id=viewer.tenant_id, is_active=True), viewer, "pk"
+    ).select_related("user")
+    owners = sorted(((m.pk, m.name) for m in members), key=lambda pair: pair[1])
+    teams = list(Team.objects.filter(tenant_id=viewer.tenant_id).order_by("name").values_list("pk", "name"))
+    return {"owners": owners, "teams": teams}
 
 
 def opportunity_board(
@@ -127,18 +139,18 @@ def opportunity_board(
             )
         )
     columns = {stage.pk: Column(stage=stage) for stage in stages}
+    # Grouped by probability too, so the weighting is a few multiplications here rather than a
+    # numeric product per opportunity in PostgreSQL (a third of the statement's time at 20,000).
     for row in (
-        base.order_by()
-        .values("stage_id")
-        .annotate(n=Count("id"), sum_amount=Sum("amount"), sum_weighted=Sum(WEIGHTED))
+        base.order_by().values("stage_id", "probability").annotate(n=Count("*"), sum_amount=Sum("amount"))
     ):
         column = columns.get(row["stage_id"])
         if column is not None:
-            column.count, column.amount, column.weighted = (
-                row["n"],
-                row["sum_amount"],
-                money(row["sum_weighted"]),
-            )
+            column.count += row["n"]
+            column.amount += row["sum_amount"]
+            column.weighted += row["sum_amount"] * row["probability"] / 100
+    for column in columns.values():
+        column.weighted = money(column.weighted)
     wanted = [pk for pk, column in columns.items() if column.count]
     if wanted:
         card = base.select_related("customer", "owner__user").only(

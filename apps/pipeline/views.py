@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from apps.tenancy.dates import tenant_today
@@ -68,12 +70,25 @@ def _board_context(request: TenantRequest) -> dict:
         team = form.cleaned_data["team"].pk if form.cleaned_data.get("team") else None
     scope = selectors.board_scope(viewer=request.membership, owner=owner, team=team)
     columns = selectors.opportunity_board(tenant=request.tenant, viewer=request.membership, **scope)
+    # What every card repeats is made once here, not once per card: the stage picker of each column,
+    # the URL prefix and the words (templatetags/pipeline_board.py writes the cards).
+    for column in columns:
+        column.options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            ((c.stage.pk, mark_safe(" selected") if c is column else "", c.stage.name) for c in columns),  # noqa: S308 - a constant
+        )
+    query = request.GET.urlencode()
     return {
-        "scope_form": form,
+        "scope": {"owner": owner, "team": team, **selectors.board_scope_choices(viewer=request.membership)}
+        if request.membership.role != Role.REP and not request.htmx
+        else {},
         "columns": columns,
-        "open_stages": [c.stage for c in columns],
         "can_move": request.membership.can_write,
-        "board_query": request.GET.urlencode(),
+        "show_owner": request.membership.role != Role.REP,
+        "board_query": f"?{query}" if query else "",
+        "base_url": reverse("pipeline:board", kwargs={"tenant_slug": request.tenant.slug}),
+        "labels": {"prospect": _("prospect"), "closes": _("closes"), "stage": _("Stage"), "move": _("Move")},
         "today": tenant_today(request.tenant),
     }
 
