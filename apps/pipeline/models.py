@@ -22,14 +22,14 @@ class Stage(TenantModel):
 
     class Kind(models.TextChoices):
         OPEN = "open", pgettext_lazy("opportunity", "Open")
-        WON = "won", _("Won")
-        LOST = "lost", _("Lost")
+        WON = "won", pgettext_lazy("opportunity", "Won")
+        LOST = "lost", pgettext_lazy("opportunity", "Lost")
 
     # What a stage may require of an opportunity before it enters it (field names of Opportunity).
     REQUIREMENTS = ("amount", "expected_close", "next_step")
 
     name = models.CharField(_("name"), max_length=80)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(pgettext_lazy("sequence", "order"), default=0)
     probability = models.PositiveSmallIntegerField(_("default probability (%)"), validators=PERCENT)
     kind = models.CharField(
         pgettext_lazy("stage", "kind"), max_length=10, choices=Kind.choices, default=Kind.OPEN
@@ -60,8 +60,8 @@ class Opportunity(TenantModel):
 
     class Status(models.TextChoices):
         OPEN = "open", pgettext_lazy("opportunity", "Open")
-        WON = "won", _("Won")
-        LOST = "lost", _("Lost")
+        WON = "won", pgettext_lazy("opportunity", "Won")
+        LOST = "lost", pgettext_lazy("opportunity", "Lost")
 
     class Source(models.TextChoices):
         VISIT = "visit", _("Field visit")
@@ -72,14 +72,14 @@ class Opportunity(TenantModel):
         OTHER = "other", _("Other")
 
     class LostReason(models.TextChoices):
-        PRICE = "price", _("Price")
+        PRICE = "price", _("Price too high")
         COMPETITOR = "competitor", _("Chose a competitor")
         NO_BUDGET = "no_budget", _("No budget")
         NO_DECISION = "no_decision", _("No decision")
         TIMING = "timing", _("Timing")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("title"), max_length=200)
+    name = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     customer = models.ForeignKey(
         Customer,
         on_delete=models.PROTECT,
@@ -89,7 +89,7 @@ class Opportunity(TenantModel):
         verbose_name=_("customer"),
         db_constraint=False,
     )
-    prospect_name = models.CharField(_("prospect name"), max_length=200, blank=True)
+    prospect_name = models.CharField(_("name of the prospect"), max_length=200, blank=True)
     prospect_contact = models.CharField(_("prospect contact"), max_length=120, blank=True)
     prospect_phone = models.CharField(_("prospect phone"), max_length=40, blank=True)
     owner = models.ForeignKey(
@@ -241,7 +241,7 @@ class StageChange(TenantModel):
     by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
     )
-    at = models.DateTimeField(_("when"))
+    at = models.DateTimeField(_("moved at"))
     days_in_previous = models.PositiveIntegerField(_("days in the previous stage"), null=True, blank=True)
     advanced = models.BooleanField(default=False)
     note = models.CharField(_("note"), max_length=300, blank=True)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.customers.api.serializers import CustomerField, MemberField
@@ -58,7 +59,7 @@ class LineIn(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs.get("product") and not attrs.get("category"):
-            raise serializers.ValidationError({"product": "Name a product or a category."})
+            raise serializers.ValidationError({"product": _("Each line names a product or a category.")})
         return attrs
 
 
