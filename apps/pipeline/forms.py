@@ -144,8 +144,8 @@ with scopes_disabled():
                     initial=line.amount if line else None,
                 )
 
-        def clean(self):
-            data = super().clean()
+        def clean(self) -> dict[str, Any]:
+            data = super().clean() or {}
             lines = []
             for n in range(1, LINES + 1):
                 product, category = data.pop(f"line_{n}_product", None), data.pop(f"line_{n}_category", None)
@@ -213,8 +213,8 @@ with scopes_disabled():
                 qs = Order.objects.filter(pk__in=[o.pk for o in qs]).order_by("-order_date", "-id")
             self.fields["order"].queryset = qs
 
-        def clean(self):
-            data = super().clean()
+        def clean(self) -> dict[str, Any]:
+            data = super().clean() or {}
             if data.get("order_action") == "link" and not data.get("order"):
                 self.add_error("order", _("Choose the order."))
             return data

@@ -227,23 +227,24 @@ def pipeline_forecast(
     target_by_month: dict[dt.date, dict[str, float]] = {}
     if targets:
         progress = target_progress(tenant=tenant, targets=targets, today=today)
-        for t in targets:
-            acc2 = target_by_month.setdefault(t.period_start, {"value": 0.0, "actual": 0.0})
-            acc2["value"] += float(t.value)
-            acc2["actual"] += float(progress.at[t.pk, "actual"]) if t.pk in progress.index else 0.0
+        actual = progress["actual"].to_dict()
+        for target in targets:
+            acc2 = target_by_month.setdefault(target.period_start, {"value": 0.0, "actual": 0.0})
+            acc2["value"] += float(target.value)
+            acc2["actual"] += float(actual.get(target.pk, 0.0))
     out = []
     for month in starts:
         p = pipeline.get(month, {"amount": Decimal("0"), "weighted": Decimal("0")})
-        t = target_by_month.get(month)
-        gap = max(t["value"] - t["actual"], 0.0) if t else None
+        figures = target_by_month.get(month)
+        gap = max(figures["value"] - figures["actual"], 0.0) if figures else None
         weighted = money(p["weighted"])
         out.append(
             {
                 "month": month,
                 "open": money(p["amount"]),
                 "weighted": weighted,
-                "target": money(t["value"]) if t else None,
-                "actual": money(t["actual"]) if t else None,
+                "target": money(figures["value"]) if figures else None,
+                "actual": money(figures["actual"]) if figures else None,
                 "gap": money(gap) if gap is not None else None,
                 "coverage": (float(weighted) / gap) if gap else None,
             }

@@ -24,8 +24,11 @@ with scopes_disabled():
 
         def __init__(self, *args, visit: Visit, viewer: Membership, **kwargs):
             super().__init__(*args, tenant=visit.tenant, **kwargs)
-            self.fields["opportunity"].queryset = visible_opportunities(
-                Opportunity.objects.filter(customer_id=visit.customer_id, status=Opportunity.Status.OPEN),
-                viewer,
-            ).order_by("-id")
+            # A visit of a prospect has no customer, hence no opportunity to pick.
+            qs = (
+                Opportunity.objects.filter(customer=visit.customer, status=Opportunity.Status.OPEN)
+                if visit.customer is not None
+                else Opportunity.objects.none()
+            )
+            self.fields["opportunity"].queryset = visible_opportunities(qs, viewer).order_by("-id")
             self.order_fields(self.field_order)

@@ -5,6 +5,7 @@ from apps.pipeline import selectors, services
 from apps.pipeline.filters import OpportunityFilter
 from apps.pipeline.models import Opportunity, Stage
 from apps.tenancy.api.views import ServiceViewSet, service_schema
+from apps.tenancy.models import Tenant
 
 from .serializers import (
     LostIn,
@@ -18,8 +19,15 @@ from .serializers import (
 )
 
 
+class PipelineViewSet(ServiceViewSet):
+    @property
+    def tenant(self) -> Tenant:
+        # Set on the request by TenantAPIMixin.initial from the token's membership.
+        return self.request.tenant  # type: ignore[attr-defined]
+
+
 @service_schema(StageOut, StageIn)
-class StageViewSet(ServiceViewSet):
+class StageViewSet(PipelineViewSet):
     """The organisation's pipeline stages, in order; only an administrator changes them, and a stage
     an opportunity is in or has been in cannot be deleted (400)."""
 
@@ -28,10 +36,10 @@ class StageViewSet(ServiceViewSet):
     input_serializer_class = StageIn
 
     def get_queryset(self):
-        return selectors.stage_list(tenant=self.request.tenant)
+        return selectors.stage_list(tenant=self.tenant)
 
     def create_object(self, data):
-        return services.stage_create(tenant=self.request.tenant, by=self.membership, **data)
+        return services.stage_create(tenant=self.tenant, by=self.membership, **data)
 
     def update_object(self, instance, data):
         return services.stage_update(stage=instance, by=self.membership, **data)
@@ -41,7 +49,7 @@ class StageViewSet(ServiceViewSet):
 
 
 @service_schema(OpportunityOut, OpportunityIn)
-class OpportunityViewSet(ServiceViewSet):
+class OpportunityViewSet(PipelineViewSet):
     """Opportunities (商机) the caller may see — a rep their own, a manager their line's, an admin and
     a viewer all — each with its product lines and stage history."""
 
@@ -51,14 +59,12 @@ class OpportunityViewSet(ServiceViewSet):
     filterset_class = OpportunityFilter
 
     def get_queryset(self):
-        return selectors.opportunity_list(
-            tenant=self.request.tenant, viewer=self.membership
-        ).prefetch_related(
+        return selectors.opportunity_list(tenant=self.tenant, viewer=self.membership).prefetch_related(
             "lines__product", "lines__category", selectors.history_prefetch(), "task_links__task"
         )
 
     def create_object(self, data):
-        return services.opportunity_create(tenant=self.request.tenant, by=self.membership, **data)
+        return services.opportunity_create(tenant=self.tenant, by=self.membership, **data)
 
     def update_object(self, instance, data):
         return services.opportunity_update(opportunity=instance, by=self.membership, **data)
