@@ -173,6 +173,9 @@ with scopes_disabled():
         fields: dict[str, Any]
 
         stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.none())
+        amount = forms.DecimalField(
+            label=_("Expected amount"), min_value=0, max_digits=14, decimal_places=2, required=False
+        )
         next_step = forms.CharField(label=_("Next step"), max_length=300, required=False)
         next_step_on = forms.DateField(label=_("Next step on"), required=False, widget=DATE)
         expected_close = forms.DateField(label=_("Expected close"), required=False, widget=DATE)

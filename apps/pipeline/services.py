@@ -308,7 +308,7 @@ def opportunity_update(
     return opportunity
 
 
-MOVE_FIELDS = ("expected_close", "next_step", "next_step_on")
+MOVE_FIELDS = ("amount", "expected_close", "next_step", "next_step_on")
 
 
 @transaction.atomic
@@ -322,7 +322,8 @@ def opportunity_move(
     **changes: Any,
 ) -> StageChange:
     """Move an open opportunity to another open stage (the board's drag, a visit's outcome), with
-    what the stage requires set on the way (`changes`: expected close, next step and its date). Its
+    what the stage requires set on the way (`changes`: amount when it has no product lines, expected
+    close, next step and its date). Its
     probability becomes the stage's default unless one is given. Returns the history row."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
     _ensure_open(opportunity)
@@ -333,7 +334,17 @@ def opportunity_move(
     unknown = set(changes) - set(MOVE_FIELDS)
     if unknown:
         raise ValidationError({sorted(unknown)[0]: _("This field cannot change with a move.")})
-    values = {f: getattr(opportunity, f) for f in ("amount", *MOVE_FIELDS)}
+    if "amount" in changes:
+        changes["amount"] = money(changes["amount"] or 0)
+        if OpportunityLine.objects.filter(tenant_id=opportunity.tenant_id, opportunity=opportunity).exists():
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "The amount is the sum of the product lines: change the lines on the opportunity."
+                    )
+                }
+            )
+    values = {f: getattr(opportunity, f) for f in MOVE_FIELDS}
     changed = {f for f, v in changes.items() if values[f] != v}
     values.update(changes)
     _open_dates_check(values=values, today=tenant_today(opportunity.tenant), changed=changed)

@@ -20,7 +20,7 @@ with scopes_disabled():
         fields: dict[str, Any]
 
         opportunity = forms.ModelChoiceField(label=_("Opportunity"), queryset=Opportunity.objects.none())
-        field_order = ["opportunity", "stage", "next_step", "next_step_on", "expected_close"]
+        field_order = ["opportunity", "stage", "amount", "next_step", "next_step_on", "expected_close"]
 
         def __init__(self, *args, visit: Visit, viewer: Membership, **kwargs):
             super().__init__(*args, tenant=visit.tenant, **kwargs)

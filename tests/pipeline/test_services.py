@@ -239,3 +239,24 @@ def test_a_task_for_an_opportunity_is_a_shared_task_at_its_customer(
         )
         [(text, page)] = task_links(tenant, [task]).values()
     assert text == "New line" and page.endswith(f"/pipeline/{opp.pk}/")
+
+
+def test_a_move_may_set_the_amount_unless_product_lines_make_it(tenant, rep, shop, stages, next_week):
+    opp = _create(tenant, rep, stages["plan"], customer=shop)
+    with scope(tenant=tenant):
+        services.opportunity_move(
+            opportunity=opp, by=rep, stage=stages["present"], amount=Decimal("800"), expected_close=next_week
+        )
+        assert Opportunity.objects.get(pk=opp.pk).amount == Decimal("800.00")
+    lined = _create(
+        tenant,
+        rep,
+        stages["plan"],
+        customer=shop,
+        lines=[{"product": ProductFactory(tenant=tenant), "amount": Decimal("5")}],
+    )
+    with scope(tenant=tenant), pytest.raises(ValidationError) as err:
+        services.opportunity_move(
+            opportunity=lined, by=rep, stage=stages["approach"], next_step="x", amount=Decimal("9")
+        )
+    assert "amount" in err.value.message_dict

@@ -186,6 +186,9 @@ class OpportunityIn(serializers.ModelSerializer):
 class MoveIn(serializers.Serializer):
     stage = TenantRelatedField(model=Stage)
     probability = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, help_text="Only without product lines."
+    )
     expected_close = serializers.DateField(required=False, allow_null=True)
     next_step = serializers.CharField(max_length=300, required=False, allow_blank=True)
     next_step_on = serializers.DateField(required=False, allow_null=True)
