@@ -378,16 +378,17 @@ def stalled_card(membership: Membership, today: dt.date) -> dict[str, Any]:
 
 
 def customer_opportunities_panel(customer, membership: Membership, today: dt.date) -> dict[str, Any] | None:
-    """The customer's opportunities the member may see, open ones first (one query, at most 10)."""
+    """The customer's opportunities the member may see, open ones first (one query, at most 10); no
+    panel for a customer without any (the board's "New opportunity" takes the customer then)."""
     rows = list(
         restrict_to_viewer(
-            Opportunity.objects.filter(tenant_id=customer.tenant_id, customer_id=customer.pk),
-            membership,
-            "owner",
+            Opportunity.objects.filter(tenant_id=customer.tenant_id, customer_id=customer.pk), membership, "owner"
         )
         .select_related("stage", "owner__user")
         .order_by("-status", F("expected_close").asc(nulls_last=True), "-id")[:10]
     )
+    if not rows:
+        return None
     rows.sort(key=lambda o: (o.status != Opportunity.Status.OPEN,))
     return {"items": rows, "can_create": membership.can_write}
 
