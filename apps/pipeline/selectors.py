@@ -382,7 +382,9 @@ def customer_opportunities_panel(customer, membership: Membership, today: dt.dat
     panel for a customer without any (the board's "New opportunity" takes the customer then)."""
     rows = list(
         restrict_to_viewer(
-            Opportunity.objects.filter(tenant_id=customer.tenant_id, customer_id=customer.pk), membership, "owner"
+            Opportunity.objects.filter(tenant_id=customer.tenant_id, customer_id=customer.pk),
+            membership,
+            "owner",
         )
         .select_related("stage", "owner__user")
         .order_by("-status", F("expected_close").asc(nulls_last=True), "-id")[:10]
