@@ -44,6 +44,7 @@ from apps.tenancy.owner import analyze, bulk_load, run_as_owner
 
 from .common import Row, summarize_ms, time_calls
 from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .receivables import receivables_ensure
 
 CASE = "reporting"
 RATIO_GOAL = 1.5
@@ -59,6 +60,8 @@ MEASURES = [
     "visits_with_deal",
     "reports_submitted",
     "reports_on_time",
+    "overdue_receivables",
+    "overdue_change",
 ]
 
 
@@ -93,6 +96,7 @@ def run(args, log=print) -> list[Row]:
         bench = bench_tenant_ensure(slug=slug, size=size, rebuild=getattr(args, "rebuild", False), log=log)
         first, last = week_range(bench.today, weeks)
         made, reused = visits_ensure(bench, visits=visits, first=first, last=last, log=log)
+        receivables_ensure(bench, log=log)  # invoices and allocations: the overdue receivables
         return _run(bench, first, last, weeks, made, reused, repeat, log)
 
 
@@ -255,6 +259,36 @@ HAND_SQL = {
         FROM visits_dailyreport l {join}
         WHERE l.tenant_id = %(t)s AND l.day BETWEEN %(first)s AND %(end)s
         GROUP BY 1, 2""",
+    # The overdue balance at each week's end (Sunday D): invoices (not cancelled) due before D and
+    # issued by D, less their allocations paid by D. Each invoice and allocation is an event on the
+    # first day it counts, summed per key and week (earlier ones into the week before the first),
+    # then a running sum over every key × week of a generated grid, and its change week on week.
+    "overdue": """
+        WITH ev AS (
+            SELECT {key} AS key, greatest(date_trunc('week', l.day::timestamp)::date, %(before)s) AS week,
+                   sum(l.amount) AS delta
+            FROM (
+                SELECT i.rep_id, greatest(i.due_on + 1, i.issued_on) AS day, i.amount
+                FROM sales_invoice i WHERE i.tenant_id = %(t)s AND i.status <> 'cancelled'
+                UNION ALL
+                SELECT i.rep_id, greatest(a.paid_on, i.due_on + 1, i.issued_on), -a.amount
+                FROM sales_allocation a JOIN sales_invoice i ON i.tenant_id = %(t)s AND i.id = a.invoice_id
+                WHERE a.tenant_id = %(t)s AND i.status <> 'cancelled'
+            ) l {join}
+            WHERE l.day <= %(end)s
+            GROUP BY 1, 2),
+        grid AS (
+            SELECT k.key, w::date AS week
+            FROM (SELECT DISTINCT key FROM ev) k,
+                 generate_series(%(before)s::date, %(end)s::date - 6, interval '7 days') w),
+        balance AS (
+            SELECT g.key, g.week, sum(coalesce(ev.delta, 0)) OVER (PARTITION BY g.key ORDER BY g.week) AS b
+            FROM grid g LEFT JOIN ev ON ev.key = g.key AND ev.week = g.week)
+        SELECT key, week, overdue_receivables, overdue_change FROM (
+            SELECT key, week, b AS overdue_receivables,
+                   b - lag(b) OVER (PARTITION BY key ORDER BY week) AS overdue_change
+            FROM balance) s
+        WHERE week >= %(first)s""",
 }
 REP_COLUMN = {
     "lines": "rep_id",
@@ -262,13 +296,14 @@ REP_COLUMN = {
     "customers": "owner_id",
     "visits": "rep_id",
     "reports": "rep_id",
+    "overdue": "rep_id",
 }
 
 
 def hand_sql(tenant_id: int, first: dt.date, end: dt.date) -> pd.DataFrame:
     """The rollup's figures per (scope, subject, week) by hand: per fact source one grouped statement
     by rep and one by team (the rep's team rolled up through the team closure)."""
-    params = {"t": tenant_id, "first": first, "end": end}
+    params = {"t": tenant_id, "first": first, "end": end, "before": first - dt.timedelta(weeks=1)}
     frames = []
     with connection.cursor() as cur:
         for scope in ("rep", "team"):

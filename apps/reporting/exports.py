@@ -25,6 +25,8 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 COUNT_FORMAT = "0"
 MONEY_FORMAT = "#,##0.00"
+# A change of overdue receivables: ▲ more (bad), ▼ less (good).
+CHANGE_FORMAT = '"▲ "#,##0.00;"▼ "#,##0.00;0.00'
 
 
 def report_heading(context: dict, tenant: Tenant) -> list[str]:
@@ -63,6 +65,8 @@ def summary_table(summary: dict) -> Table:
         (_("New customers"), int(summary["new_customers"] or 0), COUNT_FORMAT),
         (_("Orders"), int(summary["orders"] or 0), COUNT_FORMAT),
         (_("Collections"), _float(summary["collections"]), MONEY_FORMAT),
+        (_("Overdue receivables"), _float(summary.get("overdue_receivables")), MONEY_FORMAT),
+        (_("Change in overdue receivables"), _float(summary.get("overdue_change")), CHANGE_FORMAT),
         (_("Gross margin"), _float(summary["gross_margin"]), MONEY_FORMAT),
         (
             _("Average sales per account manager per week"),
@@ -88,6 +92,7 @@ def summary_table(summary: dict) -> Table:
 
 def _rate_formats() -> dict:
     return {
+        _("Change in overdue receivables"): CHANGE_FORMAT,
         _("Attainment"): PERCENT_FORMAT,
         _("Effective-visit rate"): PERCENT_FORMAT,
         _("Deal rate"): PERCENT_FORMAT,
@@ -106,6 +111,8 @@ def report_frame(report: dict) -> pd.DataFrame:
                 _("Attainment"): _float(line.get("attainment")),
                 _("Gross margin"): _float(line["gross_margin"]),
                 _("Collections"): _float(line["collections"]),
+                _("Overdue receivables"): _float(line.get("overdue_receivables")),
+                _("Change in overdue receivables"): _float(line.get("overdue_change")),
                 _("Orders"): int(line["orders"] or 0),
                 _("New customers"): int(line["new_customers"] or 0),
                 _("Visits made"): int(line["visits_done"] or 0),

@@ -69,6 +69,10 @@ class WeeklyProgress(SyncModel):
         _("revenue target"), max_digits=16, decimal_places=2, null=True, blank=True
     )
     attainment = models.DecimalField(_("attainment"), **RATE)
+    # A stock, not a flow: what was overdue at the week's end (its Sunday: invoices due before that
+    # day less what had been allocated to them by then), and its change since the previous Sunday.
+    overdue_receivables = models.DecimalField(_("overdue receivables"), **MONEY)
+    overdue_change = models.DecimalField(_("change in overdue receivables"), **MONEY)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:

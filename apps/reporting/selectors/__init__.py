@@ -18,7 +18,15 @@ from .report import (
     weekly_progress_list,
     weekly_report,
 )
-from .rollup import COLUMNS, COUNT_COLUMNS, METRICS, MONEY_COLUMNS, RATE_COLUMNS, rollup_frame
+from .rollup import (
+    COLUMNS,
+    COUNT_COLUMNS,
+    METRICS,
+    MONEY_COLUMNS,
+    OVERDUE_COLUMNS,
+    RATE_COLUMNS,
+    rollup_frame,
+)
 
 __all__ = [
     # rollup
@@ -26,6 +34,7 @@ __all__ = [
     "COUNT_COLUMNS",
     "METRICS",
     "MONEY_COLUMNS",
+    "OVERDUE_COLUMNS",
     "RATE_COLUMNS",
     "rollup_frame",
     # report

@@ -22,7 +22,7 @@ from apps.tenancy.money import money
 from apps.visits.models import DailyReport, MarketReport
 
 from ..models import WeeklyProgress, WeeklyReportNote
-from .rollup import MONEY_COLUMNS, rollup_frame
+from .rollup import MONEY_COLUMNS, OVERDUE_COLUMNS, rollup_frame
 
 LOST_ACTIVITY_WEEKS = 8
 ABNORMAL_LIMIT = 20
@@ -110,7 +110,8 @@ def weekly_report(
     view adds up its weeks and divides after adding. The texts come from the daily reports and market
     reports of those days by the team's members; abnormal customers are those with lost activity
     (ordered from the team in the 8 weeks before the period but not in it). Overdue payments are not
-    listed: orders carry no payment terms to measure them against."""
+    listed here (the receivables pages list them): the report shows the overdue receivables at the
+    end of its last week and their change since the end of the week before its first."""
     start, day_end = first_week, last_week + dt.timedelta(days=6)
     today = today or tenant_today(tenant)
     members = team_member_ids(tenant=tenant, team=team)
@@ -121,6 +122,7 @@ def weekly_report(
     reps_weeks = sum(row["reps"] for row in team_rows)
     summary: dict[str, Any] = {name: _total(team_rows, name) for name in SUMMED}
     summary["reps"] = (reps_weeks / weeks) if weeks else 0
+    summary.update(_overdue(team_rows))
     summary = with_rates(summary)
     # Average sales per account manager per week: revenue over rep-weeks.
     summary["sales_per_rep_week"] = (float(summary["revenue"]) / reps_weeks) if reps_weeks else None
@@ -170,7 +172,7 @@ def weekly_report(
     }
 
 
-FIGURES = (*SUMMED, "reps")
+FIGURES = (*SUMMED, "reps", *OVERDUE_COLUMNS)
 
 
 def _week_figures(
@@ -199,7 +201,7 @@ def _week_figures(
         rep_rows = list(
             WeeklyProgress.objects.filter(
                 tenant=tenant, scope=WeeklyProgress.Scope.REP, rep__in=members, week_start__in=closed
-            ).values("rep_id", *FIGURES)
+            ).values("rep_id", "week_start", *FIGURES)
         )
     if live:
         frame = rollup_frame(tenant=tenant, first=live[0], end=live[-1] + dt.timedelta(days=6), team=team)
@@ -214,7 +216,10 @@ def _frame_rows(frame) -> list[dict]:
     """rollup_frame rows as WeeklyProgress values() would read them: money to the cent, whole counts."""
     out = []
     for row in frame.to_dict("records"):
-        values: dict[str, Any] = {"rep_id": None if _missing(row["rep_id"]) else int(row["rep_id"])}
+        values: dict[str, Any] = {
+            "rep_id": None if _missing(row["rep_id"]) else int(row["rep_id"]),
+            "week_start": row["week_start"],
+        }
         for name in FIGURES:
             value = row[name]
             if name in MONEY_COLUMNS or name == "target_revenue":
@@ -237,6 +242,16 @@ def _total(rows: list[dict], name: str):
     return sum(values[1:], values[0])
 
 
+def _overdue(rows: list[dict]) -> dict:
+    """Overdue receivables over weeks: a balance, not a flow — the last week's, with its change since
+    the end of the week before the first (the weeks' changes added up)."""
+    if not rows:
+        return dict.fromkeys(OVERDUE_COLUMNS, Decimal("0"))
+    last = max(rows, key=lambda row: row["week_start"])
+    change = sum((row["overdue_change"] for row in rows), Decimal("0"))
+    return {"overdue_receivables": last["overdue_receivables"], "overdue_change": change}
+
+
 def _rep_lines(*, tenant: Tenant, rows: list[dict]) -> list[dict]:
     """One line per account manager over the weeks (figures summed, rates divided after), with their
     names (one query), by revenue, highest first."""
@@ -250,6 +265,7 @@ def _rep_lines(*, tenant: Tenant, rows: list[dict]) -> list[dict]:
     lines = []
     for rep_id, weeks in by_rep.items():
         line: dict[str, Any] = {name: _total(weeks, name) for name in FIGURES}
+        line.update(_overdue(weeks))
         line["rep_id"], line["name"] = rep_id, names.get(rep_id, "")
         lines.append(with_rates(line))
     return sorted(lines, key=lambda line: (-line["revenue"], line["rep_id"]))

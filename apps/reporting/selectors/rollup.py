@@ -10,16 +10,24 @@ weekly target if there is one; else its month target prorated by the days of the
 each month (a week spanning two months takes a share of both); else quarter, else year, prorated the
 same way. A team without targets of its own gets the sum of the week targets of the members whose
 team lies in its subtree. Attainment = revenue / target for the week.
+
+Overdue receivables at the week's end (its Sunday D): as the ageing as of D reads them, Σ amount of
+the invoices (not cancelled) issued on or before D and due before D, less what was allocated to them
+on or before D; by the invoice's account manager, a team's the sum over the members whose team lies
+in its subtree. The change is against the previous Sunday. One grouped statement (see _overdue).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db import connection
 
 from apps.org.models import Team, TeamClosure
+from apps.sales.models import Allocation, Invoice
 from apps.targets.engine import compute
 from apps.targets.models import Target
 from apps.tenancy.dates import period_end
@@ -39,7 +47,8 @@ METRICS = {
     "reports_submitted": "reports_submitted",
     "reports_on_time": "reports_on_time",
 }
-MONEY_COLUMNS = ("revenue", "gross_margin", "collections")
+OVERDUE_COLUMNS = ("overdue_receivables", "overdue_change")
+MONEY_COLUMNS = ("revenue", "gross_margin", "collections", *OVERDUE_COLUMNS)
 COUNT_COLUMNS = (
     "orders",
     "new_customers",
@@ -110,10 +119,14 @@ def rollup_frame(*, tenant: Tenant, first: dt.date, end: dt.date, team: Team | N
     else:
         team_ids = [team.pk]
 
+    overdue = _overdue(tenant=tenant, weeks=weeks, rep_ids=rep_filter)
+
     # Subjects: every active account manager (a quiet week is a row of zeros, which the weekly
     # report needs) and anyone else with facts in those weeks; every team.
     active_reps = set(members.loc[members["is_active"] & (members["role"] == Role.REP), "id"])
-    rep_ids = sorted(active_reps | {int(k) for k in by_rep.index.get_level_values("key")})
+    with_facts = {int(k) for k in by_rep.index.get_level_values("key")}
+    with_overdue = {int(k) for k in overdue.loc[(overdue[list(OVERDUE_COLUMNS)] != 0).any(axis=1), "key"]}
+    rep_ids = sorted(active_reps | with_facts | with_overdue)
     rep_rows = _grid(by_rep.rename(columns=METRICS), rep_ids, weeks)
     rep_rows["scope"], rep_rows["rep_id"], rep_rows["team_id"], rep_rows["reps"] = (
         "rep",
@@ -134,6 +147,17 @@ def rollup_frame(*, tenant: Tenant, first: dt.date, end: dt.date, team: Team | N
     team_rows = _grid(by_team.rename(columns=METRICS), team_ids, weeks)
     team_rows["scope"], team_rows["rep_id"], team_rows["team_id"] = "team", None, team_rows["key"]
     team_rows["reps"] = team_rows["key"].map(reps_per_team).fillna(0).astype(int)
+
+    team_overdue = (
+        in_subtree[["ancestor", "id"]]
+        .merge(overdue, left_on="id", right_on="key")
+        .groupby(["ancestor", "week_start"])[list(OVERDUE_COLUMNS)]
+        .sum()
+        .reset_index()
+        .rename(columns={"ancestor": "key"})
+    )
+    rep_rows = _with_overdue(rep_rows, overdue)
+    team_rows = _with_overdue(team_rows, team_overdue)
 
     targets = _week_targets(tenant=tenant, weeks=weeks, end=end)
     rep_rows = rep_rows.merge(
@@ -167,6 +191,77 @@ def rollup_frame(*, tenant: Tenant, first: dt.date, end: dt.date, team: Team | N
     rows["deal_rate"] = rows["visits_with_deal"] / done
     rows["attainment"] = rows["revenue"] / rows["target_revenue"].replace(0.0, np.nan)
     return rows[list(COLUMNS)]
+
+
+def _overdue(*, tenant: Tenant, weeks: list[dt.date], rep_ids: list[int] | None) -> pd.DataFrame:
+    """(key: the rep, week_start, overdue_receivables, overdue_change) of every rep with overdue
+    money at the end of any of `weeks` or the week before them, in one grouped statement.
+
+    Each invoice counts from the first day it is overdue and issued (greatest(due_on + 1,
+    issued_on)), each allocation from the first day both it is paid and its invoice counts, minus
+    its amount: the overdue balance on D is the sum of those events on or before D. The events are
+    summed by rep and week (the ones before the first week into the week before it, the baseline of
+    the change), then added up week after week — linear in invoices and allocations, whatever the
+    number of weeks."""
+    before = weeks[0] - dt.timedelta(weeks=1)
+    end = weeks[-1] + dt.timedelta(days=6)
+    rep_clause = "" if rep_ids is None else "AND l.rep_id = ANY(%(reps)s::bigint[])"
+    sql = f"""
+        SELECT e.rep_id, greatest(date_trunc('week', e.day::timestamp)::date, %(before)s) AS week,
+               sum(e.amount)
+        FROM (
+            SELECT l.rep_id, greatest(l.due_on + 1, l.issued_on) AS day, l.amount
+            FROM {Invoice._meta.db_table} l
+            WHERE l.tenant_id = %(t)s AND l.status <> %(cancelled)s AND l.due_on < %(end)s {rep_clause}
+            UNION ALL
+            SELECT l.rep_id, greatest(a.paid_on, l.due_on + 1, l.issued_on), -a.amount
+            FROM {Allocation._meta.db_table} a
+            JOIN {Invoice._meta.db_table} l ON l.tenant_id = %(t)s AND l.id = a.invoice_id
+            WHERE a.tenant_id = %(t)s AND a.paid_on <= %(end)s AND l.status <> %(cancelled)s
+              AND l.due_on < %(end)s {rep_clause}
+        ) e
+        WHERE e.day <= %(end)s
+        GROUP BY 1, 2
+    """  # noqa: S608 - table names from the models, values as parameters
+    params: dict[str, Any] = {
+        "t": tenant.pk,
+        "before": before,
+        "end": end,
+        "cancelled": Invoice.Status.CANCELLED,
+        "reps": rep_ids or [],
+    }
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        deltas = pd.DataFrame.from_records(cur.fetchall(), columns=["key", "week_start", "delta"])
+    columns = ["key", "week_start", *OVERDUE_COLUMNS]
+    if deltas.empty:
+        return pd.DataFrame(
+            {"key": pd.Series(dtype="int64"), "week_start": pd.Series(dtype=object)}
+            | {name: pd.Series(dtype=float) for name in OVERDUE_COLUMNS}
+        )
+    deltas["delta"] = deltas["delta"].astype(float)
+    balance = (
+        deltas.pivot_table(index="key", columns="week_start", values="delta", aggfunc="sum")
+        .reindex(columns=[before, *weeks])
+        .fillna(0.0)
+        .cumsum(axis=1)
+        .round(2)
+    )
+    change = balance.diff(axis=1).round(2)
+    frame = pd.DataFrame(
+        {
+            "overdue_receivables": balance[weeks].stack(),
+            "overdue_change": change[weeks].stack(),
+        }
+    )
+    frame.index.names = ["key", "week_start"]
+    return frame.reset_index()[columns]
+
+
+def _with_overdue(rows: pd.DataFrame, overdue: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.merge(overdue, on=["key", "week_start"], how="left")
+    rows[list(OVERDUE_COLUMNS)] = rows[list(OVERDUE_COLUMNS)].astype(float).fillna(0.0)
+    return rows
 
 
 def _grid(values: pd.DataFrame, keys: list[int], weeks: list[dt.date]) -> pd.DataFrame:
