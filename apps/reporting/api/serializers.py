@@ -38,6 +38,8 @@ class WeeklyProgressOut(serializers.ModelSerializer):
             "reports_on_time",
             "target_revenue",
             "attainment",
+            "overdue_receivables",
+            "overdue_change",
             "computed_at",
             "updated_at",
         ]
