@@ -1,5 +1,8 @@
 from django_scopes import scopes_disabled
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.plumbing import build_basic_type
+from drf_spectacular.types import OpenApiTypes
 
 
 class UnscopedSchemaGenerator(SchemaGenerator):
@@ -9,6 +12,16 @@ class UnscopedSchemaGenerator(SchemaGenerator):
     def get_schema(self, request=None, public=False):
         with scopes_disabled():
             return super().get_schema(request=request, public=public)
+
+
+class TenantRelatedFieldExtension(OpenApiSerializerFieldExtension):
+    """A TenantRelatedField on a plain (model-less) input serializer is a row's id: an integer (its
+    queryset is built per request, so spectacular cannot read the type from it)."""
+
+    target_class = "apps.tenancy.api.fields.TenantRelatedField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        return build_basic_type(OpenApiTypes.INT)
 
 
 LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$"

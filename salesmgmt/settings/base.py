@@ -214,6 +214,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CustomerStatusEnum": "apps.customers.models.Customer.Status",
         "OrderStatusEnum": "apps.sales.models.Order.Status",
+        "InvoiceStatusEnum": "apps.sales.models.Invoice.Status",
+        "TaskStatusEnum": "apps.customers.models.Task.Status",
+        # a stage's kind and an opportunity's status are one choice set (open, won, lost)
+        "OpportunityStatusEnum": "apps.pipeline.models.Opportunity.Status",
+        "LostReasonEnum": "apps.pipeline.models.Opportunity.LostReason",
+        "InteractionKindEnum": "apps.customers.models.Interaction.Kind",
     },
 }
 

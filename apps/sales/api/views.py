@@ -3,7 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -294,7 +294,10 @@ class PaymentTermViewSet(ServiceViewSet):
         services.payment_term_delete(term=instance, by=self.membership)
 
 
-@service_schema(CustomerCreditOut, CustomerCreditIn)
+@extend_schema_view(  # PUT only: no PATCH (a credit row is set whole)
+    create=extend_schema(request=CustomerCreditIn, responses={201: CustomerCreditOut}),
+    update=extend_schema(request=CustomerCreditIn, responses=CustomerCreditOut),
+)
 class CustomerCreditViewSet(
     ServiceWriteMixin,
     ServiceUpdateMixin,
