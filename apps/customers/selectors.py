@@ -65,6 +65,10 @@ def interaction_list(
     return apply_filters(InteractionFilter, restrict_to_viewer(qs, viewer, "customer__owner"), filters)
 
 
+def visible_interactions(qs: QuerySet[Interaction], viewer: Membership) -> QuerySet[Interaction]:
+    return restrict_to_viewer(qs.filter(tenant_id=viewer.tenant_id), viewer, "customer__owner")
+
+
 def task_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[Task]:
     """Tasks whose owner the viewer may see (a rep their own, a manager their line's, admin and viewer
     all). Filters: status, owner, customer, source, due_after, due_before, overdue (open and due

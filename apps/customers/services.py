@@ -170,6 +170,7 @@ def interaction_create(
     _check_follow_up(interaction)
     interaction.save()
     audit_log(interaction, "customers.interaction.created", actor=by)
+    _follow_up_task_sync(interaction, by=by)
     return interaction
 
 
@@ -203,12 +204,55 @@ def interaction_update(*, interaction: Interaction, by: Membership, **data: Any)
     changes = apply_changes(interaction, data)
     _check_follow_up(interaction)
     audit_log(interaction, "customers.interaction.updated", actor=by, changes=changes)
+    if {"follow_up_on", "subject", "customer"} & set(changes):
+        _follow_up_task_sync(interaction, by=by)
     return interaction
+
+
+def _follow_up_task_sync(interaction: Interaction, *, by: Membership) -> None:
+    """Keep an interaction's follow-up (跟进) and its task in step: a follow-up day makes the task (the
+    customer's account manager's, titled by the subject), a new day moves it and opens it again, no
+    day removes an open one (a done one stays, as the record of what was done)."""
+    task = Task.objects.filter(
+        tenant_id=interaction.tenant_id, interaction=interaction, source=task_sources.FOLLOW_UP
+    ).first()
+    if interaction.follow_up_on is None:
+        if task is not None and task.status == Task.Status.OPEN:
+            audit_log(task, "customers.task.deleted", actor=by)
+            task.delete()
+        return
+    customer = interaction.customer
+    title = interaction.subject[:200]
+    done_at = interaction.follow_up_done_at
+    if task is None:
+        task = Task.objects.create(
+            tenant_id=interaction.tenant_id,
+            title=title,
+            owner_id=customer.owner_id,
+            due_on=interaction.follow_up_on,
+            customer=customer,
+            interaction=interaction,
+            source=task_sources.FOLLOW_UP,
+            created_by=by,
+            status=Task.Status.OPEN if done_at is None else Task.Status.DONE,
+            done_at=done_at,
+        )
+        audit_log(task, "customers.task.created", actor=by)
+        return
+    data: dict[str, Any] = {"title": title, "due_on": interaction.follow_up_on, "customer": customer}
+    if done_at is None and task.status != Task.Status.OPEN:
+        data.update(status=Task.Status.OPEN, done_at=None, done_by=None, done_note="")
+    if data.get("status", task.status) == Task.Status.OPEN:
+        data["owner"] = customer.owner  # an open follow-up is the account manager's of its customer
+    changes = apply_changes(task, data)
+    if changes:
+        audit_log(task, "customers.task.updated", actor=by, changes=changes)
 
 
 @transaction.atomic
 def interaction_follow_up_done(*, interaction: Interaction, by: Membership) -> Interaction:
-    """Mark the interaction's follow-up as done (from the home card); refused when it has none or is done."""
+    """Mark the interaction's follow-up as done, and its task with it (the home, the API's
+    follow-up-done); refused when it has none or is done."""
     ensure_can_write(by)
     ensure_customer_writable(by=by, customer=interaction.customer)
     interaction = Interaction.objects.select_for_update().get(
@@ -218,13 +262,24 @@ def interaction_follow_up_done(*, interaction: Interaction, by: Membership) -> I
         raise ValidationError(_("This interaction has no follow-up."))
     if interaction.follow_up_done_at is not None:
         raise ValidationError(_("This follow-up is done already."))
-    interaction.follow_up_done_at = timezone.now()
-    interaction.save(update_fields=["follow_up_done_at", "updated_at"])
+    task = Task.objects.filter(
+        tenant_id=interaction.tenant_id,
+        interaction=interaction,
+        source=task_sources.FOLLOW_UP,
+        status=Task.Status.OPEN,
+    ).first()
+    if task is not None:
+        _task_transition(task=task, by=by, to=Task.Status.DONE)  # marks the interaction too
+        interaction.refresh_from_db(fields=["follow_up_done_at", "updated_at"])
+    else:
+        interaction.follow_up_done_at = timezone.now()
+        interaction.save(update_fields=["follow_up_done_at", "updated_at"])
+    done = interaction.follow_up_done_at
     audit_log(
         interaction,
         "customers.interaction.follow_up_done",
         actor=by,
-        changes={"follow_up_done_at": [None, interaction.follow_up_done_at.isoformat()]},
+        changes={"follow_up_done_at": [None, done.isoformat() if done else None]},
     )
     return interaction
 
@@ -246,7 +301,13 @@ def customer_handover_transfer(
     """The source's customers change owner in one statement (inside the hand-over's transaction,
     which audits the ids); interactions, orders and payments keep their rep."""
     ids = list(Customer.objects.filter(tenant=tenant, owner=source).values_list("pk", flat=True))
-    Customer.objects.filter(tenant=tenant, pk__in=ids).update(owner=target, updated_at=timezone.now())
+    now = timezone.now()
+    Customer.objects.filter(tenant=tenant, pk__in=ids).update(owner=target, updated_at=now)
+    # The source's open tasks at those customers (follow-ups, plan tasks…) go with them; done ones
+    # stay credited to whoever did them, and tasks of others at those customers stay theirs.
+    Task.objects.filter(tenant=tenant, customer_id__in=ids, owner=source, status=Task.Status.OPEN).update(
+        owner=target, updated_at=now
+    )
     return ids
 
 

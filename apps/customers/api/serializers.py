@@ -1,7 +1,13 @@
 from rest_framework import serializers
 
-from apps.customers.models import Contact, Customer, Interaction
-from apps.customers.selectors import assignable_members, visible_contacts, visible_customers
+from apps.customers.models import Contact, Customer, Interaction, Task
+from apps.customers.selectors import (
+    assignable_members,
+    visible_contacts,
+    visible_customers,
+    visible_interactions,
+)
+from apps.customers.task_sources import task_source
 from apps.org.models import Region
 from apps.tenancy.api.fields import TenantRelatedField
 from apps.tenancy.models import Membership
@@ -158,3 +164,69 @@ class InteractionIn(serializers.ModelSerializer):
     class Meta:
         model = Interaction
         fields = ["customer", "rep", "contact", "kind", "occurred_at", "subject", "notes", "follow_up_on"]
+
+
+# ---- tasks (任务) ---------------------------------------------------------------------------
+
+
+class TaskOut(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    customer_name = serializers.CharField(
+        source="customer.name", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "title",
+            "notes",
+            "owner",
+            "owner_name",
+            "due_on",
+            "priority",
+            "status",
+            "customer",
+            "customer_name",
+            "interaction",
+            "source",
+            "created_by",
+            "done_at",
+            "done_by",
+            "done_note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TaskIn(serializers.ModelSerializer):
+    owner = MemberField(
+        required=False, help_text="Defaults to the caller; a manager names someone of their line."
+    )
+    customer = CustomerField(required=False, allow_null=True)
+    interaction = TenantRelatedField(
+        model=Interaction,
+        restrict=visible_interactions,
+        required=False,
+        allow_null=True,
+        help_text="The interaction this task follows up (its customer becomes the task's).",
+    )
+    source = serializers.CharField(  # type: ignore[assignment]  # a field named like Field.source
+        required=False,
+        max_length=40,
+        help_text='Who made the task: "manual" (the default) or a code another app registered.',
+    )
+
+    class Meta:
+        model = Task
+        fields = ["title", "notes", "owner", "due_on", "priority", "customer", "interaction", "source"]
+
+    def validate_source(self, value: str) -> str:
+        if task_source(value) is None:
+            raise serializers.ValidationError("Unknown task source.")
+        return value
+
+
+class TaskNoteIn(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

@@ -1,4 +1,4 @@
-from .views import ContactViewSet, CustomerViewSet, InteractionViewSet
+from .views import ContactViewSet, CustomerViewSet, InteractionViewSet, TaskViewSet
 
 
 def register(router) -> None:
@@ -6,3 +6,4 @@ def register(router) -> None:
     router.register("customers", CustomerViewSet, basename="customer")
     router.register("contacts", ContactViewSet, basename="contact")
     router.register("interactions", InteractionViewSet, basename="interaction")
+    router.register("tasks", TaskViewSet, basename="task")
