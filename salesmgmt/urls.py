@@ -18,6 +18,7 @@ tenant_patterns = [
     path("nav/counts/", tenancy_views.nav_counts, name="nav-counts"),
     path("people/", include("apps.org.urls")),
     path("customers/", include("apps.customers.urls")),
+    path("tasks/", include("apps.customers.task_urls")),
     path("sales/", include("apps.sales.urls")),
     path("targets/", include("apps.targets.urls")),
     path("pipeline/", include("apps.pipeline.urls")),

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -54,13 +56,22 @@ class CustomersConfig(AppConfig):
 
         from apps.tenancy.home import register_home_card
 
-        # The home: follow-ups (跟进) due on the member's own customers.
+        # The home: the member's own tasks due in the next days, whatever made them (follow-ups,
+        # key-account plan tasks, tasks by hand), overdue first.
         register_home_card(
-            "customers.follow_ups",
+            "customers.tasks",
             roles=("rep", "manager"),
             order=37,
-            template="customers/cards/follow_ups.html",
-            context="apps.customers.selectors.follow_up_card",
+            template="customers/cards/tasks.html",
+            context="apps.customers.selectors.task_card",
+        )
+        # The manager's (and admin's) home: overdue tasks of the line, by person.
+        register_home_card(
+            "customers.team_overdue",
+            roles=("manager", "admin"),
+            order=38,
+            template="customers/cards/team_overdue.html",
+            context="apps.customers.selectors.team_overdue_card",
         )
         # The rep's home: birthdays of their customers' contacts this week (customer care).
         register_home_card(
@@ -69,4 +80,37 @@ class CustomersConfig(AppConfig):
             order=39,
             template="customers/cards/care.html",
             context="apps.customers.selectors.care_card",
+        )
+
+        # The top bar: tasks in "Today's work", with the member's overdue and due-today ones as badge.
+        register_nav_entry(
+            "customers.tasks",
+            group="today",
+            label=_("Tasks"),
+            role_labels={"rep": _("My tasks")},
+            url_name="tasks:list",
+            order=15,
+            current=["tasks:*"],
+            count="apps.customers.selectors.task_due_count",
+        )
+
+        from .panels import register_customer_panel
+
+        # The customer page: its open tasks, with "add a task".
+        register_customer_panel(
+            "customers.tasks",
+            order=5,
+            template="customers/panels/tasks.html",
+            context="apps.customers.selectors.customer_tasks_panel",
+            column="side",
+        )
+
+        from apps.tenancy.scheduling import daily, register_tenant_job
+
+        # Every morning in the organisation's own time: owners of tasks due that day are told once.
+        register_tenant_job(
+            "customers_task_reminders",
+            "apps.customers.tasks.task_reminders",
+            daily(at=dt.time(8)),
+            label=_("Reminders of tasks due today"),
         )

@@ -3,14 +3,14 @@
 import calendar
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.urls import reverse
 
 from apps.org.handover import PREVIEW_ROWS, HandoverItems
 from apps.org.selectors import restrict_to_viewer, visible_member_ids
 from apps.tenancy.dates import tenant_today
-from apps.tenancy.home import LISTED
-from apps.tenancy.models import Membership, Tenant
+from apps.tenancy.home import LISTED, first_items
+from apps.tenancy.models import Membership, Role, Tenant
 
 from .filters import ContactFilter, CustomerFilter, InteractionFilter, TaskFilter
 from .models import Contact, Customer, Interaction, Task
@@ -188,3 +188,98 @@ def follow_up_card(membership: Membership, today: dt.date) -> dict:
         "overdue": sum(1 for row in rows if row.follow_up_on is not None and row.follow_up_on < today),
         "capped": len(rows) == FOLLOW_UP_READ,
     }
+
+
+# ---- tasks (任务) on the homes, the customer page and the top bar ------------------------------
+
+TASKS_AHEAD = 3  # the rep's card lists open tasks due within this many days, and every overdue one
+DONE_RECENTLY_DAYS = 7  # "My tasks" shows what was done or cancelled in the last week
+
+
+def _own_open_tasks(membership: Membership) -> QuerySet[Task]:
+    return Task.objects.filter(tenant_id=membership.tenant_id, owner=membership, status=Task.Status.OPEN)
+
+
+def task_card(membership: Membership, today: dt.date) -> dict:
+    """The member's own open tasks due by today + TASKS_AHEAD (overdue first), whatever made them:
+    follow-ups, plan tasks, tasks by hand. Two queries: the counts, and the first few."""
+    qs = _own_open_tasks(membership).filter(due_on__lte=today + dt.timedelta(days=TASKS_AHEAD))
+    counts = qs.aggregate(
+        total=Count("id"),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        due_today=Count("id", filter=Q(due_on=today)),
+    )
+    items = list(
+        qs.select_related("customer")
+        .only("id", "title", "due_on", "priority", "status", "source", "customer__id", "customer__name")
+        .order_by("due_on", "-priority", "id")[:LISTED]
+    )
+    return {"items": items, **counts}
+
+
+def team_overdue_card(membership: Membership, today: dt.date) -> dict | None:
+    """Overdue open tasks of the manager's line (everyone but themself; an admin's: everyone), by
+    owner with counts and the oldest due day, most first. Two queries (the numbers of tasks and of
+    owners, and the first few groups), aggregated in PostgreSQL."""
+    if membership.role not in (Role.MANAGER, Role.ADMIN):
+        return None
+    qs = restrict_to_viewer(
+        Task.objects.filter(tenant_id=membership.tenant_id, status=Task.Status.OPEN, due_on__lt=today),
+        membership,
+        "owner",
+    ).exclude(owner=membership)
+    groups = (
+        qs.values("owner_id", "owner__display_name", "owner__user__username")
+        .annotate(overdue=Count("id"), oldest=Min("due_on"))
+        .order_by("-overdue", "oldest", "owner_id")
+    )
+    counts = qs.aggregate(total=Count("id"), owners=Count("owner_id", distinct=True))
+    rows = list(groups[:LISTED])
+    for row in rows:
+        row["name"] = row["owner__display_name"] or row["owner__user__username"]
+        row["days"] = (today - row["oldest"]).days
+    return {"items": rows, **counts}
+
+
+def customer_tasks_panel(customer: Customer, membership: Membership, today: dt.date) -> dict:
+    """The customer page's open tasks (those whose owner the member may see), soonest first: two
+    queries."""
+    qs = task_list(tenant=customer.tenant, viewer=membership, filters=None).filter(
+        customer=customer, status=Task.Status.OPEN
+    )
+    total, items = first_items(qs.select_related(None).select_related("owner__user").order_by("due_on", "id"))
+    return {"items": items, "total": total, "can_add": membership.can_write}
+
+
+def my_tasks_page(*, tenant: Tenant, membership: Membership, today: dt.date) -> dict:
+    """ "My tasks": the member's open tasks (overdue first, undated last) and what they finished or
+    cancelled in the last DONE_RECENTLY_DAYS days. Two queries."""
+    since = today - dt.timedelta(days=DONE_RECENTLY_DAYS)
+    base = Task.objects.filter(tenant=tenant, owner=membership).select_related("customer")
+    open_tasks = list(base.filter(status=Task.Status.OPEN).order_by("due_on", "-priority", "id"))
+    recent = list(
+        base.exclude(status=Task.Status.OPEN)
+        .filter(done_at__gte=dt.datetime.combine(since, dt.time(), tzinfo=tenant.tzinfo))
+        .order_by("-done_at", "-id")[:20]
+    )
+    return {"open": open_tasks, "recent": recent}
+
+
+def task_due_count(membership: Membership) -> int:
+    """The top bar's badge on Tasks: the member's own open tasks overdue or due today. One COUNT
+    (none for a viewer, who has no tasks to do)."""
+    if not membership.can_write:
+        return 0
+    return _own_open_tasks(membership).filter(due_on__lte=tenant_today(membership.tenant)).count()
+
+
+def tasks_due_by_owner(*, tenant: Tenant, day: dt.date) -> list[dict]:
+    """For the morning reminder: each active member with open tasks due on `day`, how many and the
+    first title. One grouped query."""
+    rows = (
+        Task.objects.filter(tenant=tenant, status=Task.Status.OPEN, due_on=day, owner__is_active=True)
+        .values("owner_id")
+        .annotate(n=Count("id"), first=Min("title"))
+        .order_by("owner_id")
+    )
+    return [dict(row) for row in rows]

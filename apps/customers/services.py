@@ -5,16 +5,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.org.selectors import can_see_member
 from apps.tenancy.audit import audit_log, diff
 from apps.tenancy.models import Membership, Tenant
+from apps.tenancy.notifications import Message, notify_many, recipient_languages
 from apps.tenancy.phones import phone_fields_check
 
 from . import task_sources
 from .models import Contact, Customer, Interaction, Task
+from .selectors import tasks_due_by_owner
 from .task_sources import task_source
 
 
@@ -485,3 +489,43 @@ def task_delete(*, task: Task, by: Membership) -> None:
         )
     audit_log(task, "customers.task.deleted", actor=by)
     task.delete()
+
+
+@transaction.atomic
+def task_reminders_send(*, tenant: Tenant, day: dt.date) -> int:
+    """The morning reminder (a per-tenant job): each owner of open tasks due on `day` gets one
+    notification (and mail) saying how many. The dedupe key (owner, day) makes a second run for the
+    same day remind nobody twice; returns how many were reminded now."""
+    rows = tasks_due_by_owner(tenant=tenant, day=day)
+    if not rows:
+        return 0
+    owners = {
+        m.pk: m
+        for m in Membership.objects.select_related("user").filter(pk__in=[r["owner_id"] for r in rows])
+    }
+    languages = recipient_languages(list(owners.values()))
+    url = reverse("tasks:list", kwargs={"tenant_slug": tenant.slug})
+    messages = []
+    for row in rows:
+        owner = owners[row["owner_id"]]
+        with translation.override(languages[owner.pk]):
+            title = ngettext("%(count)d task due today", "%(count)d tasks due today", row["n"]) % {
+                "count": row["n"]
+            }
+            body = (
+                _("Due today: %(title)s") % {"title": row["first"]}
+                if row["n"] == 1
+                else _("Due today: %(title)s and %(more)d more")
+                % {"title": row["first"], "more": row["n"] - 1}
+            )
+        messages.append(
+            Message(
+                recipient=owner,
+                kind="task_reminder",
+                title=title,
+                body=body,
+                url=url,
+                dedupe_key=f"task_reminder:{owner.pk}:{day.isoformat()}",
+            )
+        )
+    return len(notify_many(tenant=tenant, messages=messages))

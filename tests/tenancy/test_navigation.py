@@ -32,6 +32,7 @@ EVERYONE = {
     "visits.market_reports",
     "tenancy.notifications",
     "customers.list",
+    "customers.tasks",
     "sales.orders",
     "sales.payments",
     "targets.mine",
@@ -280,6 +281,7 @@ def test_a_manager_counts_what_waits_in_their_line(client, tenant, manager, wait
         "nav-count-visits-review-queue": 2,
         "nav-count-visits-market-reports": 1,
         "nav-count-tenancy-notifications": 3,
+        "nav-count-customers-tasks": 0,  # none of their own tasks is due
         "nav-group-count-today": 8,  # the group shows the sum of its entries
     }
 
@@ -307,6 +309,7 @@ def test_a_viewer_gets_only_what_a_viewer_sees(client, tenant, viewer, waiting):
         "nav-count-visits-daily-report",
         "nav-count-visits-market-reports",
         "nav-count-tenancy-notifications",
+        "nav-count-customers-tasks",
         "nav-group-count-today",
     }
     assert set(counts.values()) == {0}
@@ -325,16 +328,16 @@ def test_the_counts_cost_one_query_each(client, tenant, manager, waiting, django
     client.force_login(manager.user)
     client.get(_counts_url(tenant))  # warm the session
     # Session, user and membership (the middleware), then one COUNT per counted entry the manager
-    # sees: plans to approve, reports to sign off, market reports, notifications (a manager owes no
-    # daily report: no query for it).
-    with django_assert_num_queries(3 + 4):
+    # sees: plans to approve, reports to sign off, market reports, notifications, their tasks due (a
+    # manager owes no daily report: no query for it).
+    with django_assert_num_queries(3 + 5):
         client.get(_counts_url(tenant))
 
 
 def test_the_counts_do_not_grow_with_the_rows(client, tenant, admin, waiting, rep, django_assert_num_queries):
     client.force_login(admin.user)
     client.get(_counts_url(tenant))
-    with django_assert_num_queries(3 + 4) as few:
+    with django_assert_num_queries(3 + 5) as few:
         client.get(_counts_url(tenant))
     for n in range(5):
         VisitPlanFactory(

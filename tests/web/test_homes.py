@@ -30,6 +30,7 @@ from tests.factories import (
     MembershipFactory,
     OrderFactory,
     OrderLineFactory,
+    TaskFactory,
     TeamFactory,
 )
 from tests.targets.factories import AppraisalFactory, ImprovementActionFactory, TargetFactory
@@ -47,7 +48,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # The most queries each role's home may run (session, user, membership, the header's memberships and
 # unread count, then its cards); the tests below show they do not grow with the data. The
 # receivables card (sales.overdue) reads three: its count, its first customers and the total.
-MAX_QUERIES = {"rep": 20, "manager": 23, "admin": 10, "viewer": 6}
+MAX_QUERIES = {"rep": 20, "manager": 24, "admin": 10, "viewer": 6}
 
 
 @pytest.fixture(autouse=True)
@@ -116,7 +117,7 @@ def test_each_role_gets_its_cards_in_order(client_as, url, rep, manager, admin, 
             "visits.reports_due",
             "pipeline.next_steps",
             "sales.overdue",
-            "customers.follow_ups",
+            "customers.tasks",
             "targets.tasks",
             "customers.care",
             "targets.my_targets",
@@ -128,7 +129,8 @@ def test_each_role_gets_its_cards_in_order(client_as, url, rep, manager, admin, 
             "visits.market_open",
             "sales.overdue",
             "visits.overdue",
-            "customers.follow_ups",
+            "customers.tasks",
+            "customers.team_overdue",
             "targets.tasks",
             "pipeline.stalled",
             "targets.approvals",
@@ -142,6 +144,7 @@ def test_each_role_gets_its_cards_in_order(client_as, url, rep, manager, admin, 
         admin: [
             "targets.teams",
             "sales.overdue",
+            "customers.team_overdue",
             "targets.approvals",
             "targets.attainment",
             "reporting.last_week",
@@ -265,44 +268,83 @@ def test_the_rep_sees_their_customers_contacts_birthdays_this_week(client_as, ur
     assert "Next month" not in card and "Peer Contact" not in card
 
 
-def test_the_rep_sees_the_follow_ups_due_on_their_customers_overdue_first(client_as, url, rep, peer):
+def test_the_rep_sees_their_tasks_due_in_the_next_days_overdue_first(client_as, url, rep, peer):
     mine = CustomerFactory(tenant=rep.tenant, owner=rep, name="Bakery Li")
-    contact = ContactFactory(customer=mine, name="Mrs Li", phone="13800000000")
-    InteractionFactory(customer=mine, contact=contact, subject="Send the price list", follow_up_on=TODAY)
-    InteractionFactory(customer=mine, subject="Call about the tasting", follow_up_on=dt.date(2026, 11, 16))
-    InteractionFactory(customer=mine, subject="Within three days", follow_up_on=dt.date(2026, 11, 21))
-    InteractionFactory(customer=mine, subject="Next week", follow_up_on=dt.date(2026, 11, 25))
-    InteractionFactory(customer=mine, subject="Done already", follow_up_on=TODAY, follow_up_done_at=NOW)
-    InteractionFactory(customer=mine, subject="No follow-up")
-    InteractionFactory(
-        customer=CustomerFactory(tenant=peer.tenant, owner=peer), subject="Peer's", follow_up_on=TODAY
-    )
+    TaskFactory(tenant=rep.tenant, owner=rep, customer=mine, title="Send the price list", due_on=TODAY)
+    TaskFactory(tenant=rep.tenant, owner=rep, title="Call about the tasting", due_on=dt.date(2026, 11, 16))
+    TaskFactory(tenant=rep.tenant, owner=rep, title="Within three days", due_on=dt.date(2026, 11, 21))
+    TaskFactory(tenant=rep.tenant, owner=rep, title="Next week", due_on=dt.date(2026, 11, 25))
+    TaskFactory(tenant=rep.tenant, owner=rep, title="Done already", due_on=TODAY, status="done")
+    TaskFactory(tenant=rep.tenant, owner=rep, title="Some day", due_on=None)
+    TaskFactory(tenant=peer.tenant, owner=peer, title="Peer's", due_on=TODAY)
     response = client_as(rep).get(url("dashboard"))
-    data = cards(response)["customers.follow_ups"]
-    assert [i.subject for i in data["items"]] == [
+    data = cards(response)["customers.tasks"]
+    assert [t.title for t in data["items"]] == [
         "Call about the tasting",
         "Send the price list",
         "Within three days",
     ]
-    assert (data["total"], data["overdue"]) == (3, 1)
-    card = section(response.text, "card-follow-ups")
-    assert f'href="{url("customers:detail", customer_id=mine.pk)}"' in card
-    assert "overdue since 11-16" in card and "due 11-21" in card and "tel:13800000000" in card
+    assert (data["total"], data["overdue"], data["due_today"]) == (3, 1, 1)
+    card = section(response.text, "card-my-tasks")
+    assert f'href="{url("customers:detail", customer_id=mine.pk)}"' not in card  # the task's page is the link
+    assert "Bakery Li · Send the price list" in card
+    assert "overdue since 11-16" in card and "2026-11-21" in card
     assert "Next week" not in card and "Done already" not in card and "Peer&#x27;s" not in card
 
 
-def test_a_follow_up_is_marked_done_from_the_home(client_as, url, rep, peer):
-    item = InteractionFactory(customer=CustomerFactory(tenant=rep.tenant, owner=rep), follow_up_on=TODAY)
-    theirs = InteractionFactory(customer=CustomerFactory(tenant=peer.tenant, owner=peer), follow_up_on=TODAY)
+def test_a_task_is_marked_done_from_the_home(client_as, url, rep, peer):
+    task = TaskFactory(tenant=rep.tenant, owner=rep, due_on=TODAY)
+    theirs = TaskFactory(tenant=peer.tenant, owner=peer, due_on=TODAY)
     client = client_as(rep)
-    done = url("customers:follow-up-done", interaction_id=item.pk)
+    done = url("tasks:complete", task_id=task.pk)
     assert client.get(done).status_code == 405
-    response = client.post(done)
-    assert response.status_code == 302 and response["Location"].endswith("#card-follow-ups")
-    assert client.post(url("customers:follow-up-done", interaction_id=theirs.pk)).status_code == 404
-    assert cards(client.get(url("dashboard")))["customers.follow_ups"]["items"] == []
+    response = client.post(done, {"next": url("dashboard") + "#card-my-tasks"})
+    assert response.status_code == 302 and response["Location"].endswith("#card-my-tasks")
+    assert client.post(url("tasks:complete", task_id=theirs.pk)).status_code == 404
+    assert cards(client.get(url("dashboard")))["customers.tasks"]["items"] == []
     page = client.post(done, follow=True).text  # a second time: refused with the reason
+    assert "This task is Done already: reopen it first." in page
+
+
+def test_a_follow_up_is_marked_done_from_its_interaction_and_leaves_the_card(client_as, url, rep):
+    customer = CustomerFactory(tenant=rep.tenant, owner=rep)
+    item = InteractionFactory(customer=customer, follow_up_on=TODAY)
+    TaskFactory(
+        tenant=rep.tenant,
+        owner=rep,
+        customer=customer,
+        interaction=item,
+        source="customers.follow_up",
+        due_on=TODAY,
+    )
+    client = client_as(rep)
+    assert len(cards(client.get(url("dashboard")))["customers.tasks"]["items"]) == 1
+    response = client.post(url("customers:follow-up-done", interaction_id=item.pk))
+    assert response.status_code == 302 and response["Location"].endswith("#card-my-tasks")
+    assert cards(client.get(url("dashboard")))["customers.tasks"]["items"] == []
+    page = client.post(url("customers:follow-up-done", interaction_id=item.pk), follow=True).text
     assert "This follow-up is done already." in page
+
+
+def test_the_manager_sees_overdue_tasks_of_the_line_by_person(
+    client_as, url, manager, rep, peer, outsider_rep
+):
+    for day in (dt.date(2026, 11, 10), dt.date(2026, 11, 16)):
+        TaskFactory(tenant=rep.tenant, owner=rep, due_on=day)
+    TaskFactory(tenant=rep.tenant, owner=peer, due_on=dt.date(2026, 11, 17))
+    TaskFactory(tenant=rep.tenant, owner=peer, due_on=TODAY)  # due, not overdue
+    TaskFactory(tenant=rep.tenant, owner=peer, due_on=dt.date(2026, 11, 1), status="done")
+    TaskFactory(tenant=rep.tenant, owner=outsider_rep, due_on=dt.date(2026, 11, 1))  # not their line
+    TaskFactory(tenant=rep.tenant, owner=manager, due_on=dt.date(2026, 11, 1))  # their own: on their card
+    response = client_as(manager).get(url("dashboard"))
+    data = cards(response)["customers.team_overdue"]
+    assert [(r["owner_id"], r["overdue"], r["days"]) for r in data["items"]] == [
+        (rep.pk, 2, 8),
+        (peer.pk, 1, 1),
+    ]
+    assert (data["total"], data["owners"]) == (3, 2)
+    card = section(response.text, "card-team-overdue")
+    assert f"{url('tasks:list')}?owner={rep.pk}&amp;overdue=true" in card and "2 overdue tasks" in card
 
 
 def test_the_rep_sees_this_months_targets_with_attainment_and_pace(client_as, url, rep, peer):
@@ -631,6 +673,9 @@ def _fill(tenant, manager, reps, n: int, first: dt.date) -> None:
             sale(rep, "10", dt.date(2026, 11, 1 + d))  # everyone stays behind pace, listed
             ContactFactory(customer=CustomerFactory(tenant=tenant, owner=rep), birthday=dt.date(1990, 11, 19))
             InteractionFactory(customer=CustomerFactory(tenant=tenant, owner=rep), follow_up_on=day)
+            TaskFactory(
+                tenant=tenant, owner=rep, customer=CustomerFactory(tenant=tenant, owner=rep), due_on=day
+            )
             appraisal = AppraisalFactory(tenant=tenant, rep=rep, manager=manager, status="submitted")
             AppraisalFactory(tenant=tenant, rep=rep, manager=manager, status="draft")
             ImprovementActionFactory(tenant=tenant, appraisal=appraisal, owner=rep, due_date=TODAY)

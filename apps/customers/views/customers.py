@@ -16,11 +16,11 @@ from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
-from . import services
-from .forms import ContactForm, CustomerFilterForm, CustomerForm, InteractionForm
-from .models import Contact, Customer
-from .panels import customer_panels
-from .selectors import customer_list, interaction_list, visible_contacts
+from .. import services
+from ..forms import ContactForm, CustomerFilterForm, CustomerForm, InteractionForm
+from ..models import Contact, Customer
+from ..panels import customer_panels
+from ..selectors import customer_list, interaction_list, visible_contacts
 
 PAGE_SIZE = 25
 TIMELINE_PAGE_SIZE = 20
@@ -236,5 +236,5 @@ def follow_up_done_view(request: TenantRequest, interaction_id: int) -> HttpResp
         act=lambda: services.interaction_follow_up_done(interaction=interaction, by=request.membership),
         success=_("Follow-up done: %(subject)s (%(customer)s).")
         % {"subject": interaction.subject, "customer": interaction.customer.name},
-        done=reverse("dashboard", kwargs={"tenant_slug": request.tenant.slug}) + "#card-follow-ups",
+        done=reverse("dashboard", kwargs={"tenant_slug": request.tenant.slug}) + "#card-my-tasks",
     )
