@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -294,6 +294,32 @@ def interaction_delete(*, interaction: Interaction, by: Membership) -> None:
     ensure_customer_writable(by=by, customer=interaction.customer)
     audit_log(interaction, "customers.interaction.deleted", actor=by)
     interaction.delete()
+
+
+# Every interaction with a follow-up day that has no task yet gets one, in one statement (the demo
+# seeds interactions in bulk; migration 0007 did the same once for the rows that existed then).
+FOLLOW_UP_BACKFILL = """
+INSERT INTO customers_task (
+    tenant_id, created_at, updated_at, sync_xid, title, notes, owner_id, due_on, priority, status,
+    customer_id, interaction_id, source, created_by_id, done_at, done_by_id, done_note
+)
+SELECT i.tenant_id, now(), now(), 0, left(i.subject, 200), '', c.owner_id, i.follow_up_on, 'normal',
+       CASE WHEN i.follow_up_done_at IS NULL THEN 'open' ELSE 'done' END,
+       i.customer_id, i.id, %(source)s, i.rep_id, i.follow_up_done_at, NULL, ''
+FROM customers_interaction i
+JOIN customers_customer c ON c.tenant_id = i.tenant_id AND c.id = i.customer_id
+WHERE i.tenant_id = %(tenant)s AND i.follow_up_on IS NOT NULL
+ON CONFLICT DO NOTHING
+"""
+
+
+@transaction.atomic
+def follow_up_tasks_backfill(*, tenant: Tenant) -> int:
+    """Give the tenant's follow-ups written without the services (bulk loads) their tasks; returns
+    how many were made. Safe to run twice (one follow-up task per interaction, a unique key)."""
+    with connection.cursor() as cursor:
+        cursor.execute(FOLLOW_UP_BACKFILL, {"tenant": tenant.pk, "source": task_sources.FOLLOW_UP})
+        return cursor.rowcount
 
 
 # ---- hand-over (客户交接): registered with apps.org.handover in CustomersConfig.ready() ----------

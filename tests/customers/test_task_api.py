@@ -207,3 +207,24 @@ def test_a_hand_over_moves_the_open_tasks_of_the_moved_customers(tenant, admin, 
         no_customer.pk: rep.pk,
         managers.pk: admin.pk,
     }
+
+
+def test_the_backfill_gives_bulk_loaded_follow_ups_their_tasks_once(tenant, rep, own_customer):
+    open_one = InteractionFactory(customer=own_customer, follow_up_on=dt.date(2026, 11, 5), subject="Samples")
+    InteractionFactory(
+        customer=own_customer,
+        follow_up_on=dt.date(2026, 11, 4),
+        follow_up_done_at=dt.datetime(2026, 11, 4, 3, tzinfo=dt.UTC),
+    )
+    InteractionFactory(customer=own_customer)  # no follow-up day
+    with scope(tenant=tenant.pk):
+        assert services.follow_up_tasks_backfill(tenant=tenant) == 2
+        assert services.follow_up_tasks_backfill(tenant=tenant) == 0
+        task = Task.objects.get(interaction=open_one)
+        assert (task.title, task.owner_id, task.status, task.due_on) == (
+            "Samples",
+            rep.pk,
+            "open",
+            dt.date(2026, 11, 5),
+        )
+        assert sorted(Task.objects.values_list("status", flat=True)) == ["done", "open"]

@@ -9,6 +9,7 @@ orders.py (products, orders, payments), drawing on pools.py (names per locale) a
 
 from __future__ import annotations
 
+from apps.customers.demo import seed_tasks
 from apps.org.services import closure_rebuild_all
 from apps.tenancy.demo import DemoContext
 
@@ -31,6 +32,7 @@ def seed_foundation(ctx: DemoContext) -> None:
     customers = seed_customers(ctx, pools, rng, org)
     contacts = seed_contacts(ctx, pools, rng, customers)
     seed_interactions(ctx, pools, rng, customers, contacts)
+    seed_tasks(ctx)  # the follow-ups' tasks and each rep's tasks (apps/customers/demo)
     seed_orders_and_payments(ctx, pools, rng, customers, products)
     customer_order_dates_refresh(tenant_id=ctx.tenant.pk)
     closure_rebuild_all(tenant_id=ctx.tenant.pk)
