@@ -89,7 +89,7 @@ class CustomersConfig(AppConfig):
             label=_("Tasks"),
             role_labels={"rep": _("My tasks")},
             url_name="tasks:list",
-            order=15,
+            order=60,  # after the visits' entries (the day's plan, approvals, reports)
             current=["tasks:*"],
             count="apps.customers.selectors.task_due_count",
         )
