@@ -35,6 +35,7 @@ EVERYONE = {
     "customers.tasks",
     "sales.orders",
     "sales.payments",
+    "sales.receivables",
     "targets.mine",
     "targets.appraisals",
 }
