@@ -27,6 +27,10 @@ Sources and their scores:
   day planned for, suggested to the customer's account manager. Score: 50, plus 1 per 2 days the
   oldest has been overdue, at most 100. Detail: the overdue amount, the oldest due day, the number of
   invoices. The plan item's purpose is a collection visit.
+- opportunity: an open opportunity (pipeline.Opportunity, 商机) of the customer whose next step is due
+  on the day planned for or earlier, suggested to the opportunity's owner. Score: 60, plus 5 per day
+  the next step is late, at most 100. Detail: the earliest next step, its day, the opportunity's name
+  and how many are due. The plan item's purpose is order taking.
 - follow_up: an open follow-up of an interaction (follow_up_on, not done) due by the day planned
   for that has no task of its own (an interaction's follow-up task is counted as a task, not twice).
   Score and detail as for tasks, with the interaction's subject.
@@ -144,6 +148,22 @@ def overdue_sql(reps: list[int] | None) -> str:
     """
 
 
+def opportunities_sql(reps: list[int] | None) -> str:
+    only = reps_filter("o.owner_id", reps)
+    return f"""
+    SELECT o.owner_id AS rep_id, o.customer_id, 'opportunity' AS reason,
+           LEAST(100, 60 + 5 * (%(day)s::date - min(o.next_step_on)))::int AS score,
+           jsonb_build_object('due', min(o.next_step_on), 'count', count(*),
+                              'subject', (array_agg(o.next_step ORDER BY o.next_step_on, o.id))[1],
+                              'name', (array_agg(o.name ORDER BY o.next_step_on, o.id))[1]) AS detail
+    FROM pipeline_opportunity o
+    JOIN customers_customer c ON c.tenant_id = o.tenant_id AND c.id = o.customer_id
+    WHERE o.tenant_id = %(tenant)s AND o.status = 'open' AND o.next_step_on <= %(day)s::date
+      AND c.status <> 'lost'{only}
+    GROUP BY o.owner_id, o.customer_id
+    """
+
+
 def _date(value: str | None) -> str:
     return dt.date.fromisoformat(value).isoformat() if value else ""
 
@@ -177,6 +197,18 @@ def overdue_text(detail: dict) -> str:
     }
     if count > 1:
         text += " " + _("(%(n)d overdue invoices)") % {"n": count}
+    return text
+
+
+def opportunity_text(detail: dict) -> str:
+    count = int(detail.get("count") or 1)
+    text = _("Opportunity %(name)s: next step due %(due)s: %(step)s") % {
+        "name": detail.get("name") or "",
+        "due": _date(detail.get("due")),
+        "step": detail.get("subject") or "",
+    }
+    if count > 1:
+        text += " " + _("(%(n)d opportunities with a step due)") % {"n": count}
     return text
 
 
@@ -214,6 +246,13 @@ SOURCES: list[SuggestionSource] = [
         sql=overdue_sql,
         describe=overdue_text,
         purpose=Visit.Purpose.COLLECTION,
+    ),
+    SuggestionSource(
+        code="opportunity",
+        label=gettext_lazy("Opportunity's next step due"),
+        sql=opportunities_sql,
+        describe=opportunity_text,
+        purpose=Visit.Purpose.ORDER,
     ),
     SuggestionSource(
         code="task",

@@ -30,6 +30,7 @@ from tests.factories import (
     RegionFactory,
     TaskFactory,
 )
+from tests.pipeline.factories import OpportunityFactory
 from tests.sales.factories import InvoiceFactory
 
 from .factories import PlanSuggestionFactory, VisitFactory, VisitPlanFactory
@@ -186,6 +187,30 @@ def test_overdue_balances_are_suggested_to_the_customers_rep_as_a_collection_vis
     with scope(tenant=tenant):
         services.plan_suggestion_accept(suggestion=s, by=rep)
         assert Visit.objects.get(tenant=tenant, customer=late, day=NEXT).purpose == Visit.Purpose.COLLECTION
+
+
+def test_open_opportunities_with_a_next_step_due_are_suggested_to_their_owner(tenant, rep):
+    shop = CustomerFactory(tenant=tenant, owner=rep, name="Deal shop")
+    OpportunityFactory(
+        tenant=tenant, owner=rep, customer=shop, name="Cold room", next_step="Quote", next_step_on=TODAY
+    )
+    OpportunityFactory(tenant=tenant, owner=rep, customer=shop, next_step="Demo", next_step_on=NEXT)
+    OpportunityFactory(tenant=tenant, owner=rep, customer=shop, next_step_on=dt.date(2026, 11, 25))  # later
+    OpportunityFactory(tenant=tenant, owner=rep, customer=shop, next_step_on=TODAY, status="won")
+    OpportunityFactory(tenant=tenant, owner=rep, next_step_on=None)  # no step: nothing to suggest
+    run(tenant)
+    [s] = rows(tenant)
+    assert s.customer.name == "Deal shop"
+    assert s.reasons == [
+        {
+            "code": "opportunity",
+            "score": 65,  # 60 + 5 × 1 day late
+            "detail": {"due": "2026-11-18", "count": 2, "subject": "Quote", "name": "Cold room"},
+        }
+    ]
+    with scope(tenant=tenant):
+        services.plan_suggestion_accept(suggestion=s, by=rep)
+        assert Visit.objects.get(tenant=tenant, customer=shop, day=NEXT).purpose == Visit.Purpose.ORDER
 
 
 def test_a_customer_suggested_for_two_reasons_shows_both_and_adds_the_scores(tenant, rep):
