@@ -15,6 +15,7 @@ tenant_patterns = [
     path("notifications/", tenancy_views.notifications, name="notifications"),
     path("logo/", tenancy_settings_views.organisation_logo, name="organisation-logo"),
     path("settings/", include("apps.tenancy.settings_urls")),
+    path("settings/payment-terms/", include("apps.sales.settings_urls")),
     path("nav/counts/", tenancy_views.nav_counts, name="nav-counts"),
     path("people/", include("apps.org.urls")),
     path("customers/", include("apps.customers.urls")),

@@ -65,7 +65,12 @@ class SalesConfig(AppConfig):
             current=["sales:orders", "sales:order-detail"],
         )
         register_nav_entry(
-            "sales.payments", group="sales", label=_("Collections"), url_name="sales:payments", order=20
+            "sales.payments",
+            group="sales",
+            label=_("Collections"),
+            url_name="sales:payments",
+            order=20,
+            current=["sales:payments", "sales:payment-allocate"],
         )
         register_nav_entry(
             "sales.receivables",
@@ -74,6 +79,15 @@ class SalesConfig(AppConfig):
             url_name="sales:ageing",
             order=25,
             current=["sales:ageing", "sales:customer-credit"],
+        )
+        register_nav_entry(
+            "sales.payment_terms",
+            group="settings",
+            label=_("Payment terms"),
+            url_name="payment-terms",
+            roles=("admin",),
+            order=20,
+            current=["payment-term*"],
         )
         # No entry for the team page: it is the "Team" card of the manager's and admin's home, and
         # its old address (url name "team") leads there.

@@ -1,5 +1,7 @@
-"""Filter bars of the order and collection lists; their cleaned data is the selectors' `filters` dict."""
+"""Filter bars of the order and collection lists (their cleaned data is the selectors' `filters`
+dict), and the receivables' forms: a customer's credit, a payment term, a payment's allocation."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +12,7 @@ from apps.customers.forms import MemberChoiceField
 from apps.customers.selectors import member_choices
 from apps.tenancy.models import Membership
 
-from .models import Order, Payment, PaymentTerm
+from .models import TERM_DAYS_MAX, Invoice, Order, Payment, PaymentTerm
 
 # Field declarations build empty querysets at import time, outside any tenant; __init__ sets the real,
 # tenant- and viewer-scoped ones.
@@ -115,3 +117,91 @@ class AgeingForm(forms.Form):
     team = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     rep = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     customer = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class PaymentTermForm(forms.Form):
+    """A payment term on the settings page (apps.sales.services.payment_term_create/update, which
+    also refuse a duplicate name on `name`)."""
+
+    name = forms.CharField(label=_("Name"), max_length=80)
+    days = forms.IntegerField(
+        label=_("Days"),
+        min_value=0,
+        max_value=TERM_DAYS_MAX,
+        help_text=_("0 to %(max)d days.") % {"max": TERM_DAYS_MAX},
+    )
+    basis = forms.ChoiceField(label=_("Counted"), choices=PaymentTerm.Basis.choices)
+    is_default = forms.BooleanField(
+        label=_("The organisation's default"),
+        required=False,
+        help_text=_("Customers without a term of their own use it."),
+    )
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Give the term a name."))
+        return name
+
+
+class AllocationForm(forms.Form):
+    """A payment's unallocated money spread over open invoices of its customer: one amount field per
+    invoice (`invoice_<id>`), pre-filled oldest first. An amount above the invoice's open amount, or
+    one that takes the total above what is left of the payment, is an error on that row's field."""
+
+    def __init__(self, *args, payment: Payment, invoices: list[Invoice], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payment, self.invoices = payment, invoices
+        left = payment.unallocated
+        for invoice in invoices:  # the view gives them oldest first (due, issued, id)
+            share = min(invoice.open_amount, left)
+            left -= share
+            self.fields[self.field_name(invoice)] = forms.DecimalField(
+                label=invoice.number,
+                required=False,
+                min_value=Decimal("0"),
+                max_digits=14,
+                decimal_places=2,
+                initial=share if share > 0 else None,
+                widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+            )
+
+    @staticmethod
+    def field_name(invoice: Invoice) -> str:
+        return f"invoice_{invoice.pk}"
+
+    def rows(self) -> list[tuple[Invoice, forms.BoundField]]:
+        return [(invoice, self[self.field_name(invoice)]) for invoice in self.invoices]
+
+    def clean(self):
+        data = super().clean()
+        left, total = self.payment.unallocated, Decimal("0")
+        for invoice in self.invoices:
+            name = self.field_name(invoice)
+            amount = data.get(name)
+            if not amount:
+                continue
+            if amount > invoice.open_amount:
+                self.add_error(
+                    name,
+                    _("Invoice %(number)s has %(open)s open: allocate at most that.")
+                    % {"number": invoice.number, "open": invoice.open_amount},
+                )
+                continue
+            total += amount
+            if total > left:
+                self.add_error(
+                    name,
+                    _("Only %(left)s of this payment is left to allocate.") % {"left": left},
+                )
+        if not self.errors and total == 0:
+            raise forms.ValidationError(_("Enter an amount on at least one invoice."))
+        return data
+
+    def allocations(self) -> list[dict[str, Any]]:
+        """The service's `allocations`: [{"invoice", "amount"}] of the rows with an amount."""
+        return [
+            {"invoice": invoice, "amount": self.cleaned_data[self.field_name(invoice)]}
+            for invoice in self.invoices
+            if self.cleaned_data.get(self.field_name(invoice))
+        ]

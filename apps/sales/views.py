@@ -1,6 +1,7 @@
 """Sales pages: orders and collections, and the team card of the home. Reads go through the
 selectors (tenant + viewer restricted) and aggregate in the database: no query per row."""
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -9,23 +10,39 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.customers.models import Customer
 from apps.customers.selectors import customer_list
 from apps.tenancy.dates import month_bounds, tenant_today
 from apps.tenancy.exports import Sheet, Table, sheets_to_response
+from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.home import card_link, home_url
 from apps.tenancy.http import TenantRequest
+from apps.tenancy.models import Role
+from apps.tenancy.templatetags.salesui import money
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import services
-from .forms import AgeingForm, CustomerCreditForm, OrderFilterForm, PaymentFilterForm
+from .forms import (
+    AgeingForm,
+    AllocationForm,
+    CustomerCreditForm,
+    OrderFilterForm,
+    PaymentFilterForm,
+    PaymentTermForm,
+)
+from .models import Invoice, Payment, PaymentTerm
 from .selectors import (
     ageing,
+    allocation_list,
     customer_credit_list,
+    invoice_list,
     order_list,
     payment_list,
+    payment_term_list,
+    payment_term_rows,
     product_pick,
     team_figures,
     team_members,
@@ -234,3 +251,142 @@ def customer_credit_view(request: TenantRequest, customer_id: int) -> HttpRespon
             messages.success(request, _("The credit terms of %(name)s were saved.") % {"name": customer.name})
             return redirect("customers:detail", tenant_slug=request.tenant.slug, customer_id=customer.pk)
     return render(request, "sales/customer_credit.html", {"form": form, "customer": customer})
+
+
+# ---- payment terms (Settings → Payment terms, administrators) --------------------------------
+
+
+def _terms_url(request: TenantRequest) -> str:
+    return reverse("payment-terms", kwargs={"tenant_slug": request.tenant.slug})
+
+
+def _admin_term(request: TenantRequest, term_id: int) -> PaymentTerm:
+    return get_object_or_404(payment_term_list(tenant=request.tenant, viewer=request.membership), pk=term_id)
+
+
+@tenant_page(roles=(Role.ADMIN,))
+def payment_terms_view(request: TenantRequest) -> HttpResponse:
+    """The organisation's payment terms, each with the customers that use it. One query."""
+    terms = list(payment_term_rows(tenant=request.tenant, viewer=request.membership))
+    return render(request, "sales/payment_terms.html", {"terms": terms})
+
+
+@tenant_page(roles=(Role.ADMIN,))
+def payment_term_create_view(request: TenantRequest) -> HttpResponse:
+    return record_form_page(
+        request,
+        PaymentTermForm(request.POST if request.method == "POST" else None),
+        save=lambda data: services.payment_term_create(tenant=request.tenant, by=request.membership, **data),
+        saved=gettext("The payment term was added."),
+        done=_terms_url(request),
+        template="sales/payment_term_form.html",
+        context={"title": gettext("New payment term")},
+    )
+
+
+@tenant_page(roles=(Role.ADMIN,))
+def payment_term_edit_view(request: TenantRequest, term_id: int) -> HttpResponse:
+    """A term's page: changed days apply to invoices issued from now on. Delete is refused while
+    customers use the term."""
+    term = _admin_term(request, term_id)
+    initial = {"name": term.name, "days": term.days, "basis": term.basis, "is_default": term.is_default}
+    return record_form_page(
+        request,
+        PaymentTermForm(request.POST if request.method == "POST" else None, initial=initial),
+        save=lambda data: services.payment_term_update(term=term, by=request.membership, **data),
+        saved=gettext("The payment term was saved."),
+        delete=lambda: services.payment_term_delete(term=term, by=request.membership),
+        deleted=gettext("The payment term was deleted."),
+        delete_refused=request.path,
+        done=_terms_url(request),
+        template="sales/payment_term_form.html",
+        context={"title": term.name, "record": term},
+    )
+
+
+@tenant_page(roles=(Role.ADMIN,))
+def payment_term_default_view(request: TenantRequest, term_id: int) -> HttpResponse:
+    """The list's "Make default" button (POST)."""
+    term = _admin_term(request, term_id)
+    return button_action(
+        request,
+        act=lambda: services.payment_term_update(term=term, by=request.membership, is_default=True),
+        success=gettext("%(name)s is now the default payment term.") % {"name": term.name},
+        done=_terms_url(request),
+    )
+
+
+# ---- a payment's allocation to invoices ------------------------------------------------------
+
+
+def _visible_payment(request: TenantRequest, payment_id: int) -> Payment:
+    return get_object_or_404(
+        payment_list(tenant=request.tenant, viewer=request.membership).prefetch_related(None),
+        pk=payment_id,
+    )
+
+
+@tenant_page
+def payment_allocate_view(request: TenantRequest, payment_id: int) -> HttpResponse:
+    """Apply a payment's unallocated money to open invoices of its customer (pre-filled oldest
+    first), and list what it pays already, each with an Undo button. Anyone who sees the payment
+    reads the page; writers (its rep, the rep's managers, administrators) change it. Four queries
+    after the member's own, whatever the number of invoices."""
+    tenant, viewer = request.tenant, request.membership
+    payment = _visible_payment(request, payment_id)
+    invoices = list(
+        invoice_list(
+            tenant=tenant,
+            viewer=viewer,
+            filters={"customer": payment.customer_id, "status": Invoice.Status.OPEN},
+        )
+        .select_related(None)
+        .order_by("due_on", "issued_on", "id")
+    )
+    posted = request.POST if request.method == "POST" else None
+    form = AllocationForm(posted, payment=payment, invoices=invoices)
+    if request.method == "POST":
+        if form.is_valid():
+            with refusal_shown(form) as outcome:
+                services.payment_allocate(payment=payment, by=viewer, allocations=form.allocations())
+            if not outcome.refused:
+                total = sum((row["amount"] for row in form.allocations()), Decimal("0"))
+                messages.success(
+                    request,
+                    gettext("%(amount)s of the payment was allocated.")
+                    % {"amount": money(total, tenant.currency)},
+                )
+                return redirect(request.path)
+        messages.error(request, gettext("Nothing was allocated. Please correct the errors below."))
+    allocations = (
+        allocation_list(tenant=tenant, viewer=viewer, filters={"payment": payment.pk})
+        .select_related("invoice")
+        .order_by("invoice__due_on", "invoice_id", "id")
+    )
+    context = {
+        "payment": payment,
+        "form": form,
+        "allocations": list(allocations),
+        "can_write": viewer.can_write,
+        "today": tenant_today(tenant),
+    }
+    return render(request, "sales/payment_allocate.html", context, status=400 if form.errors else 200)
+
+
+@tenant_page
+def allocation_delete_view(request: TenantRequest, allocation_id: int) -> HttpResponse:
+    """The allocation page's Undo (POST): the invoice is open again by the amount, the payment has
+    it to allocate."""
+    allocation = get_object_or_404(
+        allocation_list(tenant=request.tenant, viewer=request.membership), pk=allocation_id
+    )
+    return button_action(
+        request,
+        act=lambda: services.allocation_delete(allocation=allocation, by=request.membership),
+        success=gettext("The allocation to invoice %(number)s was undone.")
+        % {"number": allocation.invoice.number},
+        done=reverse(
+            "sales:payment-allocate",
+            kwargs={"tenant_slug": request.tenant.slug, "payment_id": allocation.payment_id},
+        ),
+    )

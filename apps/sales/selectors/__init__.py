@@ -32,6 +32,7 @@ from .receivables import (
     overdue_card,
     overdue_customers,
     payment_term_list,
+    payment_term_rows,
     receivables_panel,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "BUCKETS",
     "LEVELS",
     "payment_term_list",
+    "payment_term_rows",
     "customer_credit_list",
     "invoice_list",
     "allocation_list",

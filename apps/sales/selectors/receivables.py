@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     DecimalField,
     F,
     Min,
@@ -45,6 +46,19 @@ _MONEY = DecimalField(**MONEY)
 def payment_term_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[PaymentTerm]:
     """Every member reads the terms."""
     return PaymentTerm.objects.filter(tenant=tenant).order_by("days", "name", "id")
+
+
+def payment_term_rows(*, tenant: Tenant, viewer: Membership) -> QuerySet[PaymentTerm]:
+    """The settings page's terms, each with the number of `customers` that use it. One query."""
+    using = (
+        CustomerCredit.objects.filter(tenant=tenant, payment_term=OuterRef("pk"))
+        .values("payment_term")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return payment_term_list(tenant=tenant, viewer=viewer).annotate(
+        customers=Coalesce(Subquery(using), Value(0))
+    )
 
 
 def customer_credit_list(*, tenant: Tenant, viewer: Membership) -> QuerySet[CustomerCredit]:
