@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from apps.customers.api.urls import register as register_customers
+from apps.keyaccounts.api.urls import register as register_keyaccounts
 from apps.org.api.urls import register as register_org
 from apps.pipeline.api.urls import register as register_pipeline
 from apps.reporting.api.urls import register as register_reporting
@@ -24,6 +25,7 @@ register_customers(router)
 register_sales(router)
 register_targets(router)
 register_pipeline(router)
+register_keyaccounts(router)
 register_visits(router)
 register_reporting(router)
 

@@ -24,6 +24,7 @@ tenant_patterns = [
     path("targets/", include("apps.targets.urls")),
     path("pipeline/", include("apps.pipeline.urls")),
     path("appraisals/", include("apps.targets.appraisal_urls")),
+    path("key-accounts/", include("apps.keyaccounts.urls")),
     path("reporting/", include("apps.reporting.urls")),
     path("reports/", include("apps.visits.report_urls")),
     path("visits/", include("apps.visits.urls")),

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "apps.sales",
     "apps.targets",
     "apps.pipeline",
+    "apps.keyaccounts",
     "apps.visits",
     "apps.reporting",
 ]

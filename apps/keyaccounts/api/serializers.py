@@ -1,0 +1,221 @@
+"""Key-account plans over REST: a plan with its stages (goal and actual), stages, reviews."""
+
+from rest_framework import serializers
+
+from apps.customers.api.serializers import CustomerField, MemberField
+from apps.keyaccounts.models import KeyAccountPlan, PlanReview, PlanStage
+from apps.keyaccounts.rules import SCORE_MAX
+from apps.keyaccounts.selectors import revenue_of_plans, revenue_of_stages, visible_plans, visible_stages
+from apps.tenancy.api.fields import TenantRelatedField
+
+
+def PlanField(**kwargs) -> TenantRelatedField:
+    """A plan the caller may see (a rep: their own); anything else is 'does not exist'."""
+    return TenantRelatedField(model=KeyAccountPlan, restrict=visible_plans, **kwargs)
+
+
+def StageField(**kwargs) -> TenantRelatedField:
+    return TenantRelatedField(model=PlanStage, restrict=visible_stages, **kwargs)
+
+
+STAGE_OUT_FIELDS = [
+    "id",
+    "plan",
+    "position",
+    "name",
+    "starts_on",
+    "ends_on",
+    "revenue_goal",
+    "revenue_actual",
+    "satisfaction_goal",
+    "satisfaction_actual",
+    "goals",
+]
+
+
+class _RevenueListSerializer(serializers.ListSerializer):
+    """Reads the actual revenue of every stage on the page in one aggregate, before the rows."""
+
+    def to_representation(self, data):
+        rows = list(data.all() if hasattr(data, "all") else data)
+        self.child.context["revenue"] = type(self).revenue(rows)
+        return super().to_representation(rows)
+
+
+class _StageRevenueList(_RevenueListSerializer):
+    revenue = staticmethod(revenue_of_stages)
+
+
+class _PlanRevenueList(_RevenueListSerializer):
+    revenue = staticmethod(revenue_of_plans)
+
+
+class StageOut(serializers.ModelSerializer):
+    revenue_actual = serializers.SerializerMethodField(
+        help_text="The customer's confirmed sales within the stage's dates."
+    )
+
+    class Meta:
+        model = PlanStage
+        fields = STAGE_OUT_FIELDS
+        read_only_fields = fields
+        list_serializer_class = _StageRevenueList
+
+    def get_revenue_actual(self, stage) -> str:
+        revenue = self.context.get("revenue")
+        if revenue is None or stage.pk not in revenue:
+            revenue = revenue_of_stages([stage])
+        return str(revenue[stage.pk])
+
+
+class PlanStageOut(StageOut):
+    """A stage inside its plan: the revenue map is the plan list's."""
+
+    class Meta(StageOut.Meta):
+        list_serializer_class = serializers.ListSerializer
+
+
+class PlanOut(serializers.ModelSerializer):
+    customer_code = serializers.CharField(source="customer.code", read_only=True)
+    customer_name = serializers.CharField(source="customer.name", read_only=True)
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    stages = serializers.SerializerMethodField()
+
+    class Meta:
+        model = KeyAccountPlan
+        fields = [
+            "id",
+            "customer",
+            "customer_code",
+            "customer_name",
+            "owner",
+            "owner_name",
+            "title",
+            "starts_on",
+            "ends_on",
+            "status",
+            "needs",
+            "decision_makers",
+            "our_position",
+            "competitors",
+            "review_interval_days",
+            "next_review_on",
+            "stages",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+        list_serializer_class = _PlanRevenueList
+
+    def get_stages(self, plan) -> list[dict]:
+        stages = list(plan.stages.all())
+        revenue = self.context.get("revenue")
+        if revenue is None or any(stage.pk not in revenue for stage in stages):
+            revenue = revenue_of_plans([plan])
+        context = {**self.context, "revenue": revenue}
+        return PlanStageOut(stages, many=True, context=context).data
+
+
+class PlanIn(serializers.ModelSerializer):
+    customer = CustomerField()
+    owner = MemberField(required=False, help_text="Defaults to the customer's account manager.")
+
+    class Meta:
+        model = KeyAccountPlan
+        fields = [
+            "customer",
+            "owner",
+            "title",
+            "starts_on",
+            "ends_on",
+            "needs",
+            "decision_makers",
+            "our_position",
+            "competitors",
+            "review_interval_days",
+            "next_review_on",
+        ]
+        # one plan in work per customer is the service's rule (with a message naming the open plan)
+        validators: list = []
+
+
+class StageIn(serializers.ModelSerializer):
+    plan = PlanField()
+    revenue_goal = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    satisfaction_goal = serializers.DecimalField(
+        max_digits=3, decimal_places=1, min_value=0, max_value=SCORE_MAX, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = PlanStage
+        fields = [
+            "plan",
+            "position",
+            "name",
+            "starts_on",
+            "ends_on",
+            "revenue_goal",
+            "satisfaction_goal",
+            "goals",
+        ]
+        extra_kwargs = {"position": {"required": False}}
+
+
+class ReviewOut(serializers.ModelSerializer):
+    reviewer_name = serializers.CharField(source="reviewer.name", read_only=True)
+    stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
+    adjustments = serializers.JSONField(
+        read_only=True, help_text="[{stage, stage_name, field, before, after}] — what the review changed."
+    )
+
+    class Meta:
+        model = PlanReview
+        fields = [
+            "id",
+            "plan",
+            "reviewed_on",
+            "reviewer",
+            "reviewer_name",
+            "note",
+            "stage",
+            "stage_name",
+            "satisfaction_actual",
+            "adjustments",
+            "next_review_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class AdjustmentIn(serializers.Serializer):
+    """A stage's goals or dates as the review changes them; fields left out stay as they are."""
+
+    stage = StageField()
+    name = serializers.CharField(max_length=120, required=False)
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False)
+    revenue_goal = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    satisfaction_goal = serializers.DecimalField(
+        max_digits=3, decimal_places=1, min_value=0, max_value=SCORE_MAX, required=False, allow_null=True
+    )
+    goals = serializers.CharField(required=False, allow_blank=True)
+
+
+class ReviewIn(serializers.Serializer):
+    plan = PlanField()
+    reviewed_on = serializers.DateField()
+    note = serializers.CharField()
+    satisfaction_actual = serializers.DecimalField(
+        max_digits=3, decimal_places=1, min_value=0, max_value=SCORE_MAX, required=False, allow_null=True
+    )
+    stage = StageField(
+        required=False,
+        allow_null=True,
+        help_text="The stage the satisfaction is on; defaults to the current.",
+    )
+    next_review_on = serializers.DateField(required=False, help_text="Defaults to one interval on.")
+    adjustments = AdjustmentIn(many=True, required=False)

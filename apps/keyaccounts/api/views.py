@@ -1,0 +1,102 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+
+from apps.keyaccounts import services
+from apps.keyaccounts.filters import PlanFilter, ReviewFilter, StageFilter
+from apps.keyaccounts.models import KeyAccountPlan, PlanReview, PlanStage
+from apps.keyaccounts.selectors import plan_list, plans_with_stages, review_list, stage_list
+from apps.tenancy.api.views import (
+    IdempotentCreateMixin,
+    ServiceViewSet,
+    ServiceWriteMixin,
+    TenantAPIMixin,
+    service_schema,
+)
+
+from .serializers import PlanIn, PlanOut, ReviewIn, ReviewOut, StageIn, StageOut
+
+
+@service_schema(PlanOut, PlanIn)
+class KeyAccountPlanViewSet(ServiceViewSet):
+    """Key-account plans (大客户计划) with their stages, each stage's goals against the customer's
+    actual sales in its dates: a rep their own, a manager their line's, admin and viewer all."""
+
+    queryset = KeyAccountPlan.objects.none()
+    serializer_class = PlanOut
+    input_serializer_class = PlanIn
+    filterset_class = PlanFilter
+
+    def get_queryset(self):
+        return plans_with_stages(plan_list(tenant=self.request.tenant, viewer=self.membership))
+
+    def create_object(self, data):
+        return services.plan_create(tenant=self.request.tenant, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.plan_update(plan=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.plan_delete(plan=instance, by=self.membership)
+
+    @extend_schema(request=None, responses=PlanOut)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        """Draft → active; 400 without a stage."""
+        return self.answer(services.plan_activate(plan=self.get_object(), by=self.membership))
+
+    @extend_schema(request=None, responses=PlanOut)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Active → closed."""
+        return self.answer(services.plan_close(plan=self.get_object(), by=self.membership))
+
+
+@service_schema(StageOut, StageIn)
+class PlanStageViewSet(ServiceViewSet):
+    """The stages of the plans the caller may see; dates inside the plan's period, goals not negative."""
+
+    queryset = PlanStage.objects.none()
+    serializer_class = StageOut
+    input_serializer_class = StageIn
+    filterset_class = StageFilter
+
+    def get_queryset(self):
+        return stage_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        plan = data.pop("plan")
+        return services.stage_create(plan=plan, by=self.membership, **data)
+
+    def update_object(self, instance, data):
+        return services.stage_update(stage=instance, by=self.membership, **data)
+
+    def delete_object(self, instance):
+        services.stage_delete(stage=instance, by=self.membership)
+
+
+@service_schema(ReviewOut, ReviewIn)
+class PlanReviewViewSet(
+    ServiceWriteMixin,
+    TenantAPIMixin,
+    IdempotentCreateMixin,
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """A plan's reviews, newest first. A POST records one (active plans only) with the stage changes
+    it decided; reviews are the plan's history, never edited or removed."""
+
+    queryset = PlanReview.objects.none()
+    serializer_class = ReviewOut
+    input_serializer_class = ReviewIn
+    filterset_class = ReviewFilter
+
+    def get_queryset(self):
+        return review_list(tenant=self.request.tenant, viewer=self.membership)
+
+    def create_object(self, data):
+        plan = data.pop("plan")
+        data["adjustments"] = [dict(item) for item in data.get("adjustments", [])]
+        return services.plan_review(plan=plan, by=self.membership, **data)
