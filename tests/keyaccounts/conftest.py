@@ -5,6 +5,7 @@ import pytest
 import time_machine
 
 from tests.factories import CustomerFactory
+from tests.web.conftest import client_as, url  # noqa: F401 - the page fixtures, shared
 
 from .factories import KeyAccountPlanFactory
 

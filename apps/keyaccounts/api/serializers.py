@@ -1,5 +1,7 @@
 """Key-account plans over REST: a plan with its stages (goal and actual), stages, reviews."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.customers.api.serializers import CustomerField, MemberField
@@ -9,13 +11,19 @@ from apps.keyaccounts.selectors import revenue_of_plans, revenue_of_stages, visi
 from apps.tenancy.api.fields import TenantRelatedField
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class _IdField(TenantRelatedField):
+    """A row's id (typed for the schema where the serializer has no model to derive it from)."""
+
+
 def PlanField(**kwargs) -> TenantRelatedField:
     """A plan the caller may see (a rep: their own); anything else is 'does not exist'."""
-    return TenantRelatedField(model=KeyAccountPlan, restrict=visible_plans, **kwargs)
+    return _IdField(model=KeyAccountPlan, restrict=visible_plans, **kwargs)
 
 
 def StageField(**kwargs) -> TenantRelatedField:
-    return TenantRelatedField(model=PlanStage, restrict=visible_stages, **kwargs)
+    """A stage of a plan the caller may see."""
+    return _IdField(model=PlanStage, restrict=visible_stages, **kwargs)
 
 
 STAGE_OUT_FIELDS = [
@@ -50,7 +58,7 @@ class _PlanRevenueList(_RevenueListSerializer):
     revenue = staticmethod(revenue_of_plans)
 
 
-class StageOut(serializers.ModelSerializer):
+class KeyAccountStageOut(serializers.ModelSerializer):
     revenue_actual = serializers.SerializerMethodField(
         help_text="The customer's confirmed sales within the stage's dates."
     )
@@ -68,14 +76,7 @@ class StageOut(serializers.ModelSerializer):
         return str(revenue[stage.pk])
 
 
-class PlanStageOut(StageOut):
-    """A stage inside its plan: the revenue map is the plan list's."""
-
-    class Meta(StageOut.Meta):
-        list_serializer_class = serializers.ListSerializer
-
-
-class PlanOut(serializers.ModelSerializer):
+class KeyAccountPlanOut(serializers.ModelSerializer):
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
     owner_name = serializers.CharField(source="owner.name", read_only=True)
@@ -107,16 +108,17 @@ class PlanOut(serializers.ModelSerializer):
         read_only_fields = fields
         list_serializer_class = _PlanRevenueList
 
+    @extend_schema_field(KeyAccountStageOut(many=True))
     def get_stages(self, plan) -> list[dict]:
         stages = list(plan.stages.all())
         revenue = self.context.get("revenue")
         if revenue is None or any(stage.pk not in revenue for stage in stages):
             revenue = revenue_of_plans([plan])
         context = {**self.context, "revenue": revenue}
-        return PlanStageOut(stages, many=True, context=context).data
+        return [KeyAccountStageOut(stage, context=context).data for stage in stages]
 
 
-class PlanIn(serializers.ModelSerializer):
+class KeyAccountPlanIn(serializers.ModelSerializer):
     customer = CustomerField()
     owner = MemberField(required=False, help_text="Defaults to the customer's account manager.")
 
@@ -139,7 +141,7 @@ class PlanIn(serializers.ModelSerializer):
         validators: list = []
 
 
-class StageIn(serializers.ModelSerializer):
+class KeyAccountStageIn(serializers.ModelSerializer):
     plan = PlanField()
     revenue_goal = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
@@ -163,7 +165,7 @@ class StageIn(serializers.ModelSerializer):
         extra_kwargs = {"position": {"required": False}}
 
 
-class ReviewOut(serializers.ModelSerializer):
+class KeyAccountReviewOut(serializers.ModelSerializer):
     reviewer_name = serializers.CharField(source="reviewer.name", read_only=True)
     stage_name = serializers.CharField(source="stage.name", read_only=True, default=None, allow_null=True)
     adjustments = serializers.JSONField(
@@ -189,7 +191,7 @@ class ReviewOut(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AdjustmentIn(serializers.Serializer):
+class KeyAccountAdjustmentIn(serializers.Serializer):
     """A stage's goals or dates as the review changes them; fields left out stay as they are."""
 
     stage = StageField()
@@ -205,7 +207,7 @@ class AdjustmentIn(serializers.Serializer):
     goals = serializers.CharField(required=False, allow_blank=True)
 
 
-class ReviewIn(serializers.Serializer):
+class KeyAccountReviewIn(serializers.Serializer):
     plan = PlanField()
     reviewed_on = serializers.DateField()
     note = serializers.CharField()
@@ -218,4 +220,4 @@ class ReviewIn(serializers.Serializer):
         help_text="The stage the satisfaction is on; defaults to the current.",
     )
     next_review_on = serializers.DateField(required=False, help_text="Defaults to one interval on.")
-    adjustments = AdjustmentIn(many=True, required=False)
+    adjustments = KeyAccountAdjustmentIn(many=True, required=False)

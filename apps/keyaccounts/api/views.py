@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 
@@ -14,17 +14,24 @@ from apps.tenancy.api.views import (
     service_schema,
 )
 
-from .serializers import PlanIn, PlanOut, ReviewIn, ReviewOut, StageIn, StageOut
+from .serializers import (
+    KeyAccountPlanIn,
+    KeyAccountPlanOut,
+    KeyAccountReviewIn,
+    KeyAccountReviewOut,
+    KeyAccountStageIn,
+    KeyAccountStageOut,
+)
 
 
-@service_schema(PlanOut, PlanIn)
+@service_schema(KeyAccountPlanOut, KeyAccountPlanIn)
 class KeyAccountPlanViewSet(ServiceViewSet):
     """Key-account plans (大客户计划) with their stages, each stage's goals against the customer's
     actual sales in its dates: a rep their own, a manager their line's, admin and viewer all."""
 
     queryset = KeyAccountPlan.objects.none()
-    serializer_class = PlanOut
-    input_serializer_class = PlanIn
+    serializer_class = KeyAccountPlanOut
+    input_serializer_class = KeyAccountPlanIn
     filterset_class = PlanFilter
 
     def get_queryset(self):
@@ -39,26 +46,26 @@ class KeyAccountPlanViewSet(ServiceViewSet):
     def delete_object(self, instance):
         services.plan_delete(plan=instance, by=self.membership)
 
-    @extend_schema(request=None, responses=PlanOut)
+    @extend_schema(request=None, responses=KeyAccountPlanOut)
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         """Draft → active; 400 without a stage."""
         return self.answer(services.plan_activate(plan=self.get_object(), by=self.membership))
 
-    @extend_schema(request=None, responses=PlanOut)
+    @extend_schema(request=None, responses=KeyAccountPlanOut)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         """Active → closed."""
         return self.answer(services.plan_close(plan=self.get_object(), by=self.membership))
 
 
-@service_schema(StageOut, StageIn)
+@service_schema(KeyAccountStageOut, KeyAccountStageIn)
 class PlanStageViewSet(ServiceViewSet):
     """The stages of the plans the caller may see; dates inside the plan's period, goals not negative."""
 
     queryset = PlanStage.objects.none()
-    serializer_class = StageOut
-    input_serializer_class = StageIn
+    serializer_class = KeyAccountStageOut
+    input_serializer_class = KeyAccountStageIn
     filterset_class = StageFilter
 
     def get_queryset(self):
@@ -75,7 +82,7 @@ class PlanStageViewSet(ServiceViewSet):
         services.stage_delete(stage=instance, by=self.membership)
 
 
-@service_schema(ReviewOut, ReviewIn)
+@extend_schema_view(create=extend_schema(request=KeyAccountReviewIn, responses={201: KeyAccountReviewOut}))
 class PlanReviewViewSet(
     ServiceWriteMixin,
     TenantAPIMixin,
@@ -89,8 +96,8 @@ class PlanReviewViewSet(
     it decided; reviews are the plan's history, never edited or removed."""
 
     queryset = PlanReview.objects.none()
-    serializer_class = ReviewOut
-    input_serializer_class = ReviewIn
+    serializer_class = KeyAccountReviewOut
+    input_serializer_class = KeyAccountReviewIn
     filterset_class = ReviewFilter
 
     def get_queryset(self):
