@@ -22,7 +22,17 @@ class KeyAccountsConfig(AppConfig):
                 "keyaccounts.stage.updated": _("Plan stage changed"),
                 "keyaccounts.stage.deleted": _("Plan stage deleted"),
                 "keyaccounts.review.created": _("Key-account plan reviewed"),
+                "keyaccounts.stage.task_added": _("Task added to a plan stage"),
             }
+        )
+
+        from apps.customers.task_sources import register_task_source
+
+        # A stage's tasks are customers.Task rows made by this app; the task lists show their plan.
+        register_task_source(
+            "keyaccounts.plan",
+            label=_("Key-account plan"),
+            links="apps.keyaccounts.selectors.plan_task_links",
         )
 
         import datetime as dt

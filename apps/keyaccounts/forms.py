@@ -205,3 +205,36 @@ with scopes_disabled():
             self.fields["stage"].queryset = PlanStage.objects.filter(
                 tenant_id=plan.tenant_id, plan=plan
             ).order_by("starts_on", "position", "id")
+
+
+with scopes_disabled():
+
+    class StageTaskForm(forms.Form):
+        """A stage's task and the person responsible for it."""
+
+        fields: dict[str, Any]
+
+        title = forms.CharField(label=_("Task"), max_length=200)
+        owner = MemberChoiceField(
+            label=_("Responsible"),
+            queryset=Membership.objects.none(),
+            required=False,
+            help_text=_("Leave empty to take it yourself."),
+        )
+        due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(**DATE))
+        notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+        def __init__(self, *args, viewer: Membership, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["owner"].queryset = member_choices(viewer=viewer).order_by(
+                "display_name", "user__username"
+            )
+
+        def clean(self) -> dict:
+            data = super().clean()
+            if not data.get("owner"):
+                data.pop("owner", None)
+            return data
+
+    class TaskDoneForm(forms.Form):
+        note = forms.CharField(label=_("Note"), required=False, max_length=2000)

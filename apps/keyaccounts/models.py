@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from apps.customers.models import Customer
+from apps.customers.models import Customer, Task
 from apps.tenancy.models import Membership, TenantModel
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -155,3 +155,35 @@ class PlanReview(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.reviewed_on}"
+
+
+class StageTask(TenantModel):
+    """A stage's task: the shared customers.Task (source "keyaccounts.plan"), linked from this side so
+    that the task model knows no plan."""
+
+    stage = models.ForeignKey(
+        PlanStage,
+        on_delete=models.CASCADE,
+        related_name="task_links",
+        verbose_name=_("stage"),
+        db_constraint=False,
+    )
+    task = models.ForeignKey(
+        Task,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("task"),
+        db_constraint=False,
+    )
+
+    class Meta:
+        verbose_name = _("stage task")
+        verbose_name_plural = _("stage tasks")
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "id"], name="stagetask_tenant_id_key"),
+            models.UniqueConstraint(fields=["tenant", "task"], name="stagetask_one_stage_per_task"),
+        ]
+        indexes = [models.Index(fields=["tenant", "stage"], name="stagetask_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.stage} · {self.task_id}"

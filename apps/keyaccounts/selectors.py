@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.urls import reverse
 
-from apps.customers.models import Customer
+from apps.customers.models import Customer, Task
 from apps.org.selectors import restrict_to_viewer
 from apps.sales.models import Order, OrderLine
 from apps.tenancy.dates import tenant_today
@@ -16,7 +17,7 @@ from apps.tenancy.home import first_items
 from apps.tenancy.models import Membership, Role, Tenant
 
 from .filters import PlanFilter, ReviewFilter, StageFilter
-from .models import KeyAccountPlan, PlanReview, PlanStage
+from .models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 
 
 def _filtered(filterset_class, qs: QuerySet, filters: dict | None) -> QuerySet:
@@ -238,3 +239,57 @@ def revenue_of_plans(plans: Iterable[KeyAccountPlan]) -> dict[int, Decimal]:
         stages=stages,
         customer_ids={plan.pk: plan.customer_id for plan in plans},
     )
+
+
+# ---- the stages' tasks -------------------------------------------------------------------------
+
+
+def plan_tasks(plan: KeyAccountPlan) -> dict[int, list[Task]]:
+    """The plan's tasks by stage id, open first then by due day. One query."""
+    links = (
+        StageTask.objects.filter(tenant_id=plan.tenant_id, stage__plan=plan)
+        .select_related("task__owner__user")
+        .order_by(
+            Case(
+                When(task__status=Task.Status.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            F("task__due_on").asc(nulls_last=True),
+            "task_id",
+        )
+    )
+    out: dict[int, list[Task]] = {}
+    for link in links:
+        out.setdefault(link.stage_id, []).append(link.task)
+    return out
+
+
+def plan_task_rows(plan: KeyAccountPlan) -> QuerySet[StageTask]:
+    """The plan's stage tasks as the API lists them (a link with its task), in stage order. One query."""
+    return (
+        StageTask.objects.filter(tenant_id=plan.tenant_id, stage__plan=plan)
+        .select_related("task__owner__user", "stage")
+        .order_by("stage__starts_on", "stage__position", "stage_id", "task__due_on", "task_id")
+    )
+
+
+def plan_task(plan: KeyAccountPlan, task_id: int) -> Task | None:
+    """A task of the plan by its id (None when it is not one of the plan's)."""
+    link = plan_task_rows(plan).filter(task_id=task_id).first()
+    return link.task if link is not None else None
+
+
+def plan_task_links(tenant: Tenant, task_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """What a plan's task belongs to, for the task lists (apps.customers.task_sources): the plan and
+    stage, on the plan's page. One query."""
+    rows = StageTask.objects.filter(tenant=tenant, task_id__in=task_ids).values_list(
+        "task_id", "stage__plan_id", "stage__plan__title", "stage__name"
+    )
+    return {
+        task_id: (
+            f"{title} · {stage}",
+            reverse("keyaccounts:detail", kwargs={"tenant_slug": tenant.slug, "plan_id": plan_id}),
+        )
+        for task_id, plan_id, title, stage in rows
+    }

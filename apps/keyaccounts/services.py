@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from apps.customers.models import Customer
+from apps.customers.models import Customer, Task
 from apps.customers.services import (
     apply_changes,
     ensure_assignable,
     ensure_can_write,
     ensure_customer_writable,
+    task_create,
 )
 from apps.org.selectors import can_see_member
 from apps.tenancy.audit import audit_log
@@ -25,7 +26,7 @@ from apps.tenancy.dates import tenant_today
 from apps.tenancy.models import Membership, Tenant
 from apps.tenancy.notifications import Message, notify_many, recipient_languages
 
-from .models import KeyAccountPlan, PlanReview, PlanStage
+from .models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 from .rules import STAGE_FIELDS, period_errors, raise_errors, stage_errors
 from .selectors import current_stage
 
@@ -227,8 +228,49 @@ def stage_delete(*, stage: PlanStage, by: Membership) -> None:
     plan = stage.plan
     _ensure_plan_writable(by=by, plan=plan)
     _ensure_open(plan)
+    if StageTask.objects.filter(
+        tenant_id=stage.tenant_id, stage=stage, task__status=Task.Status.OPEN
+    ).exists():
+        raise ValidationError(_("This stage still has open tasks: complete or cancel them first."))
     audit_log(stage, "keyaccounts.stage.deleted", actor=by)
     stage.delete()
+
+
+# ---- the stages' tasks -------------------------------------------------------------------------
+
+TASK_SOURCE = "keyaccounts.plan"
+
+
+@transaction.atomic
+def stage_task_create(
+    *,
+    stage: PlanStage,
+    by: Membership,
+    title: str,
+    owner: Membership | None = None,
+    due_on: dt.date | None = None,
+    notes: str = "",
+    priority: str = Task.Priority.NORMAL,
+) -> StageTask:
+    """A task of the stage, at the plan's customer, for its responsible person (the caller unless they
+    name someone they may assign to): the shared Task, linked to the stage from this side."""
+    plan = stage.plan
+    _ensure_plan_writable(by=by, plan=plan)
+    _ensure_open(plan)
+    task = task_create(
+        tenant=plan.tenant,
+        by=by,
+        title=title,
+        owner=owner,
+        due_on=due_on,
+        customer=plan.customer,
+        notes=notes,
+        priority=priority,
+        source=TASK_SOURCE,
+    )
+    link = StageTask.objects.create(tenant_id=plan.tenant_id, stage=stage, task=task)
+    audit_log(stage, "keyaccounts.stage.task_added", actor=by, changes={"task": [None, task.title]})
+    return link
 
 
 # ---- reviews -----------------------------------------------------------------------------------

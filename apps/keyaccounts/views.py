@@ -11,15 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from apps.customers import services as customer_services
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import services
-from .forms import PlanFilterForm, PlanForm, ReviewForm, StageForm
+from .forms import PlanFilterForm, PlanForm, ReviewForm, StageForm, StageTaskForm, TaskDoneForm
 from .models import KeyAccountPlan, PlanStage
-from .selectors import plan_list, review_list, stage_list, stages_with_actuals
+from .selectors import plan_list, plan_task, plan_tasks, review_list, stage_list, stages_with_actuals
 
 PAGE_SIZE = 25
 
@@ -75,9 +76,13 @@ def plan_detail_view(request: TenantRequest, plan_id: int) -> HttpResponse:
         .select_related("reviewer__user", "stage")
         .order_by("-reviewed_on", "-id")
     )
+    stages = stages_with_actuals(plan)
+    tasks = plan_tasks(plan)
+    for row in stages:
+        row["tasks"] = tasks.get(row["stage"].pk, [])
     context = {
         "plan": plan,
-        "stages": stages_with_actuals(plan),
+        "stages": stages,
         "reviews": reviews,
         "today": today,
         "can_edit": request.membership.can_write and plan.status != KeyAccountPlan.Status.CLOSED,
@@ -222,4 +227,37 @@ def plan_review_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     context = {"plan": plan, "form": form, "stage_forms": stage_forms}
     return render(
         request, "keyaccounts/review_form.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@tenant_page
+def stage_task_create_view(request: TenantRequest, stage_id: int) -> HttpResponse:
+    stage = get_object_or_404(stage_list(tenant=request.tenant, viewer=request.membership), pk=stage_id)
+    plan = _writable_plan(request, stage.plan_id)
+    stage.plan = plan
+    return record_form_page(
+        request,
+        StageTaskForm(request.POST or None, viewer=request.membership),
+        save=lambda data: services.stage_task_create(stage=stage, by=request.membership, **data),
+        saved=_("The task was added to the stage."),
+        done=_detail_url(plan, f"#stage-{stage.pk}"),
+        template="keyaccounts/stage_form.html",
+        context={"plan": plan, "title": _("New task for %(stage)s") % {"stage": stage.name}},
+    )
+
+
+@tenant_page
+def task_done_view(request: TenantRequest, plan_id: int, task_id: int) -> HttpResponse:
+    """Complete one of the plan's tasks from its page (POST; a task of another plan is a 404)."""
+    plan = _writable_plan(request, plan_id)
+    task = plan_task(plan, task_id)
+    if task is None:
+        raise Http404
+    form = TaskDoneForm(request.POST or None)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return button_action(
+        request,
+        act=lambda: customer_services.task_complete(task=task, by=request.membership, note=note),
+        success=_("Task done: %(title)s.") % {"title": task.title},
+        done=_detail_url(plan, "#stages"),
     )

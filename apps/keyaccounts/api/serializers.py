@@ -5,7 +5,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.customers.api.serializers import CustomerField, MemberField
-from apps.keyaccounts.models import KeyAccountPlan, PlanReview, PlanStage
+from apps.customers.models import Task
+from apps.keyaccounts.models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 from apps.keyaccounts.rules import SCORE_MAX
 from apps.keyaccounts.selectors import revenue_of_plans, revenue_of_stages, visible_plans, visible_stages
 from apps.tenancy.api.fields import TenantRelatedField
@@ -221,3 +222,53 @@ class KeyAccountReviewIn(serializers.Serializer):
     )
     next_review_on = serializers.DateField(required=False, help_text="Defaults to one interval on.")
     adjustments = KeyAccountAdjustmentIn(many=True, required=False)
+
+
+class KeyAccountTaskOut(serializers.ModelSerializer):
+    """A stage's task: the shared task's fields with its stage."""
+
+    id = serializers.IntegerField(source="task_id", read_only=True, help_text="The task's id.")
+    stage_name = serializers.CharField(source="stage.name", read_only=True)
+    title = serializers.CharField(source="task.title", read_only=True)
+    owner = serializers.IntegerField(
+        source="task.owner_id", read_only=True, help_text="The person responsible."
+    )
+    owner_name = serializers.CharField(source="task.owner.name", read_only=True)
+    due_on = serializers.DateField(source="task.due_on", read_only=True, allow_null=True)
+    priority = serializers.CharField(source="task.priority", read_only=True)
+    status = serializers.CharField(source="task.status", read_only=True)
+    notes = serializers.CharField(source="task.notes", read_only=True)
+    done_at = serializers.DateTimeField(source="task.done_at", read_only=True, allow_null=True)
+    done_note = serializers.CharField(source="task.done_note", read_only=True)
+
+    class Meta:
+        model = StageTask
+        fields = [
+            "id",
+            "stage",
+            "stage_name",
+            "title",
+            "owner",
+            "owner_name",
+            "due_on",
+            "priority",
+            "status",
+            "notes",
+            "done_at",
+            "done_note",
+        ]
+        read_only_fields = fields
+
+
+class KeyAccountTaskIn(serializers.Serializer):
+    stage = StageField(help_text="A stage of this plan.")
+    title = serializers.CharField(max_length=200)
+    owner = MemberField(required=False, help_text="The person responsible; defaults to the caller.")
+    due_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    priority = serializers.ChoiceField(choices=Task.Priority.choices, required=False)
+
+
+class KeyAccountTaskDoneIn(serializers.Serializer):
+    task = serializers.IntegerField(help_text="The id of one of the plan's tasks.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)

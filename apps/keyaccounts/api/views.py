@@ -1,11 +1,22 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
+from apps.customers.services import task_complete
 from apps.keyaccounts import services
 from apps.keyaccounts.filters import PlanFilter, ReviewFilter, StageFilter
 from apps.keyaccounts.models import KeyAccountPlan, PlanReview, PlanStage
-from apps.keyaccounts.selectors import plan_list, plans_with_stages, review_list, stage_list
+from apps.keyaccounts.selectors import (
+    plan_list,
+    plan_task,
+    plan_task_rows,
+    plans_with_stages,
+    review_list,
+    stage_list,
+)
 from apps.tenancy.api.views import (
     IdempotentCreateMixin,
     ServiceViewSet,
@@ -21,7 +32,16 @@ from .serializers import (
     KeyAccountReviewOut,
     KeyAccountStageIn,
     KeyAccountStageOut,
+    KeyAccountTaskDoneIn,
+    KeyAccountTaskIn,
+    KeyAccountTaskOut,
 )
+
+
+def _valid(serializer_class, request, context) -> dict:
+    serializer = serializer_class(data=request.data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
 
 
 @service_schema(KeyAccountPlanOut, KeyAccountPlanIn)
@@ -57,6 +77,40 @@ class KeyAccountPlanViewSet(ServiceViewSet):
     def close(self, request, pk=None):
         """Active → closed."""
         return self.answer(services.plan_close(plan=self.get_object(), by=self.membership))
+
+    @extend_schema(methods=["get"], request=None, responses=KeyAccountTaskOut(many=True))
+    @extend_schema(methods=["post"], request=KeyAccountTaskIn, responses={201: KeyAccountTaskOut})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def tasks(self, request, pk=None):
+        """The plan's tasks by stage (GET), or a new task of one of its stages for a responsible person
+        (POST): a shared task (source "keyaccounts.plan") at the plan's customer."""
+        plan = self.get_object()
+        if request.method == "GET":
+            return Response(KeyAccountTaskOut(plan_task_rows(plan), many=True).data)
+
+        def handler():
+            data = _valid(KeyAccountTaskIn, request, self.get_serializer_context())
+            stage = data.pop("stage")
+            if stage.plan_id != plan.pk:
+                raise ValidationError({"stage": [_("This stage belongs to another plan.")]})
+            stage.plan = plan
+            link = services.stage_task_create(stage=stage, by=self.membership, **data)
+            row = plan_task_rows(plan).get(pk=link.pk)
+            return Response(KeyAccountTaskOut(row).data, status=status.HTTP_201_CREATED)
+
+        return self.run_idempotent(request, handler)
+
+    @extend_schema(request=KeyAccountTaskDoneIn, responses=KeyAccountTaskOut)
+    @action(detail=True, methods=["post"], url_path="complete-task", url_name="complete-task")
+    def complete_task(self, request, pk=None):
+        """Mark one of the plan's tasks done, with an optional note; 400 when it is done already."""
+        plan = self.get_object()
+        data = _valid(KeyAccountTaskDoneIn, request, self.get_serializer_context())
+        task = plan_task(plan, data["task"])
+        if task is None:
+            raise ValidationError({"task": [_("Not a task of this plan.")]})
+        task_complete(task=task, by=self.membership, note=data.get("note", ""))
+        return Response(KeyAccountTaskOut(plan_task_rows(plan).get(task_id=task.pk)).data)
 
 
 @service_schema(KeyAccountStageOut, KeyAccountStageIn)

@@ -1,5 +1,6 @@
 """Demo data of the key-account plans (大客户计划): for demo-rep's largest key account, a plan over
-three quarters with its needs analysis, a stage per quarter with its goals, and a review a month ago
+three quarters with its needs analysis, a stage per quarter with its goals and tasks (one done last
+quarter, two open now for the account manager), and a review a month ago
 that moved the current stage's revenue goal; the next review is due, so it waits on the homes.
 
 Runs after the sales foundation (it reads the customers and their orders). Rows by bulk_create,
@@ -12,13 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from apps.customers.models import Customer
+from apps.customers.models import Customer, Task
 from apps.sales.models import OrderLine
 from apps.tenancy.dates import period_end, period_floor, period_shift
 from apps.tenancy.demo import DemoContext
 from apps.tenancy.models import Membership
 
-from ..models import KeyAccountPlan, PlanReview, PlanStage
+from ..models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 
 TEXTS = {
     "zh": {
@@ -29,6 +30,7 @@ TEXTS = {
         "competitors": "两家区域经销商，以账期和返点争取份额。",
         "stages": ("上季度：巩固供货", "本季度：扩大品类", "下季度：深化合作"),
         "goals": ("完成年度框架协议续签", "新品进入全部门店，安排一次决策人拜访", "签订独家供货协议"),
+        "tasks": ("续签年度框架协议", "新品进店陈列检查", "拜访采购总监，介绍新品方案"),
         "note": "上季度销售额达标，满意度良好；新品铺货偏慢，本季度销售目标上调并增加门店拜访。",
     },
     "en": {
@@ -45,6 +47,11 @@ TEXTS = {
             "Renew the framework agreement",
             "New range listed in every store; one visit to the decision makers",
             "Sign an exclusive supply agreement",
+        ),
+        "tasks": (
+            "Renew the framework agreement",
+            "Check the new range on the shelves",
+            "Visit the head of purchasing with the new range",
         ),
         "note": "Last quarter's sales reached the goal and satisfaction is good; the new range lists "
         "slowly, so this quarter's revenue goal goes up and store visits increase.",
@@ -119,4 +126,32 @@ def seed_plans(ctx: DemoContext) -> None:
             }
         ],
         next_review_on=plan.next_review_on,
+    )
+    owner = customer.owner
+    done_at = ctx.before_today(
+        ctx.day_start - dt.timedelta(days=40), after=ctx.day_start - dt.timedelta(days=60)
+    )
+    plan_tasks = [
+        (stages[0], texts["tasks"][0], starts[1] - dt.timedelta(days=20), Task.Status.DONE),
+        (stages[1], texts["tasks"][1], today + dt.timedelta(days=3), Task.Status.OPEN),
+        (stages[1], texts["tasks"][2], today + dt.timedelta(days=9), Task.Status.OPEN),
+    ]
+    tasks = Task.objects.bulk_create(
+        Task(
+            tenant=tenant,
+            title=title,
+            owner=owner,
+            due_on=due_on,
+            customer=customer,
+            source="keyaccounts.plan",
+            created_by=owner,
+            status=state,
+            done_at=done_at if state == Task.Status.DONE else None,
+            done_by=owner if state == Task.Status.DONE else None,
+        )
+        for _stage, title, due_on, state in plan_tasks
+    )
+    StageTask.objects.bulk_create(
+        StageTask(tenant=tenant, stage=stage, task=task)
+        for (stage, *_rest), task in zip(plan_tasks, tasks, strict=True)
     )
