@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from apps.customers.models import Customer, Task
 from apps.org.selectors import restrict_to_viewer
@@ -293,3 +295,15 @@ def plan_task_links(tenant: Tenant, task_ids: list[int]) -> dict[int, tuple[str,
         )
         for task_id, plan_id, title, stage in rows
     }
+
+
+def adjustment_lines(review: PlanReview) -> list[dict[str, str]]:
+    """A review's stage changes as people read them: the stage, the field's name, before and after."""
+    lines = []
+    for change in review.adjustments or []:
+        try:
+            label = str(capfirst(PlanStage._meta.get_field(change["field"]).verbose_name))
+        except FieldDoesNotExist:
+            label = change["field"]
+        lines.append({**change, "label": label})
+    return lines

@@ -20,7 +20,15 @@ from apps.tenancy.views import refusal_shown, tenant_page
 from . import services
 from .forms import PlanFilterForm, PlanForm, ReviewForm, StageForm, StageTaskForm, TaskDoneForm
 from .models import KeyAccountPlan, PlanStage
-from .selectors import plan_list, plan_task, plan_tasks, review_list, stage_list, stages_with_actuals
+from .selectors import (
+    adjustment_lines,
+    plan_list,
+    plan_task,
+    plan_tasks,
+    review_list,
+    stage_list,
+    stages_with_actuals,
+)
 
 PAGE_SIZE = 25
 
@@ -76,6 +84,8 @@ def plan_detail_view(request: TenantRequest, plan_id: int) -> HttpResponse:
         .select_related("reviewer__user", "stage")
         .order_by("-reviewed_on", "-id")
     )
+    for review in reviews:
+        review.changes = adjustment_lines(review)
     stages = stages_with_actuals(plan)
     tasks = plan_tasks(plan)
     for row in stages:
