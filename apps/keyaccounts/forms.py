@@ -16,7 +16,10 @@ from .models import KeyAccountPlan, PlanStage
 from .rules import SCORE_MAX, period_errors, stage_errors
 from .selectors import key_account_choices
 
-DATE = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 with scopes_disabled():
 
@@ -91,9 +94,9 @@ with scopes_disabled():
                 "competitors",
             ]
             widgets = {
-                "starts_on": forms.DateInput(**DATE),
-                "ends_on": forms.DateInput(**DATE),
-                "next_review_on": forms.DateInput(**DATE),
+                "starts_on": _date_input(),
+                "ends_on": _date_input(),
+                "next_review_on": _date_input(),
                 "needs": forms.Textarea(attrs={"rows": 4}),
                 "decision_makers": forms.Textarea(attrs={"rows": 3}),
                 "our_position": forms.Textarea(attrs={"rows": 3}),
@@ -117,7 +120,8 @@ with scopes_disabled():
                     del self.fields["customer"]  # only a draft moves to another customer
 
         def clean(self) -> dict:
-            data = super().clean()
+            super().clean()
+            data = self.cleaned_data
             for field, message in period_errors(data.get("starts_on"), data.get("ends_on")).items():
                 self.add_error(field, message)
             if not data.get("owner"):
@@ -135,8 +139,8 @@ with scopes_disabled():
             model = PlanStage
             fields = ["name", "starts_on", "ends_on", "revenue_goal", "satisfaction_goal", "goals"]
             widgets = {
-                "starts_on": forms.DateInput(**DATE),
-                "ends_on": forms.DateInput(**DATE),
+                "starts_on": _date_input(),
+                "ends_on": _date_input(),
                 "goals": forms.Textarea(attrs={"rows": 3}),
             }
             help_texts = {
@@ -151,7 +155,8 @@ with scopes_disabled():
             self.fields["revenue_goal"].widget.attrs.update({"min": 0})
 
         def clean(self) -> dict:
-            data = super().clean()
+            super().clean()
+            data = self.cleaned_data
             errors = stage_errors(
                 plan_starts_on=self.plan.starts_on,
                 plan_ends_on=self.plan.ends_on,
@@ -172,7 +177,7 @@ with scopes_disabled():
     class ReviewForm(forms.Form):
         fields: dict[str, Any]
 
-        reviewed_on = forms.DateField(label=_("Reviewed on"), widget=forms.DateInput(**DATE))
+        reviewed_on = forms.DateField(label=_("Reviewed on"), widget=_date_input())
         note = forms.CharField(
             label=_("Note"),
             widget=forms.Textarea(attrs={"rows": 4}),
@@ -196,7 +201,7 @@ with scopes_disabled():
         next_review_on = forms.DateField(
             label=_("Next review"),
             required=False,
-            widget=forms.DateInput(**DATE),
+            widget=_date_input(),
             help_text=_("Leave empty for one review interval on."),
         )
 
@@ -221,7 +226,7 @@ with scopes_disabled():
             required=False,
             help_text=_("Leave empty to take it yourself."),
         )
-        due_on = forms.DateField(label=_("Due on"), required=False, widget=forms.DateInput(**DATE))
+        due_on = forms.DateField(label=_("Due on"), required=False, widget=_date_input())
         notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
         def __init__(self, *args, viewer: Membership, **kwargs):
@@ -231,7 +236,8 @@ with scopes_disabled():
             )
 
         def clean(self) -> dict:
-            data = super().clean()
+            super().clean()
+            data = self.cleaned_data
             if not data.get("owner"):
                 data.pop("owner", None)
             return data

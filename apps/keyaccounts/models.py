@@ -9,8 +9,7 @@ from django.utils.translation import pgettext_lazy
 from apps.customers.models import Customer, Task
 from apps.tenancy.models import Membership, TenantModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
-SCORE = {"max_digits": 3, "decimal_places": 1, "validators": [MinValueValidator(0), MaxValueValidator(5)]}
+SCORE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(5)]  # a CSAT-like score, 0 to 5
 
 
 class KeyAccountPlan(TenantModel):
@@ -90,11 +89,30 @@ class PlanStage(TenantModel):
     starts_on = models.DateField(_("stage start"))
     ends_on = models.DateField(_("stage end"))
     revenue_goal = models.DecimalField(
-        _("revenue goal"), null=True, blank=True, validators=[MinValueValidator(0)], **MONEY
+        _("revenue goal"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
-    satisfaction_goal = models.DecimalField(_("satisfaction goal"), null=True, blank=True, **SCORE)
+    satisfaction_goal = models.DecimalField(
+        _("satisfaction goal"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
+    )
     # entered at a review until satisfaction surveys feed it
-    satisfaction_actual = models.DecimalField(_("satisfaction reached"), null=True, blank=True, **SCORE)
+    satisfaction_actual = models.DecimalField(
+        _("satisfaction reached"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
+    )
     goals = models.TextField(_("other goals"), blank=True)
 
     class Meta:
@@ -141,7 +159,14 @@ class PlanReview(TenantModel):
         verbose_name=_("stage"),
         db_constraint=False,
     )
-    satisfaction_actual = models.DecimalField(_("satisfaction reached"), null=True, blank=True, **SCORE)
+    satisfaction_actual = models.DecimalField(
+        _("satisfaction reached"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=SCORE_VALIDATORS,
+    )
     # [{"stage": id, "stage_name": str, "field": name, "before": str|None, "after": str|None}, …]
     adjustments = models.JSONField(_("adjustments"), default=list, blank=True)
     next_review_on = models.DateField(_("next review"))

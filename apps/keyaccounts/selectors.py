@@ -302,8 +302,9 @@ def adjustment_lines(review: PlanReview) -> list[dict[str, str]]:
     lines = []
     for change in review.adjustments or []:
         try:
-            label = str(capfirst(PlanStage._meta.get_field(change["field"]).verbose_name))
+            field = PlanStage._meta.get_field(change["field"])
         except FieldDoesNotExist:
-            label = change["field"]
+            field = None
+        label = str(capfirst(getattr(field, "verbose_name", change["field"])))
         lines.append({**change, "label": label})
     return lines

@@ -414,6 +414,7 @@ def remind_reviews_due(*, tenant: Tenant, day: dt.date) -> int:
     languages = recipient_languages([m for m, _p in pairs])
     messages = []
     for member, plan in pairs:
+        due_on = plan.next_review_on or day  # the query keeps only plans with a review day
         with translation.override(languages[member.pk]):
             messages.append(
                 Message(
@@ -421,11 +422,11 @@ def remind_reviews_due(*, tenant: Tenant, day: dt.date) -> int:
                     kind="keyaccount_review_due",
                     title=_("Key-account plan review due: %(customer)s") % {"customer": plan.customer.name},
                     body=_("The plan “%(title)s” (%(owner)s) is due for review since %(day)s.")
-                    % {"title": plan.title, "owner": plan.owner.name, "day": plan.next_review_on.isoformat()},
+                    % {"title": plan.title, "owner": plan.owner.name, "day": due_on.isoformat()},
                     url=reverse(
                         "keyaccounts:review", kwargs={"tenant_slug": tenant.slug, "plan_id": plan.pk}
                     ),
-                    dedupe_key=f"keyaccount_review_due:{plan.pk}:{plan.next_review_on.isoformat()}:{member.pk}",
+                    dedupe_key=f"keyaccount_review_due:{plan.pk}:{due_on.isoformat()}:{member.pk}",
                 )
             )
     return len(notify_many(tenant=tenant, messages=messages))

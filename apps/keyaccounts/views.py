@@ -84,8 +84,6 @@ def plan_detail_view(request: TenantRequest, plan_id: int) -> HttpResponse:
         .select_related("reviewer__user", "stage")
         .order_by("-reviewed_on", "-id")
     )
-    for review in reviews:
-        review.changes = adjustment_lines(review)
     stages = stages_with_actuals(plan)
     tasks = plan_tasks(plan)
     for row in stages:
@@ -93,7 +91,7 @@ def plan_detail_view(request: TenantRequest, plan_id: int) -> HttpResponse:
     context = {
         "plan": plan,
         "stages": stages,
-        "reviews": reviews,
+        "reviews": [{"review": review, "changes": adjustment_lines(review)} for review in reviews],
         "today": today,
         "can_edit": request.membership.can_write and plan.status != KeyAccountPlan.Status.CLOSED,
         "review_due": plan.status == KeyAccountPlan.Status.ACTIVE

@@ -59,7 +59,9 @@ def test_the_task_lists_name_the_plan_and_stage(rep, plan, stage):
 
 def test_the_plan_page_shows_tasks_and_completes_one(client_as, url, rep, plan, stage):
     with scope(tenant=rep.tenant):
-        link = services.stage_task_create(stage=stage, by=rep, title="Send the offer", due_on=dt.date(2026, 11, 25))
+        link = services.stage_task_create(
+            stage=stage, by=rep, title="Send the offer", due_on=dt.date(2026, 11, 25)
+        )
     client = client_as(rep)
     html = client.get(url("keyaccounts:detail", plan_id=plan.pk)).content.decode()
     assert "Send the offer" in html and "2026-11-25" in html
@@ -96,7 +98,11 @@ def test_the_api_lists_adds_and_completes_the_plans_tasks(api_as, manager, rep, 
     client = api_as(manager)
     created = client.post(tasks, {"stage": stage.pk, "title": "Demo day", "owner": rep.pk}, format="json")
     assert created.status_code == 201, created.data
-    assert (created.data["owner"], created.data["status"], created.data["stage_name"]) == (rep.pk, "open", "Q4")
+    assert (created.data["owner"], created.data["status"], created.data["stage_name"]) == (
+        rep.pk,
+        "open",
+        "Q4",
+    )
     assert [row["title"] for row in client.get(tasks).json()] == ["Demo day"]
     done = client.post(complete, {"task": created.data["id"], "note": "Went well"}, format="json")
     assert done.status_code == 200 and done.data["status"] == "done"
@@ -111,7 +117,9 @@ def test_the_api_refuses_a_stage_of_another_plan(api_as, rep, plan, tenant):
     assert response.status_code == 400 and "stage" in response.data
 
 
-def test_the_detail_page_does_not_grow_with_tasks(client_as, url, rep, plan, stage, django_assert_max_num_queries):
+def test_the_detail_page_does_not_grow_with_tasks(
+    client_as, url, rep, plan, stage, django_assert_max_num_queries
+):
     client = client_as(rep)
     path = url("keyaccounts:detail", plan_id=plan.pk)
     with scope(tenant=rep.tenant):

@@ -1,5 +1,8 @@
 """Key-account plans over REST: a plan with its stages (goal and actual), stages, reviews."""
 
+from decimal import Decimal
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -45,18 +48,24 @@ STAGE_OUT_FIELDS = [
 class _RevenueListSerializer(serializers.ListSerializer):
     """Reads the actual revenue of every stage on the page in one aggregate, before the rows."""
 
+    def revenue(self, rows: list) -> dict[int, Decimal]:
+        raise NotImplementedError
+
     def to_representation(self, data):
         rows = list(data.all() if hasattr(data, "all") else data)
-        self.child.context["revenue"] = type(self).revenue(rows)
+        child: Any = self.child
+        child.context["revenue"] = self.revenue(rows)
         return super().to_representation(rows)
 
 
 class _StageRevenueList(_RevenueListSerializer):
-    revenue = staticmethod(revenue_of_stages)
+    def revenue(self, rows: list) -> dict[int, Decimal]:
+        return revenue_of_stages(rows)
 
 
 class _PlanRevenueList(_RevenueListSerializer):
-    revenue = staticmethod(revenue_of_plans)
+    def revenue(self, rows: list) -> dict[int, Decimal]:
+        return revenue_of_plans(rows)
 
 
 class KeyAccountStageOut(serializers.ModelSerializer):

@@ -55,10 +55,10 @@ class KeyAccountPlanViewSet(ServiceViewSet):
     filterset_class = PlanFilter
 
     def get_queryset(self):
-        return plans_with_stages(plan_list(tenant=self.request.tenant, viewer=self.membership))
+        return plans_with_stages(plan_list(tenant=self.membership.tenant, viewer=self.membership))
 
     def create_object(self, data):
-        return services.plan_create(tenant=self.request.tenant, by=self.membership, **data)
+        return services.plan_create(tenant=self.membership.tenant, by=self.membership, **data)
 
     def update_object(self, instance, data):
         return services.plan_update(plan=instance, by=self.membership, **data)
@@ -123,7 +123,7 @@ class PlanStageViewSet(ServiceViewSet):
     filterset_class = StageFilter
 
     def get_queryset(self):
-        return stage_list(tenant=self.request.tenant, viewer=self.membership)
+        return stage_list(tenant=self.membership.tenant, viewer=self.membership)
 
     def create_object(self, data):
         plan = data.pop("plan")
@@ -155,7 +155,7 @@ class PlanReviewViewSet(
     filterset_class = ReviewFilter
 
     def get_queryset(self):
-        return review_list(tenant=self.request.tenant, viewer=self.membership)
+        return review_list(tenant=self.membership.tenant, viewer=self.membership)
 
     def create_object(self, data):
         plan = data.pop("plan")

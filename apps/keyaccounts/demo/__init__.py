@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 
@@ -21,7 +22,7 @@ from apps.tenancy.models import Membership
 
 from ..models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {
     "zh": {
         "title": "%(name)s 年度大客户计划",
         "needs": "客户门店扩张，需要稳定供货和按月结算；对新品上市支持和促销物料有明确需求。",
@@ -125,7 +126,7 @@ def seed_plans(ctx: DemoContext) -> None:
                 "after": str(stages[1].revenue_goal),
             }
         ],
-        next_review_on=plan.next_review_on,
+        next_review_on=today - dt.timedelta(days=2),
     )
     owner = customer.owner
     done_at = ctx.before_today(
