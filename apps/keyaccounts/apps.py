@@ -64,7 +64,6 @@ class KeyAccountsConfig(AppConfig):
             url_name="keyaccounts:list",
             order=20,
             current=["keyaccounts:*"],
-            count="apps.keyaccounts.selectors.plan_review_due_count",
         )
 
         from apps.tenancy.home import register_home_card

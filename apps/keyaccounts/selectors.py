@@ -14,7 +14,6 @@ from django.utils.text import capfirst
 from apps.customers.models import Customer, Task
 from apps.org.selectors import restrict_to_viewer
 from apps.sales.models import Order, OrderLine
-from apps.tenancy.dates import tenant_today
 from apps.tenancy.home import first_items
 from apps.tenancy.models import Membership, Role, Tenant
 
@@ -170,13 +169,6 @@ def reviews_due_card(membership: Membership, today: dt.date) -> dict:
     )
     total, items = first_items(qs)
     return {"items": items, "total": total}
-
-
-def plan_review_due_count(membership: Membership) -> int:
-    """The top bar's badge: plans of the member (a manager: their line) whose review is due today."""
-    if membership.role not in (Role.REP, Role.MANAGER):
-        return 0
-    return _due_plans(membership, tenant_today(membership.tenant)).count()
 
 
 def customer_plan_panel(customer: Customer, membership: Membership, today: dt.date) -> dict | None:

@@ -33,6 +33,8 @@ EVERYONE = {
     "tenancy.notifications",
     "customers.list",
     "customers.tasks",
+
+    "keyaccounts.plans",
     "sales.orders",
     "sales.payments",
     "sales.receivables",

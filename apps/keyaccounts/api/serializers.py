@@ -9,10 +9,12 @@ from rest_framework import serializers
 
 from apps.customers.api.serializers import CustomerField, MemberField
 from apps.customers.models import Task
+from apps.customers.selectors import assignable_members
 from apps.keyaccounts.models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 from apps.keyaccounts.rules import SCORE_MAX
 from apps.keyaccounts.selectors import revenue_of_plans, revenue_of_stages, visible_plans, visible_stages
 from apps.tenancy.api.fields import TenantRelatedField
+from apps.tenancy.models import Membership
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -272,7 +274,12 @@ class KeyAccountTaskOut(serializers.ModelSerializer):
 class KeyAccountTaskIn(serializers.Serializer):
     stage = StageField(help_text="A stage of this plan.")
     title = serializers.CharField(max_length=200)
-    owner = MemberField(required=False, help_text="The person responsible; defaults to the caller.")
+    owner = _IdField(
+        model=Membership,
+        restrict=assignable_members,
+        required=False,
+        help_text="The person responsible; defaults to the caller.",
+    )
     due_on = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     priority = serializers.ChoiceField(choices=Task.Priority.choices, required=False)
