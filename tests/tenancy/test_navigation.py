@@ -33,7 +33,6 @@ EVERYONE = {
     "tenancy.notifications",
     "customers.list",
     "customers.tasks",
-
     "keyaccounts.plans",
     "sales.orders",
     "sales.payments",
