@@ -267,10 +267,12 @@ class OpportunityTask(TenantModel):
         verbose_name=_("opportunity"),
         db_constraint=False,
     )
-    task = models.OneToOneField(
+    # One opportunity per task by (tenant, task), not a key of the task alone: a per-tenant key
+    # names the tenant first (tests/test_schema_tenant_keys.py).
+    task = models.ForeignKey(
         Task,
         on_delete=models.CASCADE,
-        related_name="opportunity_link",
+        related_name="opportunity_links",
         verbose_name=_("task"),
         db_constraint=False,
     )

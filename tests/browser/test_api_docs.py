@@ -23,6 +23,6 @@ def test_the_swagger_ui_draws_the_api_without_internet_access(page: Page, live_s
     page.route("**/*", only_local)
     page.goto(f"{live_server.url}/api/docs/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("salesmgmt API", timeout=15_000)
-    expect(page.locator(".opblock-tag").first).to_have_text("appraisal-cycles")
-    expect(page.locator(".opblock-summary-path").first).to_have_text("/api/v1/appraisal-cycles/")
+    expect(page.locator(".opblock-tag").first).to_have_text("allocations")
+    expect(page.locator(".opblock-summary-path").first).to_have_text("/api/v1/allocations/")
     assert outside == []

@@ -37,6 +37,7 @@ EVERYONE = {
     "sales.orders",
     "sales.payments",
     "sales.receivables",
+    "pipeline.opportunities",
     "targets.mine",
     "targets.appraisals",
 }
@@ -50,7 +51,7 @@ LINE = {
 EXPECTED = {
     Role.REP: EVERYONE | {"visits.today"},
     Role.MANAGER: EVERYONE | LINE,
-    Role.ADMIN: EVERYONE | LINE | {"tenancy.settings", "tenancy.admin", "org.people"},
+    Role.ADMIN: EVERYONE | LINE | {"tenancy.settings", "tenancy.admin", "org.people", "sales.payment_terms"},
     Role.VIEWER: EVERYONE | {"reporting.weekly"},
 }
 GROUP_ORDER = ["today", "customers", "sales", "targets", "team", "reports", "settings"]
@@ -285,6 +286,8 @@ def test_a_manager_counts_what_waits_in_their_line(client, tenant, manager, wait
         "nav-count-tenancy-notifications": 3,
         "nav-count-customers-tasks": 0,  # none of their own tasks is due
         "nav-group-count-today": 8,  # the group shows the sum of its entries
+        "nav-count-pipeline-opportunities": 0,  # no opportunity waits on a next step
+        "nav-group-count-sales": 0,
     }
 
 
@@ -313,6 +316,8 @@ def test_a_viewer_gets_only_what_a_viewer_sees(client, tenant, viewer, waiting):
         "nav-count-tenancy-notifications",
         "nav-count-customers-tasks",
         "nav-group-count-today",
+        "nav-count-pipeline-opportunities",
+        "nav-group-count-sales",
     }
     assert set(counts.values()) == {0}
 

@@ -48,8 +48,10 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 # The most queries each role's home may run (session, user, membership, the header's memberships and
 # unread count, then its cards); the tests below show they do not grow with the data. The
 # receivables card (sales.overdue) reads three: its count, its first customers and the total; the
-# tasks cards two each (customers.tasks: counts and first few; customers.team_overdue: counts, groups).
-MAX_QUERIES = {"rep": 21, "manager": 26, "admin": 12, "viewer": 6}
+# tasks cards two each (customers.tasks: counts and first few; customers.team_overdue: counts, groups);
+# the pipeline's card two (next steps due for a rep, stalled opportunities for a manager) and the
+# key-account plans to review two.
+MAX_QUERIES = {"rep": 25, "manager": 30, "admin": 12, "viewer": 6}
 
 
 @pytest.fixture(autouse=True)
