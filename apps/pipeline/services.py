@@ -34,6 +34,7 @@ from apps.tenancy.money import money
 from .models import Opportunity, OpportunityLine, OpportunityTask, Stage, StageChange
 
 TASK_SOURCE = "pipeline.opportunity"  # registered in PipelineConfig.ready()
+MAX_AMOUNT = Decimal("999999999999.99")  # what an amount field (14 digits, 2 decimals) holds
 
 # ---- stages ---------------------------------------------------------------------------------
 
@@ -155,6 +156,11 @@ def _lines(*, tenant_id: int, lines: list[dict]) -> list[OpportunityLine]:
                 category=category if product is None else product.category,
                 amount=money(amount),
             )
+        )
+    if sum((line.amount for line in out), Decimal("0")) > MAX_AMOUNT:
+        # each line fits its field; their sum must fit the opportunity's amount too
+        raise ValidationError(
+            {"lines": _("The lines add up to more than %(max)s.") % {"max": f"{MAX_AMOUNT:,}"}}
         )
     return out
 

@@ -68,6 +68,18 @@ def test_a_close_date_in_the_past_is_400_naming_it(api_as, rep, shop, stages, to
     assert response.status_code == 400 and "expected_close" in response.json()
 
 
+def test_lines_adding_up_past_what_an_amount_holds_are_400_on_lines(api_as, rep, shop, stages, next_week):
+    product = ProductFactory(tenant=rep.tenant)
+    line = {"product": product.pk, "amount": "999999999999.00"}  # each fits its field
+    response = api_as(rep).post(
+        LIST,
+        {"name": "Too big", "customer": shop.pk, "stage": stages["plan"].pk, "lines": [line, line]},
+        format="json",
+    )
+    assert response.status_code == 400, response.json()
+    assert "lines" in response.json()
+
+
 def test_another_tenants_stage_or_customer_is_400(api_as, rep, rival, stages):
     foreign_stage = StageFactory(tenant=rival.tenant)
     response = api_as(rep).post(
