@@ -211,6 +211,15 @@ def test_tomorrows_empty_page_speaks_of_tomorrow(as_member, rep):
     assert "Tomorrow&#x27;s plan" in page.text or "Tomorrow's plan" in page.text
 
 
+def test_the_day_tab_leads_to_the_next_working_day(as_member, rep, pinned):
+    page = as_member(rep).get(url("today", rep.tenant))
+    assert f'?day={TOMORROW.isoformat()}"' in page.text and ">Tomorrow</a>" in page.text
+    pinned.move_to(dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ))  # a Friday: the next working day is Monday
+    page = as_member(rep).get(url("today", rep.tenant))
+    assert '?day=2026-11-23"' in page.text and ">Monday</a>" in page.text
+    assert ">Tomorrow</a>" not in page.text
+
+
 @pytest.mark.parametrize(
     ("day", "at", "over"),
     [

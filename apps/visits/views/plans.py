@@ -102,6 +102,9 @@ def _today_context(request: TenantRequest, day: dt.date, form: PlanItemForm | No
         "today": today,
         "is_today": day == today,
         "tomorrow": today + dt.timedelta(days=1),
+        # The day tab leads to the next working day (Friday's leads to Monday), the day whose plan is
+        # suggested and prepared the evening before.
+        "next_day": next_working_day(tenant, today),
         "plan": plan,
         "items": items,
         "editable": editable,
