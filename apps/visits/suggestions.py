@@ -38,7 +38,6 @@ Sources and their scores:
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -165,7 +164,14 @@ def opportunities_sql(reps: list[int] | None) -> str:
 
 
 def _date(value: str | None) -> str:
-    return dt.date.fromisoformat(value).isoformat() if value else ""
+    return value or ""  # stored by the pass as an ISO date (jsonb), shown as it is
+
+
+def _counted(text: str, detail: dict, more: str) -> str:
+    """A reason's text, with "(n …)" after it when the source counted several rows at the customer;
+    `more` is that suffix, a translated message with %(n)d."""
+    count = int(detail.get("count") or 1)
+    return f"{text} {more % {'n': count}}" if count > 1 else text
 
 
 def key_account_text(detail: dict) -> str:
@@ -179,48 +185,36 @@ def key_account_text(detail: dict) -> str:
 
 
 def follow_up_text(detail: dict) -> str:
-    count = int(detail.get("count") or 1)
     text = _("Follow-up due %(due)s: %(subject)s") % {
         "due": _date(detail.get("due")),
         "subject": detail.get("subject") or "",
     }
-    if count > 1:
-        text += " " + _("(%(n)d open follow-ups)") % {"n": count}
-    return text
+    return _counted(text, detail, _("(%(n)d open follow-ups)"))
 
 
 def overdue_text(detail: dict) -> str:
-    count = int(detail.get("count") or 1)
     text = _("Overdue balance to collect: %(amount)s, due since %(oldest)s") % {
         "amount": detail.get("amount") or "0",
         "oldest": _date(detail.get("oldest")),
     }
-    if count > 1:
-        text += " " + _("(%(n)d overdue invoices)") % {"n": count}
-    return text
+    return _counted(text, detail, _("(%(n)d overdue invoices)"))
 
 
 def opportunity_text(detail: dict) -> str:
-    count = int(detail.get("count") or 1)
     text = _("Opportunity %(name)s: next step due %(due)s: %(step)s") % {
         "name": detail.get("name") or "",
         "due": _date(detail.get("due")),
         "step": detail.get("subject") or "",
     }
-    if count > 1:
-        text += " " + _("(%(n)d opportunities with a step due)") % {"n": count}
-    return text
+    return _counted(text, detail, _("(%(n)d opportunities with a step due)"))
 
 
 def task_text(detail: dict) -> str:
-    count = int(detail.get("count") or 1)
     text = _("Task due %(due)s: %(title)s") % {
         "due": _date(detail.get("due")),
         "title": detail.get("subject") or "",
     }
-    if count > 1:
-        text += " " + _("(%(n)d open tasks)") % {"n": count}
-    return text
+    return _counted(text, detail, _("(%(n)d open tasks)"))
 
 
 @dataclass(frozen=True)

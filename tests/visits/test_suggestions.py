@@ -22,6 +22,7 @@ from apps.tenancy.scheduling import get_job
 from apps.visits import services
 from apps.visits.models import PlanSuggestion, Visit, VisitPlan
 from apps.visits.selectors import next_working_day
+from apps.visits.suggestions import reason_text
 from apps.visits.tasks import suggest_tomorrows_plans
 from tests.factories import (
     CustomerFactory,
@@ -591,3 +592,19 @@ def test_the_list_query_count_does_not_grow_with_rows(api_as, tenant, rep, djang
     PlanSuggestionFactory.create_batch(10, tenant=tenant, rep=rep, day=NEXT)
     with django_assert_max_num_queries(len(few)):
         assert len(client.get(API).json()["results"]) == 11
+
+
+def test_each_reason_reads_as_a_sentence_with_the_count_when_there_are_several():
+    one = {"code": "task", "detail": {"due": "2026-11-17", "count": 1, "subject": "Bring the contract"}}
+    assert reason_text(one) == "Task due 2026-11-17: Bring the contract"
+    two = {"code": "overdue", "detail": {"amount": "420.50", "oldest": "2026-11-01", "count": 2}}
+    assert reason_text(two) == "Overdue balance to collect: 420.50, due since 2026-11-01 (2 overdue invoices)"
+    deal = {
+        "code": "opportunity",
+        "detail": {"due": "2026-11-18", "count": 3, "subject": "Quote", "name": "Cold"},
+    }
+    assert (
+        reason_text(deal)
+        == "Opportunity Cold: next step due 2026-11-18: Quote (3 opportunities with a step due)"
+    )
+    assert reason_text({"code": "gone", "detail": {}}) == "gone"  # a source no longer registered
