@@ -399,6 +399,15 @@ def test_reorder_names_every_pending_suggestion_once(tenant, rep):
     ]
 
 
+def test_moving_a_suggestion_decided_meanwhile_is_refused_not_an_error(tenant, rep):
+    a, b = (PlanSuggestionFactory(tenant=tenant, rep=rep, day=NEXT, position=i) for i in range(2))
+    with scope(tenant=tenant):
+        stale = PlanSuggestion.objects.get(pk=b.pk)  # the page's copy, still pending
+        services.plan_suggestion_drop(suggestion=b, by=rep)
+        with pytest.raises(ValidationError, match="Only a pending suggestion can be moved"):
+            services.plan_suggestion_move(suggestion=stale, by=rep, offset=-1)
+
+
 # ---- the scheduled job ------------------------------------------------------------------------------
 
 

@@ -221,12 +221,13 @@ def plan_suggestion_reorder(
     return [pending[pk] for pk in order]
 
 
+@transaction.atomic
 def plan_suggestion_move(*, suggestion: PlanSuggestion, by: Membership, offset: int) -> list[PlanSuggestion]:
-    """One step up (-1) or down (+1) among the rep's pending suggestions of the day (the page's arrows)."""
-    if suggestion.status != PlanSuggestion.Status.PENDING:
-        raise ValidationError(_("Only a pending suggestion can be moved."))
+    """One step up (-1) or down (+1) among the rep's pending suggestions of the day (the page's arrows).
+    The day's pending rows are locked as they are read, so a decision taken meanwhile is seen here."""
     ids = list(
-        PlanSuggestion.objects.filter(
+        PlanSuggestion.objects.select_for_update()
+        .filter(
             tenant_id=suggestion.tenant_id,
             rep_id=suggestion.rep_id,
             day=suggestion.day,
@@ -235,6 +236,8 @@ def plan_suggestion_move(*, suggestion: PlanSuggestion, by: Membership, offset: 
         .order_by("position", "-score", "id")
         .values_list("pk", flat=True)
     )
+    if suggestion.pk not in ids:
+        raise ValidationError(_("Only a pending suggestion can be moved."))
     at = ids.index(suggestion.pk)
     to = max(0, min(len(ids) - 1, at + offset))
     ids.insert(to, ids.pop(at))
