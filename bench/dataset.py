@@ -353,3 +353,17 @@ def _build(tenant: Tenant, size: BenchSize, today: dt.date, log) -> None:
         customer_order_dates_refresh(tenant_id=t)
         log(f"  payments and first/last order dates: {time.perf_counter() - t0:.1f} s")
     closure_rebuild_all(tenant_id=t)
+
+
+def reporting_world(args) -> tuple[BenchSize, str, int]:
+    """The size, slug and weeks of the reporting case's organisation, from its arguments (their defaults when
+    a case runs alone): the cases that read the same organisation (homes, receivables, pipeline,
+    suggestions) take it from here, so they reuse one build."""
+    weeks = getattr(args, "reporting_weeks", 52)
+    size = BenchSize(
+        reps=getattr(args, "reporting_reps", 500),
+        customers=getattr(args, "reporting_customers", 50_000),
+        lines=getattr(args, "reporting_lines", 2_000_000),
+        days=max(730, weeks * 7 + 14),
+    )
+    return size, getattr(args, "reporting_slug", "bench-reporting"), weeks

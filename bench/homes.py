@@ -41,7 +41,7 @@ from apps.tenancy.owner import run_as_owner
 from apps.visits.models import MarketReport, Visit, VisitPlan
 
 from .common import Row, summarize_ms, time_calls
-from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .dataset import BenchTenant, bench_tenant_ensure, reporting_world
 
 CASE = "homes"
 GOAL_MS = 100
@@ -67,15 +67,8 @@ def _arg(args, name: str, default):
 def run(args, log=print) -> list[Row]:
     from .reporting import visits_ensure, week_range
 
-    weeks = _arg(args, "reporting_weeks", 52)
-    # The reporting case's organisation at that case's size, so both reuse one build.
-    size = BenchSize(
-        reps=_arg(args, "reporting_reps", 500),
-        customers=_arg(args, "reporting_customers", 50_000),
-        lines=_arg(args, "reporting_lines", 2_000_000),
-        days=max(730, weeks * 7 + 14),
-    )
-    slug = _arg(args, "homes_slug", None) or _arg(args, "reporting_slug", "bench-reporting")
+    size, slug, weeks = reporting_world(args)
+    slug = _arg(args, "homes_slug", None) or slug
     visits = _arg(args, "reporting_visits", 1_000_000)
     requests = max(1, _arg(args, "homes_requests", 200))
     log(f"homes: tenant '{slug}' ({size.reps} reps, {size.lines:,} lines, {visits:,} visits)")

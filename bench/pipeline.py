@@ -36,7 +36,7 @@ from apps.tenancy.owner import analyze, bulk_load, run_as_owner
 from apps.tenancy.starter import starter_rows, starter_sets
 
 from .common import Row, summarize_ms, time_calls
-from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .dataset import BenchTenant, bench_tenant_ensure, reporting_world
 
 CASE = "pipeline"
 GOAL_MS = 100
@@ -55,15 +55,8 @@ def _arg(args, name: str, default):
 
 
 def run(args, log=print) -> list[Row]:
-    weeks = _arg(args, "reporting_weeks", 52)
     # The reporting case's organisation at that case's size, so the cases reuse one build.
-    size = BenchSize(
-        reps=_arg(args, "reporting_reps", 500),
-        customers=_arg(args, "reporting_customers", 50_000),
-        lines=_arg(args, "reporting_lines", 2_000_000),
-        days=max(730, weeks * 7 + 14),
-    )
-    slug = _arg(args, "reporting_slug", "bench-reporting")
+    size, slug, _weeks = reporting_world(args)
     wanted = _arg(args, "pipeline_opportunities", 20_000)
     requests = max(1, _arg(args, "pipeline_requests", 200))
     log(f"pipeline: tenant '{slug}' ({size.reps} reps), {wanted:,} open opportunities")

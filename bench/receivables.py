@@ -25,7 +25,7 @@ from apps.sales.services.receivables import receivables_rebuild
 from apps.tenancy.owner import run_as_owner
 
 from .common import Row
-from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .dataset import BenchTenant, bench_tenant_ensure, reporting_world
 
 CASE = "receivables"
 GOAL_MS = 1000
@@ -41,15 +41,8 @@ def _arg(args, name: str, default):
 
 
 def run(args, log=print) -> list[Row]:
-    weeks = _arg(args, "reporting_weeks", 52)
     # The reporting case's organisation at that case's size, so both reuse one build.
-    size = BenchSize(
-        reps=_arg(args, "reporting_reps", 500),
-        customers=_arg(args, "reporting_customers", 50_000),
-        lines=_arg(args, "reporting_lines", 2_000_000),
-        days=max(730, weeks * 7 + 14),
-    )
-    slug = _arg(args, "reporting_slug", "bench-reporting")
+    size, slug, _weeks = reporting_world(args)
     repeat = max(5, _arg(args, "receivables_repeat", 7))
     log(
         f"receivables: tenant '{slug}' ({size.reps} reps, {size.customers:,} customers, {size.lines:,} lines)"

@@ -43,7 +43,7 @@ from apps.tenancy.dates import last_full_week
 from apps.tenancy.owner import analyze, bulk_load, run_as_owner
 
 from .common import Row, summarize_ms, time_calls
-from .dataset import BenchSize, BenchTenant, bench_tenant_ensure
+from .dataset import BenchTenant, bench_tenant_ensure, reporting_world
 from .receivables import receivables_ensure
 
 CASE = "reporting"
@@ -79,15 +79,8 @@ def add_arguments(parser) -> None:
 
 
 def run(args, log=print) -> list[Row]:
-    weeks = getattr(args, "reporting_weeks", 52)
-    size = BenchSize(
-        reps=getattr(args, "reporting_reps", 500),
-        customers=getattr(args, "reporting_customers", 50_000),
-        lines=getattr(args, "reporting_lines", 2_000_000),
-        days=max(730, weeks * 7 + 14),
-    )
+    size, slug, weeks = reporting_world(args)
     visits = getattr(args, "reporting_visits", 1_000_000)
-    slug = getattr(args, "reporting_slug", "bench-reporting")
     repeat = max(1, getattr(args, "reporting_repeat", 3))
     log(
         f"reporting: tenant '{slug}' ({size.reps} reps, {size.lines:,} lines, {visits:,} visits, {weeks} weeks)"

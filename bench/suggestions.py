@@ -26,7 +26,7 @@ from apps.visits.selectors import next_working_day
 from apps.visits.services import plan_suggestions_compute
 
 from .common import Row
-from .dataset import BenchSize, bench_tenant_ensure
+from .dataset import bench_tenant_ensure, reporting_world
 from .reporting import visits_ensure, week_range
 
 CASE = "suggestions"
@@ -35,15 +35,8 @@ TASK_EVERY = 25
 
 
 def run(args, log=print) -> list[Row]:
-    weeks = getattr(args, "reporting_weeks", 52)
-    size = BenchSize(
-        reps=getattr(args, "reporting_reps", 500),
-        customers=getattr(args, "reporting_customers", 50_000),
-        lines=getattr(args, "reporting_lines", 2_000_000),
-        days=max(730, weeks * 7 + 14),
-    )
+    size, slug, weeks = reporting_world(args)
     visits = getattr(args, "reporting_visits", 1_000_000)
-    slug = getattr(args, "reporting_slug", "bench-reporting")
     repeat = max(1, getattr(args, "reporting_repeat", 3))
     log(f"suggestions: tenant '{slug}' ({size.reps} reps, {size.customers:,} customers, {visits:,} visits)")
     with scopes_disabled():
