@@ -68,6 +68,16 @@ def _stages_outside(plan: KeyAccountPlan, starts_on: dt.date, ends_on: dt.date) 
     )
 
 
+def _first_review(starts_on: dt.date, interval_days: int) -> dt.date:
+    """One interval after the start; a start near the calendar's last day has no such day."""
+    try:
+        return starts_on + dt.timedelta(days=interval_days)
+    except OverflowError:
+        raise ValidationError(
+            {"starts_on": _("The first review would fall beyond the calendar: choose an earlier start.")}
+        ) from None
+
+
 @transaction.atomic
 def plan_create(
     *,
@@ -99,7 +109,7 @@ def plan_create(
         ends_on=ends_on,
         **fields,
     )
-    plan.next_review_on = next_review_on or starts_on + dt.timedelta(days=plan.review_interval_days)
+    plan.next_review_on = next_review_on or _first_review(starts_on, plan.review_interval_days)
     plan.save()
     audit_log(plan, "keyaccounts.plan.created", actor=by)
     return plan

@@ -83,6 +83,12 @@ def test_a_second_plan_in_work_for_the_customer_is_a_400_on_customer(api_as, rep
     assert response.status_code == 400 and "customer" in response.data
 
 
+def test_a_start_too_late_for_a_first_review_is_a_400_on_starts_on(api_as, rep, key_account):
+    payload = {"customer": key_account.pk, "title": "FY", "starts_on": "9999-12-20", "ends_on": "9999-12-31"}
+    response = api_as(rep).post(PLANS, payload, format="json")
+    assert response.status_code == 400 and "starts_on" in response.data, response.data
+
+
 def test_a_peers_customer_or_plan_is_unknown_to_a_rep(api_as, rep, peer, tenant):
     theirs = KeyAccountPlanFactory(customer=CustomerFactory(tenant=tenant, owner=peer))
     client = api_as(rep)

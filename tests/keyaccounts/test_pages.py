@@ -89,6 +89,17 @@ def test_a_plan_form_with_an_end_before_its_start_says_so_on_the_field(client_as
         assert not KeyAccountPlan.objects.exists()
 
 
+def test_a_start_too_late_for_a_first_review_is_a_field_error_not_a_500(client_as, url, rep, key_account):
+    data = {"customer": key_account.pk, "title": "FY", "starts_on": "9999-12-20", "ends_on": "9999-12-31",
+            "review_interval_days": "30"}  # fmt: skip
+    response = client_as(rep).post(url("keyaccounts:create"), data)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "The first review would fall beyond the calendar" in text and 'value="9999-12-20"' in text
+    with scope(tenant=rep.tenant):
+        assert not KeyAccountPlan.objects.exists()
+
+
 def test_creating_a_plan_from_the_page_goes_to_its_detail(client_as, url, rep, key_account):
     data = {"customer": key_account.pk, "title": "FY", "starts_on": "2026-10-01", "ends_on": "2027-03-31",
             "review_interval_days": "30", "needs": "Steady supply"}  # fmt: skip
