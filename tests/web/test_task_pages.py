@@ -152,6 +152,16 @@ def test_complete_with_a_note_reopen_and_cancel_from_the_task_page(client_as, ur
     assert (task.status, task.done_note) == ("cancelled", "Shop closed")
 
 
+@pytest.mark.parametrize("button", ["tasks:complete", "tasks:cancel"])
+def test_a_note_too_long_refuses_the_button_instead_of_dropping_the_note(client_as, url, rep, button):
+    task = TaskFactory(tenant=rep.tenant, owner=rep, title="Call Mr Li", due_on=TODAY)
+    refused = client_as(rep).post(url(button, task_id=task.pk), {"note": "n" * 2001}, follow=True)
+    assert "at most 2000 characters" in refused.content.decode()
+    with scope(tenant=rep.tenant_id):
+        task.refresh_from_db()
+    assert (task.status, task.done_note) == ("open", "")
+
+
 def test_edit_saves_and_delete_removes(client_as, url, manager, rep, peer):
     task = TaskFactory(tenant=rep.tenant, owner=rep, title="Old")
     client = client_as(manager)

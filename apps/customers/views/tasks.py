@@ -4,6 +4,7 @@ open) and its buttons (complete with a note, reopen, cancel). Reads go through t
 
 import copy
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -157,8 +158,12 @@ def task_detail_view(request: TenantRequest, task_id: int) -> HttpResponse:
 
 
 def _note(request: TenantRequest) -> str:
+    """The note typed beside a button. One the form refuses (too long) refuses the button with the
+    reason (it runs inside the button's refusal_shown), rather than acting without the note."""
     form = TaskNoteForm(request.POST)
-    return form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    return form.cleaned_data["note"]
 
 
 @tenant_page
