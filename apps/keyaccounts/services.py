@@ -298,11 +298,22 @@ def _adjust(plan: KeyAccountPlan, adjustments: Iterable[dict[str, Any]]) -> list
     """Apply the stage changes a review decided; returns them as before → after lines. Each changed
     stage is checked as a whole against the plan's period and the goal rules."""
     kept: list[dict[str, Any]] = []
+    seen: set[int] = set()
     for adjustment in adjustments:
         values = dict(adjustment)
         stage = values.pop("stage")
         if stage.plan_id != plan.pk or stage.tenant_id != plan.tenant_id:
             raise ValidationError({"adjustments": _("A stage of another plan cannot be adjusted here.")})
+        # Each line is checked against the stage as stored: a second line for the same stage would
+        # be checked without the first, and the two together could break the stage's rules.
+        if stage.pk in seen:
+            raise ValidationError(
+                {
+                    "adjustments": _("%(stage)s is adjusted twice: give its changes in one line.")
+                    % {"stage": stage.name}
+                }
+            )
+        seen.add(stage.pk)
         values = {f: v for f, v in values.items() if f in STAGE_FIELDS}
         merged = {f: values.get(f, getattr(stage, f)) for f in STAGE_FIELDS}
         errors = stage_errors(

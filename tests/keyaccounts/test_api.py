@@ -135,6 +135,28 @@ def test_a_review_through_the_api_records_its_adjustments(api_as, manager, plan)
     assert refused.status_code == 400 and "adjustments" in refused.data
 
 
+def test_two_adjustments_of_one_stage_are_a_400_on_adjustments_and_change_nothing(api_as, rep, plan):
+    # each line alone keeps the stage inside its rules; together the stage would end before it starts
+    stage = PlanStageFactory(
+        plan=plan, name="Q4", starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 12, 31)
+    )
+    payload = {
+        "plan": plan.pk,
+        "reviewed_on": TODAY.isoformat(),
+        "note": "Move it",
+        "adjustments": [
+            {"stage": stage.pk, "starts_on": "2026-12-01"},
+            {"stage": stage.pk, "ends_on": "2026-11-01"},
+        ],
+    }
+    response = api_as(rep).post(REVIEWS, payload, format="json")
+    assert response.status_code == 400 and "Q4 is adjusted twice" in str(response.data["adjustments"])
+    with scope(tenant=rep.tenant):
+        stage.refresh_from_db()
+        assert (stage.starts_on, stage.ends_on) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
+        assert not plan.reviews.exists()
+
+
 def test_a_review_without_a_note_or_of_a_closed_plan_is_refused(api_as, rep, plan):
     client = api_as(rep)
     assert "note" in client.post(REVIEWS, {"plan": plan.pk, "reviewed_on": "2026-11-20"}, format="json").data
