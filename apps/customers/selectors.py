@@ -154,42 +154,6 @@ def care_card(membership: Membership, today: dt.date) -> dict:
     return {"items": rows[:LISTED], "total": len(rows), "capped": len(contacts) == CARE_READ}
 
 
-FOLLOW_UP_AHEAD = 3  # the home lists follow-ups due within this many days, and every overdue one
-FOLLOW_UP_READ = 100  # at most this many are read ("100+")
-
-
-def follow_up_card(membership: Membership, today: dt.date) -> dict:
-    """Follow-ups (跟进) waiting on the member's own customers: interactions whose follow-up day is
-    at most FOLLOW_UP_AHEAD days ahead and not yet done, overdue first. They follow the customer, so
-    a hand-over (客户交接) moves them with it. One query, on the open follow-ups' partial index."""
-    rows = list(
-        Interaction.objects.filter(
-            tenant_id=membership.tenant_id,
-            customer__owner=membership,
-            follow_up_on__lte=today + dt.timedelta(days=FOLLOW_UP_AHEAD),
-            follow_up_done_at__isnull=True,
-        )
-        .select_related("customer", "contact")
-        .only(
-            "id",
-            "subject",
-            "kind",
-            "follow_up_on",
-            "customer__id",
-            "customer__name",
-            "contact__name",
-            "contact__phone",
-        )
-        .order_by("follow_up_on", "id")[:FOLLOW_UP_READ]
-    )
-    return {
-        "items": rows[:LISTED],
-        "total": len(rows),
-        "overdue": sum(1 for row in rows if row.follow_up_on is not None and row.follow_up_on < today),
-        "capped": len(rows) == FOLLOW_UP_READ,
-    }
-
-
 # ---- tasks (任务) on the homes, the customer page and the top bar ------------------------------
 
 TASKS_AHEAD = 3  # the rep's card lists open tasks due within this many days, and every overdue one
