@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from apps.customers.models import Customer, Task
+from apps.customers.selectors import apply_filters
 from apps.org.selectors import restrict_to_viewer
 from apps.sales.models import Order, OrderLine
 from apps.tenancy.home import first_items
@@ -21,28 +22,19 @@ from .filters import PlanFilter, ReviewFilter, StageFilter
 from .models import KeyAccountPlan, PlanReview, PlanStage, StageTask
 
 
-def _filtered(filterset_class, qs: QuerySet, filters: dict | None) -> QuerySet:
-    if not filters:
-        return qs
-    fs = filterset_class(filters, queryset=qs)
-    if not fs.is_valid():  # a page with a bad filter shows everything it may, not an error
-        return qs
-    return fs.qs
-
-
 def plan_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[KeyAccountPlan]:
     qs = KeyAccountPlan.objects.filter(tenant=tenant).select_related("customer", "owner__user")
-    return _filtered(PlanFilter, restrict_to_viewer(qs, viewer, "owner"), filters)
+    return apply_filters(PlanFilter, restrict_to_viewer(qs, viewer, "owner"), filters)
 
 
 def stage_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[PlanStage]:
     qs = PlanStage.objects.filter(tenant=tenant).select_related("plan")
-    return _filtered(StageFilter, restrict_to_viewer(qs, viewer, "plan__owner"), filters)
+    return apply_filters(StageFilter, restrict_to_viewer(qs, viewer, "plan__owner"), filters)
 
 
 def review_list(*, tenant: Tenant, viewer: Membership, filters: dict | None = None) -> QuerySet[PlanReview]:
     qs = PlanReview.objects.filter(tenant=tenant).select_related("plan", "reviewer__user", "stage")
-    return _filtered(ReviewFilter, restrict_to_viewer(qs, viewer, "plan__owner"), filters)
+    return apply_filters(ReviewFilter, restrict_to_viewer(qs, viewer, "plan__owner"), filters)
 
 
 def visible_plans(qs: QuerySet[KeyAccountPlan], viewer: Membership) -> QuerySet[KeyAccountPlan]:
