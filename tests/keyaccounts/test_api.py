@@ -194,3 +194,28 @@ def test_lists_do_not_grow_with_plans_and_stages(
     assert _list_queries(client, url) == few
     with django_assert_max_num_queries(9):
         client.get(url)
+
+
+def test_a_rep_can_neither_read_nor_change_a_peers_stages_and_reviews(
+    api_as, client_as, url, rep, peer, tenant
+):
+    # The isolation probe's peer check covers models with an owner or a customer; a stage and a review
+    # belong to a person through their plan, so they are probed here.
+    theirs = KeyAccountPlanFactory(customer=CustomerFactory(tenant=tenant, owner=peer))
+    stage, review = PlanStageFactory(plan=theirs), PlanReviewFactory(plan=theirs)
+    client = api_as(rep)
+    stage_url = reverse("api:keyaccount-stage-detail", kwargs={"pk": stage.pk})
+    assert client.get(stage_url).status_code == 404
+    assert client.patch(stage_url, {"name": "Mine"}, format="json").status_code == 404
+    assert client.delete(stage_url).status_code == 404
+    assert client.get(reverse("api:keyaccount-review-detail", kwargs={"pk": review.pk})).status_code == 404
+    assert stage.pk not in {row["id"] for row in client.get(STAGES).json()["results"]}
+    assert review.pk not in {row["id"] for row in client.get(REVIEWS).json()["results"]}
+    review_on_theirs = {"plan": theirs.pk, "reviewed_on": TODAY.isoformat(), "note": "x"}
+    assert "plan" in client.post(REVIEWS, review_on_theirs, format="json").data
+    pages = client_as(rep)
+    assert pages.get(url("keyaccounts:stage-edit", stage_id=stage.pk)).status_code == 404
+    assert pages.post(url("keyaccounts:task-create", stage_id=stage.pk), {"title": "x"}).status_code == 404
+    with scope(tenant=tenant):
+        stage.refresh_from_db()
+        assert stage.name != "Mine" and not theirs.reviews.exclude(pk=review.pk).exists()
