@@ -241,6 +241,3 @@ with scopes_disabled():
             if not data.get("owner"):
                 data.pop("owner", None)
             return data
-
-    class TaskDoneForm(forms.Form):
-        note = forms.CharField(label=_("Note"), required=False, max_length=2000)

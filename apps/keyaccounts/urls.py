@@ -14,5 +14,4 @@ urlpatterns = [
     path("<int:plan_id>/stages/new/", views.stage_create_view, name="stage-create"),
     path("stages/<int:stage_id>/", views.stage_edit_view, name="stage-edit"),
     path("stages/<int:stage_id>/tasks/new/", views.stage_task_create_view, name="task-create"),
-    path("<int:plan_id>/tasks/<int:task_id>/done/", views.task_done_view, name="task-done"),
 ]

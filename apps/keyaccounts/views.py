@@ -11,19 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from apps.customers import services as customer_services
 from apps.tenancy.dates import tenant_today
 from apps.tenancy.form_pages import button_action, record_form_page
 from apps.tenancy.http import TenantRequest
 from apps.tenancy.views import refusal_shown, tenant_page
 
 from . import services
-from .forms import PlanFilterForm, PlanForm, ReviewForm, StageForm, StageTaskForm, TaskDoneForm
+from .forms import PlanFilterForm, PlanForm, ReviewForm, StageForm, StageTaskForm
 from .models import KeyAccountPlan, PlanStage
 from .selectors import (
     adjustment_lines,
     plan_list,
-    plan_task,
     plan_tasks,
     review_list,
     stage_list,
@@ -251,21 +249,4 @@ def stage_task_create_view(request: TenantRequest, stage_id: int) -> HttpRespons
         done=_detail_url(plan, f"#stage-{stage.pk}"),
         template="keyaccounts/stage_form.html",
         context={"plan": plan, "title": _("New task for %(stage)s") % {"stage": stage.name}},
-    )
-
-
-@tenant_page
-def task_done_view(request: TenantRequest, plan_id: int, task_id: int) -> HttpResponse:
-    """Complete one of the plan's tasks from its page (POST; a task of another plan is a 404)."""
-    plan = _writable_plan(request, plan_id)
-    task = plan_task(plan, task_id)
-    if task is None:
-        raise Http404
-    form = TaskDoneForm(request.POST or None)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return button_action(
-        request,
-        act=lambda: customer_services.task_complete(task=task, by=request.membership, note=note),
-        success=_("Task done: %(title)s.") % {"title": task.title},
-        done=_detail_url(plan, "#stages"),
     )

@@ -65,13 +65,19 @@ def test_the_plan_page_shows_tasks_and_completes_one(client_as, url, rep, plan, 
     client = client_as(rep)
     html = client.get(url("keyaccounts:detail", plan_id=plan.pk)).content.decode()
     assert "Send the offer" in html and "2026-11-25" in html
-    done = url("keyaccounts:task-done", plan_id=plan.pk, task_id=link.task_id)
-    assert client.post(done, {"note": "Sent"}).status_code == 302
+    # the plan page's buttons are the task pages' own, bringing the member back to the plan
+    done = reverse("tasks:complete", kwargs={"tenant_slug": rep.tenant.slug, "task_id": link.task_id})
+    plan_url = url("keyaccounts:detail", plan_id=plan.pk)
+    assert f'action="{done}"' in html and f'value="{plan_url}#tasks"' in html
+    answer = client.post(done, {"note": "Sent", "next": f"{plan_url}#tasks"})
+    assert (answer.status_code, answer["Location"]) == (302, f"{plan_url}#tasks")
     with scope(tenant=rep.tenant):
         task = Task.objects.get(pk=link.task_id)
     assert (task.status, task.done_note) == ("done", "Sent")
     again = client.post(done, follow=True).content.decode()
     assert "done already" in again.lower() or "already" in again.lower()
+    reopen = reverse("tasks:reopen", kwargs={"tenant_slug": rep.tenant.slug, "task_id": link.task_id})
+    assert f'action="{reopen}"' in client.get(plan_url).content.decode()  # a done task can be reopened
 
 
 def test_the_task_form_adds_a_task_and_re_renders_a_bad_one(client_as, url, rep, plan, stage):
@@ -84,11 +90,11 @@ def test_the_task_form_adds_a_task_and_re_renders_a_bad_one(client_as, url, rep,
         assert Task.objects.filter(title="Visit the plant", owner=rep, source="keyaccounts.plan").exists()
 
 
-def test_a_task_of_another_plan_is_a_404_on_the_plan_page(client_as, url, rep, plan, tenant):
-    other = PlanStageFactory(plan=KeyAccountPlanFactory(customer=CustomerFactory(tenant=tenant, owner=rep)))
-    with scope(tenant=rep.tenant):
-        link = services.stage_task_create(stage=other, by=rep, title="Elsewhere")
-    done = url("keyaccounts:task-done", plan_id=plan.pk, task_id=link.task_id)
+def test_a_peers_plan_task_is_a_404_on_the_task_buttons(client_as, rep, peer, tenant):
+    theirs = PlanStageFactory(plan=KeyAccountPlanFactory(customer=CustomerFactory(tenant=tenant, owner=peer)))
+    with scope(tenant=tenant):
+        link = services.stage_task_create(stage=theirs, by=peer, title="Elsewhere")
+    done = reverse("tasks:complete", kwargs={"tenant_slug": tenant.slug, "task_id": link.task_id})
     assert client_as(rep).post(done).status_code == 404
 
 
