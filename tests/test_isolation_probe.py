@@ -64,8 +64,9 @@ def _membership_fields(model):
     ]
 
 
-def _make(model, tenant, *, owner: Membership | None = None):
-    """One row of `model` in `tenant`; if owner is given, every person field (and the customer) is theirs."""
+def _make(model, tenant, *, owner: Membership | None = None, own_parents: bool = False):
+    """One row of `model` in `tenant`; if owner is given, every person field (and the customer) is theirs,
+    and with `own_parents` so are the parents through which the row belongs to a person."""
     if model is Membership:
         return owner or MembershipFactory(tenant=tenant)
     kwargs = {"tenant": tenant}
@@ -85,7 +86,11 @@ def _make(model, tenant, *, owner: Membership | None = None):
             and isinstance(declarations.get(f.name), factory.SubFactory)
             and (f.related_model in FACTORIES or f.related_model is Membership)
         ):
-            kwargs[f.name] = _make(f.related_model, tenant)
+            # A parent that belongs to a person (a plan's stage, an opportunity's line) is the owner's too.
+            if own_parents and owner is not None and _owned(f.related_model):
+                kwargs[f.name] = _make(f.related_model, tenant, owner=owner, own_parents=True)
+            else:
+                kwargs[f.name] = _make(f.related_model, tenant)
     with scopes_disabled():
         return FACTORIES[model](**kwargs)
 
@@ -131,11 +136,25 @@ def test_another_tenants_object_is_404_on_every_api_route(
         )
 
 
-def _owned(model) -> bool:
+def _owned(model, seen: frozenset = frozenset()) -> bool:
+    """Whether a row of `model` belongs to a person: a person field (owner, rep), a customer, or a
+    parent that does (a plan's stage, an opportunity's line, a review of a plan) — the rep who may
+    not see the person may not see the row either."""
     if model is Membership:
         return True
-    return bool(_membership_fields(model)) or any(
+    if _membership_fields(model) or any(
         isinstance(f, models.ForeignKey) and f.related_model is Customer for f in model._meta.concrete_fields
+    ):
+        return True
+    declarations = FACTORIES[model]._meta.declarations if model in FACTORIES else {}
+    return any(
+        isinstance(f, models.ForeignKey)
+        and isinstance(declarations.get(f.name), factory.SubFactory)
+        and f.related_model in FACTORIES
+        and f.related_model not in seen
+        and f.related_model is not model
+        and _owned(f.related_model, seen | {model})
+        for f in model._meta.concrete_fields
     )
 
 
@@ -148,7 +167,7 @@ OWNED_ROUTES = [r for r in ROUTES if _owned(r[3])]
 def test_a_rep_can_neither_read_nor_change_a_peers_records(
     prefix, viewset, basename, model, tenant, rep, peer, api_as
 ):
-    obj = _make(model, tenant, owner=peer)
+    obj = _make(model, tenant, owner=peer, own_parents=True)
     client = api_as(rep)
     for path, methods in _detail_urls(prefix, viewset, obj.pk):
         for method in methods & {"get", "put", "patch", "delete", "post"}:
