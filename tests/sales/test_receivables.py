@@ -327,6 +327,21 @@ def test_ageing_api_is_restricted_and_validates(api_as, tenant, rep, peer, manag
     assert bad.status_code == 400 and {"as_of", "level"} <= set(bad.data)
 
 
+def test_an_ageing_as_of_the_first_days_there_are_is_not_a_500(api_as, client, tenant, admin, rep, peer):
+    # The buckets' bounds (as_of less 30, 60, 90 days) fell before year 1: OverflowError, a 500 on
+    # the API, the page and its export.
+    _ageing_fixture(tenant, rep, peer)
+    for day in ("0001-01-01", "0001-02-15", "0001-03-31"):
+        answer = api_as(admin).get(AGEING, {"as_of": day, "level": "customer"})
+        assert answer.status_code == 200 and answer.data["results"] == []
+    late = api_as(admin).get(AGEING, {"as_of": "9999-12-31"})
+    assert late.data["results"][0]["over_90"] == "310.00"
+    client.force_login(admin.user)
+    base = f"/t/{tenant.slug}/sales/receivables/"
+    assert client.get(base, {"as_of": "0001-01-01", "level": "rep"}).status_code == 200
+    assert client.get(base + "ageing.xlsx", {"as_of": "0001-01-01"}).status_code == 200
+
+
 def test_a_new_order_over_the_credit_limit_is_warned(api_as, tenant, rep, own_customer, product):
     CustomerCreditFactory(customer=own_customer, credit_limit=D("150.00"))
     api = api_as(rep)

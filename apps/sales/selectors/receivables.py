@@ -97,13 +97,20 @@ def allocation_list(
     return qs
 
 
+def _days_before(day: date, days: int) -> date:
+    """`day` less `days`, or the first day there is when that falls before it (an ageing as of the
+    first days of year 1 is a valid request, not a 500)."""
+    return day - timedelta(days=days) if day.toordinal() > days else date.min
+
+
 def _bucket_filters(as_of: date) -> dict[str, Q]:
+    d30, d60, d90 = (_days_before(as_of, n) for n in (30, 60, 90))
     return {
         "not_due": Q(due_on__gte=as_of),
-        "d1_30": Q(due_on__lt=as_of, due_on__gte=as_of - timedelta(days=30)),
-        "d31_60": Q(due_on__lt=as_of - timedelta(days=30), due_on__gte=as_of - timedelta(days=60)),
-        "d61_90": Q(due_on__lt=as_of - timedelta(days=60), due_on__gte=as_of - timedelta(days=90)),
-        "over_90": Q(due_on__lt=as_of - timedelta(days=90)),
+        "d1_30": Q(due_on__lt=as_of, due_on__gte=d30),
+        "d31_60": Q(due_on__lt=d30, due_on__gte=d60),
+        "d61_90": Q(due_on__lt=d60, due_on__gte=d90),
+        "over_90": Q(due_on__lt=d90),
     }
 
 
