@@ -79,6 +79,28 @@ def test_a_confirmed_order_gets_its_invoice_due_by_the_customers_term(
         assert Invoice.objects.get(customer=other).due_on == dt.date(2026, 5, 30)
 
 
+def test_a_due_day_past_year_9999_is_its_last_day(api_as, tenant, admin, rep, own_customer, product):
+    # An order or invoice late in year 9999 under a 30-day term fell due in year 10000: stored by
+    # PostgreSQL, it could not be read back into Python, so every invoice list and ageing was a 500
+    # (and the ERP's invoice itself was one).
+    PaymentTermFactory(tenant=tenant, name="Net 30", days=30, is_default=True)
+    order = _order(api_as(rep), own_customer, product, day="9999-12-20")
+    made = api_as(admin).post(
+        INVOICES,
+        {"number": "ERP-LATE", "customer": own_customer.pk, "issued_on": "9999-12-30", "amount": "5.00"},
+        format="json",
+    )
+    assert made.status_code == 201 and made.data["due_on"] == "9999-12-31"
+    listed = api_as(admin).get(INVOICES)
+    assert listed.status_code == 200
+    assert {(row["number"], row["due_on"]) for row in listed.data["results"]} == {
+        (order.data["number"], "9999-12-31"),
+        ("ERP-LATE", "9999-12-31"),
+    }
+    assert services.due_date(issued_on=dt.date(9999, 12, 1), days=60, basis="month_end") == dt.date.max
+    assert api_as(admin).get(AGEING, {"level": "customer"}).status_code == 200
+
+
 def test_a_payment_pays_its_orders_invoice_then_the_oldest(api_as, tenant, rep, own_customer, product):
     api = api_as(rep)
     first = _order(api, own_customer, product, qty="10", day="2026-01-05").data  # 100.00

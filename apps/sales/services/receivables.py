@@ -55,6 +55,8 @@ def due_date(*, issued_on: date, days: int, basis: str) -> date:
         start = issued_on.replace(day=calendar.monthrange(issued_on.year, issued_on.month)[1])
     else:
         start = issued_on
+    if (date.max - start).days < days:
+        return date.max  # the last day a date can hold, as in _DUE_SQL
     return start + timedelta(days=days)
 
 
@@ -176,11 +178,13 @@ def customer_credit_save(
 
 # ---- invoices ---------------------------------------------------------------------------------
 
-# The due day in SQL, from the issue day `d`, the term's days and basis (NULL term: due on issue).
+# The due day in SQL, from the issue day `d`, the term's days and basis (NULL term: due on issue),
+# at most 9999-12-31: PostgreSQL dates go further than Python's, and a later one stored for an order
+# dated late in year 9999 could not be read back (every invoice list and ageing a 500).
 _DUE_SQL = (
-    "CASE WHEN t.basis = 'month_end'"
+    "least(CASE WHEN t.basis = 'month_end'"
     " THEN (date_trunc('month', {d}::timestamp) + interval '1 month - 1 day')::date + t.days"
-    " ELSE {d} + coalesce(t.days, 0) END"
+    " ELSE {d} + coalesce(t.days, 0) END, '9999-12-31'::date)"
 )
 # The term of a customer: its own, else the tenant's default.
 _TERM_JOIN = """
