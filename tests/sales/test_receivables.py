@@ -184,6 +184,31 @@ def test_explicit_allocations_above_the_open_amount_or_the_payment_name_the_fiel
         assert Payment.objects.get(pk=partial.data["id"]).unallocated == D("10.00")
 
 
+def test_deleting_a_payment_gives_its_allocations_back_in_constant_queries(tenant, admin, rep):
+    # _release updated each invoice and each payment apart: a query per invoice the payment paid.
+    def spread_over(n):
+        customer = CustomerFactory(tenant=tenant, owner=rep)
+        invoices = [
+            InvoiceFactory(customer=customer, issued_on=dt.date(2026, 1, 1), due_on=dt.date(2026, 1, 31))
+            for _ in range(n)
+        ]
+        payment = PaymentFactory(customer=customer, received_on=dt.date(2026, 3, 1), amount=D(20 * n))
+        with scope(tenant=tenant.pk):
+            services.payment_allocate(
+                payment=_with_unallocated(payment),
+                by=admin,
+                allocations=[{"invoice": invoice, "amount": D("20.00")} for invoice in invoices],
+            )
+            with CaptureQueriesContext(connection) as ctx:
+                services.payment_delete(payment=Payment.objects.get(pk=payment.pk), by=admin)
+            reopened = list(Invoice.objects.filter(customer=customer).values_list("open_amount", "status"))
+            assert not Allocation.objects.filter(customer=customer).exists()
+        assert reopened == [(D("300.00"), "open")] * n
+        return len(ctx.captured_queries)
+
+    assert spread_over(2) == spread_over(8)
+
+
 def test_cancelling_an_order_with_allocations_is_refused_with_the_reason(
     api_as, tenant, rep, own_customer, product
 ):

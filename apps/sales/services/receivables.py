@@ -29,7 +29,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -592,15 +592,18 @@ def payment_allocate_default(*, payment: Payment) -> None:
 def _release(*, tenant_id: int, allocations) -> None:
     """Give the allocations' amounts back to their invoices and payments, then delete them."""
     now = timezone.now()
-    rows = list(allocations.values("invoice_id").annotate(s=Sum("amount")).order_by())
-    for row in rows:
-        Invoice.objects.filter(tenant_id=tenant_id, pk=row["invoice_id"]).update(
-            open_amount=F("open_amount") + row["s"], status=Invoice.Status.OPEN, updated_at=now
-        )
-    for row in allocations.values("payment_id").annotate(s=Sum("amount")).order_by():
-        Payment.objects.filter(tenant_id=tenant_id, pk=row["payment_id"]).update(
-            unallocated=F("unallocated") + row["s"], updated_at=now
-        )
+
+    def given_back(key: str) -> Subquery:
+        mine = allocations.filter(**{key: OuterRef("pk")}).values(key).annotate(s=Sum("amount"))
+        return Subquery(mine.values("s"))
+
+    # Three statements whatever the number of allocations (a payment spread over many invoices).
+    Invoice.objects.filter(tenant_id=tenant_id, pk__in=allocations.values("invoice_id")).update(
+        open_amount=F("open_amount") + given_back("invoice_id"), status=Invoice.Status.OPEN, updated_at=now
+    )
+    Payment.objects.filter(tenant_id=tenant_id, pk__in=allocations.values("payment_id")).update(
+        unallocated=F("unallocated") + given_back("payment_id"), updated_at=now
+    )
     allocations.delete()
 
 
