@@ -179,6 +179,7 @@ def ageing(
 
 
 def _name_rows(tenant: Tenant, level: str, rows: list[dict[str, Any]]) -> None:
+    """Team or rep names of the ageing's rows (customers are named in the grouped statement)."""
     ids = [row["key"] for row in rows if row["key"] is not None]
     names: dict[Any, str] = {}
     if level == "team" and ids:
@@ -186,13 +187,6 @@ def _name_rows(tenant: Tenant, level: str, rows: list[dict[str, Any]]) -> None:
     elif level == "rep" and ids:
         names = {
             m.pk: str(m) for m in Membership.objects.filter(tenant=tenant, pk__in=ids).select_related("user")
-        }
-    elif level == "customer" and ids:
-        names = {
-            pk: f"{code} {name}"
-            for pk, code, name in Customer.objects.filter(tenant=tenant, pk__in=ids).values_list(
-                "pk", "code", "name"
-            )
         }
     for row in rows:
         row["label"] = names.get(row["key"], "") if row["key"] is not None else ""

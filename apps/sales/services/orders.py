@@ -472,9 +472,9 @@ def payment_update(*, payment: Payment, by: Membership, **data: Any) -> Payment:
     customer = data.get("customer", payment.customer)
     order = data["order"] if "order" in data else payment.order  # noqa: SIM401 (lazy)
     _ensure_order_of(customer.pk, order)
-    old_customer_id, old_amount = payment.customer_id, payment.amount
+    old_customer_id = payment.customer_id
     changes = apply_changes(payment, data)
-    payment_receivable_sync(payment=payment, old_customer_id=old_customer_id, old_amount=old_amount)
+    payment_receivable_sync(payment=payment, old_customer_id=old_customer_id)
     audit_log(payment, "sales.payment.updated", actor=by, changes=changes)
     return payment
 

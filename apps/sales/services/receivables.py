@@ -87,11 +87,12 @@ def _check_term(tenant_id: int, data: dict[str, Any], exclude_pk: int | None = N
         raise ValidationError(errors)
 
 
-def _one_default(term: PaymentTerm) -> None:
-    if term.is_default:
-        PaymentTerm.objects.filter(tenant_id=term.tenant_id, is_default=True).exclude(pk=term.pk).update(
-            is_default=False, updated_at=timezone.now()
-        )
+def _clear_default(*, tenant_id: int, keep: int | None = None) -> None:
+    """Before a term is saved as the default: the tenant's other default (not `keep`) is one no more."""
+    others = PaymentTerm.objects.filter(tenant_id=tenant_id, is_default=True)
+    if keep is not None:
+        others = others.exclude(pk=keep)
+    others.update(is_default=False, updated_at=timezone.now())
 
 
 @transaction.atomic
@@ -108,9 +109,7 @@ def payment_term_create(
     ensure_settings_writer(by)
     _check_term(tenant.pk, {"name": name, "days": days, "basis": basis})
     if is_default:
-        PaymentTerm.objects.filter(tenant=tenant, is_default=True).update(
-            is_default=False, updated_at=timezone.now()
-        )
+        _clear_default(tenant_id=tenant.pk)
     term = PaymentTerm.objects.create(tenant=tenant, name=name, days=days, basis=basis, is_default=is_default)
     audit_log(term, "sales.term.created", actor=by)
     return term
@@ -122,9 +121,7 @@ def payment_term_update(*, term: PaymentTerm, by: Membership, **data: Any) -> Pa
     ensure_settings_writer(by)
     _check_term(term.tenant_id, data, exclude_pk=term.pk)
     if data.get("is_default"):
-        PaymentTerm.objects.filter(tenant_id=term.tenant_id, is_default=True).exclude(pk=term.pk).update(
-            is_default=False, updated_at=timezone.now()
-        )
+        _clear_default(tenant_id=term.tenant_id, keep=term.pk)
     changes = apply_changes(term, data)
     audit_log(term, "sales.term.updated", actor=by, changes=changes)
     return term
@@ -620,7 +617,7 @@ def allocation_delete(*, allocation: Allocation, by: Membership) -> None:
     )
 
 
-def payment_receivable_sync(*, payment: Payment, old_customer_id: int, old_amount: Decimal) -> None:
+def payment_receivable_sync(*, payment: Payment, old_customer_id: int) -> None:
     """After a payment changed: its allocations follow its day; a lower amount may not fall below
     what is allocated, another customer is refused while allocations exist; money freed or added is
     applied oldest first."""
