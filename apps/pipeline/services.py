@@ -265,6 +265,24 @@ def ensure_opportunity_writable(*, by: Membership, opportunity: Opportunity) -> 
         raise PermissionDenied(_("You may not change this opportunity."))
 
 
+# What the transitions read of the row: taken afresh under its lock (see _locked).
+LOCKED_FIELDS = ("status", "stage_id", "stage_entered_at", "probability", "amount", "customer_id", "order_id")
+
+
+def _locked(opportunity: Opportunity) -> Opportunity:
+    """The opportunity's row locked for the transaction, its workflow fields read afresh into the
+    caller's instance: two requests that read it at once (a double-posted Won, two moves) are taken
+    one after the other, the second seeing what the first did, not a second customer and order."""
+    row = (
+        Opportunity.objects.select_for_update()
+        .values(*LOCKED_FIELDS)
+        .get(tenant_id=opportunity.tenant_id, pk=opportunity.pk)
+    )
+    for name, value in row.items():
+        setattr(opportunity, name, value)  # a changed stage_id drops the cached stage
+    return opportunity
+
+
 def _ensure_open(opportunity: Opportunity) -> None:
     if opportunity.status != Opportunity.Status.OPEN:
         raise ValidationError(
@@ -280,6 +298,7 @@ def opportunity_update(
     """Change an open opportunity's details (its stage moves with opportunity_move); given lines
     replace all of its lines."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _locked(opportunity)
     _ensure_open(opportunity)
     data.pop("stage", None)
     if "owner" in data and data["owner"].pk != opportunity.owner_id:
@@ -332,6 +351,7 @@ def opportunity_move(
     close, next step and its date). Its
     probability becomes the stage's default unless one is given. Returns the history row."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _locked(opportunity)
     _ensure_open(opportunity)
     if stage.tenant_id != opportunity.tenant_id:
         raise ValidationError({"stage": _("Unknown record.")})
@@ -415,6 +435,7 @@ def opportunity_win(
     a new one made from the product lines (`create_order`, one unit at each line's amount), or none
     yet. The opportunity moves to the organisation's won stage."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _locked(opportunity)
     _ensure_open(opportunity)
     if order is not None and create_order:
         raise ValidationError({"order": _("Link an existing order or create one, not both.")})
@@ -460,6 +481,7 @@ def opportunity_win(
 def opportunity_lose(*, opportunity: Opportunity, by: Membership, reason: str, note: str = "") -> Opportunity:
     """Lost, with a reason (one of Opportunity.LostReason) and a note."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _locked(opportunity)
     _ensure_open(opportunity)
     if reason not in Opportunity.LostReason.values:
         raise ValidationError({"reason": _("Choose why the opportunity was lost.")})
@@ -477,6 +499,7 @@ def opportunity_lose(*, opportunity: Opportunity, by: Membership, reason: str, n
 def opportunity_delete(*, opportunity: Opportunity, by: Membership) -> None:
     """An opportunity entered by mistake; a won one that made an order stays (it is the order's story)."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _locked(opportunity)
     if opportunity.order_id is not None:
         raise ValidationError(_("A won opportunity with an order cannot be deleted."))
     audit_log(opportunity, "pipeline.opportunity.deleted", actor=by)
@@ -496,6 +519,7 @@ def opportunity_task_create(
     """A task for the opportunity (the shared Task, at its customer if it has one), owned by the
     opportunity's owner unless someone else is named."""
     ensure_opportunity_writable(by=by, opportunity=opportunity)
+    _locked(opportunity)
     _ensure_open(opportunity)
     task = customer_services.task_create(
         tenant=opportunity.tenant,

@@ -260,3 +260,34 @@ def test_a_move_may_set_the_amount_unless_product_lines_make_it(tenant, rep, sho
             opportunity=lined, by=rep, stage=stages["approach"], next_step="x", amount=Decimal("9")
         )
     assert "amount" in err.value.message_dict
+
+
+def test_a_second_won_on_a_copy_read_before_the_first_is_refused(tenant, rep, stages):
+    """A double-posted Won: both requests read the open opportunity; the second waits for the first's
+    lock and is then refused, rather than making a second customer and a second order."""
+    product = ProductFactory(tenant=tenant)
+    opp = _create(
+        tenant, rep, stages["plan"], prospect_name="Twice Mart", lines=[{"product": product, "amount": 100}]
+    )
+    with scope(tenant=tenant):
+        first, second = Opportunity.objects.get(pk=opp.pk), Opportunity.objects.get(pk=opp.pk)
+        services.opportunity_win(opportunity=first, by=rep, create_order=True)
+        with pytest.raises(ValidationError, match="closed"):
+            services.opportunity_win(opportunity=second, by=rep, create_order=True)
+        assert Customer.objects.filter(name="Twice Mart").count() == 1
+        assert Order.objects.filter(customer__name="Twice Mart").count() == 1
+        assert StageChange.objects.filter(opportunity=opp, to_stage=stages["won"]).count() == 1
+
+
+def test_two_moves_from_copies_read_at_once_chain_in_the_history(tenant, rep, shop, stages):
+    opp = _create(tenant, rep, stages["plan"], customer=shop)
+    with scope(tenant=tenant):
+        first, second = Opportunity.objects.get(pk=opp.pk), Opportunity.objects.get(pk=opp.pk)
+        services.opportunity_move(opportunity=first, by=rep, stage=stages["approach"], next_step="Call")
+        change = services.opportunity_move(opportunity=second, by=rep, stage=stages["plan"])
+        assert (change.from_stage, change.to_stage, change.advanced) == (
+            stages["approach"],
+            stages["plan"],
+            False,
+        )
+        assert Opportunity.objects.get(pk=opp.pk).stage == stages["plan"]
