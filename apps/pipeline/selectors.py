@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     Exists,
@@ -20,6 +21,8 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
 from django.urls import reverse
 
@@ -41,6 +44,9 @@ BOARD_CARDS = 20  # cards shown per column (next step due first); its header cou
 STALLED_DAYS = 30  # an open opportunity this long in one stage is stalled
 NEXT_STEPS_AHEAD = 7  # the rep's card lists next steps due within a week
 FORECAST_MONTHS = 6
+
+# Open opportunities before closed ones (the status names sort "won" before "open").
+OPEN_FIRST = Case(When(status=Opportunity.Status.OPEN, then=Value(0)), default=Value(1))
 
 WEIGHTED = ExpressionWrapper(
     F("amount") * F("probability") / Decimal("100"),
@@ -387,11 +393,10 @@ def customer_opportunities_panel(customer, membership: Membership, today: dt.dat
             "owner",
         )
         .select_related("stage", "owner__user")
-        .order_by("-status", F("expected_close").asc(nulls_last=True), "-id")[:10]
+        .order_by(OPEN_FIRST, F("expected_close").asc(nulls_last=True), "-id")[:10]
     )
     if not rows:
         return None
-    rows.sort(key=lambda o: (o.status != Opportunity.Status.OPEN,))
     return {"items": rows, "can_create": membership.can_write}
 
 

@@ -13,7 +13,12 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from apps.pipeline.models import Opportunity, StageChange
-from apps.pipeline.selectors import BOARD_CARDS, opportunity_next_steps_due_count, pipeline_forecast
+from apps.pipeline.selectors import (
+    BOARD_CARDS,
+    customer_opportunities_panel,
+    opportunity_next_steps_due_count,
+    pipeline_forecast,
+)
 from tests.factories import MembershipFactory, OrderFactory, OrderLineFactory, TeamFactory
 from tests.targets.factories import TargetFactory
 
@@ -262,6 +267,19 @@ def test_the_customer_page_shows_its_opportunities(client_as, tenant, rep, shop,
         reverse("customers:detail", kwargs={"tenant_slug": tenant.slug, "customer_id": shop.pk})
     )
     assert "Shelving" in page.content.decode()
+
+
+def test_the_customer_panel_shows_open_opportunities_before_many_closed_ones(
+    tenant, rep, shop, stages, today
+):
+    """Open first, then closed: the panel's ten are taken in that order (won sorts before open by name)."""
+    OpportunityFactory(tenant=tenant, owner=rep, customer=shop, stage=stages["plan"], name="Still open")
+    for _ in range(10):
+        OpportunityFactory(tenant=tenant, owner=rep, customer=shop, stage=stages["won"], status="won")
+    with scopes_disabled():
+        panel = customer_opportunities_panel(shop, rep, today)
+    assert panel is not None and len(panel["items"]) == 10
+    assert panel["items"][0].name == "Still open"
 
 
 def test_the_homes_show_next_steps_and_stalled_opportunities(client_as, tenant, rep, manager, stages, today):
