@@ -284,11 +284,15 @@ def pipeline_kpis(*, tenant: Tenant, viewer: Membership, start: dt.date, end: dt
 
 
 def stage_conversion(*, tenant: Tenant, viewer: Membership, start: dt.date, end: dt.date) -> list[dict]:
-    """Per stage: how many opportunities entered it in [start, end] and how many of those later
-    entered a later open stage or a won stage (one grouped query over the history)."""
+    """Per stage: how many opportunities entered it on the tenant's days [start, end] and how many of
+    those later entered a later open stage or a won stage (one grouped query over the history)."""
     stages = list(stage_list(tenant=tenant))
+    # The tenant's days, as the engine places the history (a date of `at` would be the UTC one), and
+    # a range on `at` itself, which the (tenant, at) index serves.
+    since = dt.datetime.combine(start, dt.time(), tzinfo=tenant.tzinfo)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tenant.tzinfo)
     entries = restrict_to_viewer(
-        StageChange.objects.filter(tenant=tenant, at__date__gte=start, at__date__lte=end), viewer, "owner"
+        StageChange.objects.filter(tenant=tenant, at__gte=since, at__lt=until), viewer, "owner"
     )
     advanced = StageChange.objects.filter(
         tenant=tenant, opportunity_id=OuterRef("opportunity_id"), at__gte=OuterRef("at"), advanced=True

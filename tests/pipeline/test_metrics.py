@@ -8,6 +8,7 @@ import pytest
 from django_scopes import scope
 
 from apps.pipeline.models import Opportunity
+from apps.pipeline.selectors import stage_conversion
 from apps.targets.engine import compute
 
 from .factories import OpportunityFactory, StageChangeFactory
@@ -107,3 +108,24 @@ def test_a_team_sums_its_reps_before_dividing(tenant, team, rep, peer, facts):
     row = frame.loc[(team.pk, NOV)]
     assert row["weighted_pipeline"] == 900
     assert row["win_rate"] == pytest.approx(2 / 3)
+
+
+def test_the_per_stage_conversion_places_moves_by_the_tenants_day(tenant, admin, rep, stages):
+    """Like the engine, by the local day: a move at 01:00 in Shanghai on 1 November is November's
+    (the UTC date is 31 October), one at 01:00 on 1 December is not."""
+    opp = OpportunityFactory(tenant=tenant, owner=rep, stage=stages["approach"])
+
+    def entered(day, stage):
+        StageChangeFactory(
+            tenant=tenant,
+            opportunity=opp,
+            to_stage=stage,
+            at=dt.datetime.combine(day, dt.time(1), tzinfo=SHANGHAI),
+        )
+
+    entered(d(11, 1), stages["plan"])
+    entered(d(11, 30), stages["approach"])
+    entered(d(12, 1), stages["approach"])
+    with scope(tenant=tenant):
+        rows = stage_conversion(tenant=tenant, viewer=admin, start=NOV, end=d(11, 30))
+    assert {r["stage"].name: r["entered"] for r in rows} == {"Planning": 1, "Approach": 1, "Presentation": 0}
