@@ -170,6 +170,32 @@ def test_the_detail_shows_the_history_and_another_reps_is_404(client_as, tenant,
     assert client_as(peer).get(url(tenant, "detail", opportunity_id=opp.pk)).status_code == 404
 
 
+OPPORTUNITY_PAGES = ("detail", "edit", "move", "won", "lost", "task-create")
+
+
+def test_a_peer_rep_finds_none_of_an_opportunitys_pages_and_a_viewer_none_that_write(
+    client_as, tenant, rep, peer, viewer, stages
+):
+    """What the isolation probe does for the API, for the pages: a peer's opportunity is a 404 on
+    every page of it, read or write; a viewer reads it but finds no page that changes it."""
+    opp = OpportunityFactory(tenant=tenant, owner=rep, stage=stages["plan"])
+    as_peer, as_viewer = client_as(peer), client_as(viewer)
+    for name in OPPORTUNITY_PAGES:
+        path = url(tenant, name, opportunity_id=opp.pk)
+        assert as_peer.get(path).status_code == 404, path
+        assert as_peer.post(path, {"stage": stages["approach"].pk, "reason": "price"}).status_code == 404, (
+            path
+        )
+        if name != "detail":
+            assert (
+                as_viewer.post(path, {"stage": stages["approach"].pk, "reason": "price"}).status_code == 404
+            )
+    assert as_viewer.get(url(tenant, "detail", opportunity_id=opp.pk)).status_code == 200
+    with scopes_disabled():
+        assert Opportunity.objects.get(pk=opp.pk).stage == stages["plan"]
+        assert Opportunity.objects.get(pk=opp.pk).status == Opportunity.Status.OPEN
+
+
 def test_a_refused_form_keeps_what_was_typed(client_as, tenant, rep, shop, stages, today):
     past = (today - dt.timedelta(days=2)).isoformat()
     response = client_as(rep).post(
