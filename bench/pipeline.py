@@ -16,8 +16,8 @@ another number replaces them.
 Timed: the board of the manager with the largest line (their whole reporting line, the default
 board of a manager), the board of that manager's team as the admin picks it (`?team=`), and the
 admin's board of the whole organisation. Each is three queries of its own (the open stages, one
-grouped count and sum per stage, one UNION ALL of the first 30 cards of each stage on the board
-index) whatever the number of opportunities.
+grouped count and sum per stage, one UNION ALL of the first BOARD_CARDS (20) cards of each stage on
+the board index) whatever the number of opportunities.
 """
 
 from __future__ import annotations
@@ -94,6 +94,13 @@ def opportunities_ensure(bench: BenchTenant, *, wanted: int, log) -> tuple[int, 
     with bulk_load(), transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT set_config('app.tenant_id', %s, true)", [str(t)])
         cur.execute("SELECT setseed(0.15)")
+        # Their history first: the keys have no ON DELETE (Django cascades, raw SQL does not), and the
+        # deferred check would fail the whole load at commit.
+        cur.execute(
+            "DELETE FROM pipeline_stagechange WHERE tenant_id = %s AND opportunity_id IN "
+            "(SELECT id FROM pipeline_opportunity WHERE tenant_id = %s AND name LIKE %s)",
+            [t, t, MARK + "%"],
+        )
         cur.execute("DELETE FROM pipeline_opportunity WHERE tenant_id = %s AND name LIKE %s", [t, MARK + "%"])
         cur.execute(
             """
